@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages parkreport needs to build, run and test.
+# Installs only what is missing, so a second run costs nothing.
+set -eu
+
+PACKAGES="build-essential pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libxml2-dev libxml2-utils
+libcmocka-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils qpdf python3-openpyxl"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "parkreport: these Debian packages are missing:$missing" >&2
+    echo "parkreport: install them as root with:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+fi
+
+echo "parkreport: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,243 @@
+/* doc.c - see doc.h. */
+#include "doc.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const cn_digit[10] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+void doc_cn_numeral(int n, rg_buf *out)
+{
+    if (n < 1 || n > 99) {
+        rg_buf_printf(out, "%d", n);
+        return;
+    }
+    if (n >= 20)
+        rg_buf_puts(out, cn_digit[n / 10]);
+    if (n >= 10)
+        rg_buf_puts(out, "十");
+    if (n % 10)
+        rg_buf_puts(out, cn_digit[n % 10]);
+}
+
+void doc_heading_number(int level, int n, rg_buf *out)
+{
+    switch (level) {
+    case 1:
+        doc_cn_numeral(n, out);
+        rg_buf_puts(out, "、");
+        break;
+    case 2:
+        rg_buf_puts(out, "（");
+        doc_cn_numeral(n, out);
+        rg_buf_puts(out, "）");
+        break;
+    case 3:
+        rg_buf_printf(out, "%d.", n);
+        break;
+    default:
+        rg_buf_printf(out, "（%d）", n);
+        break;
+    }
+}
+
+typedef struct builder {
+    doc *d;
+    size_t cap;
+    rg_buf para;        /* text of the paragraph being collected */
+    bool in_para;
+    int para_line;
+    doc_run pending;    /* a run-in heading waiting for its paragraph */
+    int pending_line;
+    int counters[DOC_MAX_LEVEL + 1];
+} builder;
+
+static doc_block *add_block(builder *b, doc_block_kind kind, int line)
+{
+    void *arr = b->d->blocks;
+    xgrow(&arr, &b->cap, b->d->nblocks + 1, sizeof *b->d->blocks);
+    b->d->blocks = arr;
+    doc_block *blk = &b->d->blocks[b->d->nblocks++];
+    memset(blk, 0, sizeof *blk);
+    blk->kind = kind;
+    blk->line = line;
+    return blk;
+}
+
+static void add_run(doc_block *blk, doc_style style, char *text)
+{
+    blk->runs = xrealloc(blk->runs, (blk->nruns + 1) * sizeof *blk->runs);
+    blk->runs[blk->nruns].style = style;
+    blk->runs[blk->nruns].text = text;
+    blk->nruns++;
+}
+
+/* A run-in heading with no paragraph after it stands as a heading of its own. */
+static void flush_pending(builder *b)
+{
+    if (!b->pending.text)
+        return;
+    doc_block *blk = add_block(b, DOC_HEADING, b->pending_line);
+    blk->level = (int)(b->pending.style - DOC_STYLE_H1) + 1;
+    add_run(blk, b->pending.style, b->pending.text);
+    b->pending.text = NULL;
+}
+
+static void end_paragraph(builder *b)
+{
+    if (!b->in_para)
+        return;
+    doc_block *blk = add_block(b, DOC_PARAGRAPH, b->para_line);
+    if (b->pending.text) {
+        add_run(blk, b->pending.style, b->pending.text);
+        b->pending.text = NULL;
+    }
+    add_run(blk, DOC_STYLE_BODY, rg_buf_take(&b->para));
+    b->in_para = false;
+}
+
+static char *numbered(builder *b, int level, const char *text, size_t len)
+{
+    b->counters[level]++;
+    for (int k = level + 1; k <= DOC_MAX_LEVEL; k++)
+        b->counters[k] = 0;
+    rg_buf s = {0};
+    doc_heading_number(level, b->counters[level], &s);
+    rg_buf_append(&s, text, len);
+    return rg_buf_take(&s);
+}
+
+static int parse_line(builder *b, const char *name, const char *s, size_t n, int line,
+                      rg_diags *diags)
+{
+    while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    size_t lead = 0;
+    while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
+        lead++;
+    if (lead == n) {
+        end_paragraph(b);
+        return 0;
+    }
+    s += lead, n -= lead;
+    if (s[0] == '=' && (n == 1 || s[1] == ' ')) {
+        end_paragraph(b);
+        flush_pending(b);
+        size_t skip = n > 1 ? 2 : 1;
+        doc_block *blk = add_block(b, DOC_TITLE, line);
+        add_run(blk, DOC_STYLE_TITLE, xstrndup(s + skip, n - skip));
+        return 0;
+    }
+    if (n == 5 && memcmp(s, "#page", 5) == 0) {
+        end_paragraph(b);
+        flush_pending(b);
+        add_block(b, DOC_PAGE_BREAK, line);
+        return 0;
+    }
+    if (s[0] == '#') {
+        int level = n > 1 ? s[1] - '0' : 0;
+        bool run_in = n > 2 && s[2] == '>';
+        size_t skip = 2 + run_in;
+        if (level < 1 || level > DOC_MAX_LEVEL || (n > skip && s[skip] != ' ')) {
+            rg_diag_add(diags, RG_ERROR, name, line, (int)lead + 1,
+                        "unknown line marker \"%.*s\": headings are #1 to #%d (#2> runs in), a "
+                        "page break is #page; write \\# for a literal #",
+                        (int)(n < 4 ? n : 4), s, DOC_MAX_LEVEL);
+            return -1;
+        }
+        end_paragraph(b);
+        flush_pending(b);
+        size_t text_at = n > skip ? skip + 1 : skip;
+        char *text = numbered(b, level, s + text_at, n - text_at);
+        doc_style style = (doc_style)(DOC_STYLE_H1 + level - 1);
+        if (run_in) {
+            b->pending.style = style;
+            b->pending.text = text;
+            b->pending_line = line;
+        } else {
+            doc_block *blk = add_block(b, DOC_HEADING, line);
+            blk->level = level;
+            add_run(blk, style, text);
+        }
+        return 0;
+    }
+    if (s[0] == '\\' && n > 1 && (s[1] == '#' || s[1] == '=' || s[1] == '\\'))
+        s++, n--;
+    if (!b->in_para) {
+        b->in_para = true;
+        b->para_line = line;
+        rg_buf_append(&b->para, "", 0);
+        /* Indentation is geometric; a typed full-width indent is dropped. */
+        while (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
+            s += 3, n -= 3;
+    }
+    rg_buf_append(&b->para, s, n);
+    return 0;
+}
+
+doc *doc_parse(const char *name, const char *text, size_t len, rg_diags *diags)
+{
+    builder b = {0};
+    b.d = xcalloc(1, sizeof *b.d);
+    int line = 1, rc = 0;
+    for (size_t i = 0; i < len && rc == 0; line++) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        rc = parse_line(&b, name, text + i, end - i, line, diags);
+        i = end + 1;
+    }
+    end_paragraph(&b);
+    flush_pending(&b);
+    rg_buf_fini(&b.para);
+    if (rc != 0) {
+        doc_free(b.d);
+        return NULL;
+    }
+    return b.d;
+}
+
+void doc_free(doc *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nblocks; i++) {
+        for (size_t k = 0; k < d->blocks[i].nruns; k++)
+            free(d->blocks[i].runs[k].text);
+        free(d->blocks[i].runs);
+    }
+    free(d->blocks);
+    free(d);
+}
+
+void doc_write(const doc *d, rg_buf *out)
+{
+    rg_buf_append(out, "", 0);
+    for (size_t i = 0; i < d->nblocks; i++) {
+        const doc_block *blk = &d->blocks[i];
+        switch (blk->kind) {
+        case DOC_TITLE:
+            rg_buf_printf(out, "= %s\n\n", blk->runs[0].text);
+            break;
+        case DOC_HEADING:
+            rg_buf_printf(out, "#%d %s\n\n", blk->level, blk->runs[0].text);
+            break;
+        case DOC_PAGE_BREAK:
+            rg_buf_puts(out, "#page\n\n");
+            break;
+        case DOC_PARAGRAPH:
+            for (size_t k = 0; k < blk->nruns; k++) {
+                if (blk->runs[k].style != DOC_STYLE_BODY)
+                    rg_buf_printf(out, "#%d> %s\n", (int)(blk->runs[k].style - DOC_STYLE_H1) + 1,
+                                  blk->runs[k].text);
+                else
+                    rg_buf_printf(out, "%s%s\n\n",
+                                  strchr("#=\\", blk->runs[k].text[0]) && blk->runs[k].text[0]
+                                      ? "\\"
+                                      : "",
+                                  blk->runs[k].text);
+            }
+            break;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/* doc.h - the document: what the template produces and the layout sets.
+ *
+ * Pipeline stage 3: template text -> document. The template writes a plain
+ * line-based form (documented in docs/document-form.md):
+ *
+ *     = TITLE            the document title
+ *     #1 TEXT            a heading of level 1-4, numbered 一、 （一） 1. （1）
+ *     #2> TEXT           a heading run in to the start of the next paragraph
+ *     #page              a page break
+ *     (blank line)       ends a paragraph; lines of one paragraph are joined
+ *                        with no space between them (Chinese has none)
+ *     \# \= \\           a literal # = or \ at the start of a line
+ *
+ * Section numbers come from the structure, so moving a section renumbers the
+ * rest. doc_parse returns NULL with errors (NAME:LINE:COL) on a bad line.
+ */
+#ifndef RG_DOC_H
+#define RG_DOC_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define DOC_MAX_LEVEL 4
+
+typedef enum { DOC_TITLE, DOC_HEADING, DOC_PARAGRAPH, DOC_PAGE_BREAK } doc_block_kind;
+
+/* What a run of text is set as; the style file maps these to fonts. */
+typedef enum {
+    DOC_STYLE_BODY,
+    DOC_STYLE_TITLE,
+    DOC_STYLE_H1,
+    DOC_STYLE_H2,
+    DOC_STYLE_H3,
+    DOC_STYLE_H4,
+    DOC_STYLE_COUNT
+} doc_style;
+
+typedef struct doc_run {
+    doc_style style;
+    char *text;
+} doc_run;
+
+typedef struct doc_block {
+    doc_block_kind kind;
+    int level; /* headings: 1-4 */
+    doc_run *runs;
+    size_t nruns;
+    int line; /* in the template output, for messages */
+} doc_block;
+
+typedef struct doc {
+    doc_block *blocks;
+    size_t nblocks;
+} doc;
+
+doc *doc_parse(const char *name, const char *text, size_t len, rg_diags *diags);
+void doc_free(doc *d);
+
+/* The number of the n-th (1-based) heading of a level: "一、", "（一）", "1.",
+ * "（1）". Appends to out. */
+void doc_heading_number(int level, int n, rg_buf *out);
+/* Chinese numeral for 1 <= n <= 99 (一 … 九十九); larger n in Arabic digits. */
+void doc_cn_numeral(int n, rg_buf *out);
+/* Writes the document back in its line form, numbers included (for --emit-doc). */
+void doc_write(const doc *d, rg_buf *out);
+
+#endif

@@ -1,0 +1,444 @@
+/* layout.c - see layout.h. Paragraphs become atoms (the smallest pieces a
+ * line may not split), atoms fill lines greedily, lines are justified, and
+ * lines are then laid on pages. Everything is linear in the text. */
+#include "layout.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MM (72.0 / 25.4)
+
+void layout_style_gbt9704(layout_style *st)
+{
+    memset(st, 0, sizeof *st);
+    st->page_w = 210 * MM;
+    st->page_h = 297 * MM;
+    st->margin_left = 28 * MM;
+    st->margin_top = 37 * MM;
+    st->block_w = 156 * MM;
+    st->block_h = 225 * MM;
+    /* 22 lines: the first baseline one body size below the top, the last at the bottom. */
+    st->line_pitch = (st->block_h - 16) / 21;
+    for (int i = 0; i < DOC_STYLE_COUNT; i++)
+        st->role[i] = (layout_font_role){0, 16};
+    st->role[DOC_STYLE_TITLE] = (layout_font_role){1, 22};
+    st->role[DOC_STYLE_H1] = (layout_font_role){1, 16};
+    st->page_number = (layout_font_role){0, 14};
+    st->page_number_gap = 7 * MM + 14;
+}
+
+/* --- character classes ------------------------------------------------ */
+
+typedef enum { CL_HAN, CL_OPEN, CL_CLOSE, CL_ALNUM, CL_INSEP, CL_SPACE } char_class;
+
+static bool in_list(uint32_t cp, const uint32_t *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == cp)
+            return true;
+    return false;
+}
+
+static const uint32_t no_start[] = {
+    0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0x203C, 0x2047, 0x2048,
+    0x2049, 0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, 0xFF3D, 0xFF5D, 0x3015, 0x3011, 0x3017,
+    0x300B, 0x3009, 0x2013, 0xFF5E, 0x007E, 0x301C, 0x00B7, 0x30FB, 0x2027, '!', ')', ',',
+    '.', ':', ';', '?', ']', '}', 0x0025, 0xFF05, 0x2030, 0x2103, 0x00B0, 0x2032, 0x2033,
+};
+static const uint32_t no_end[] = {
+    0x201C, 0x2018, 0x300C, 0x300E, 0xFF08, 0xFF3B, 0xFF5B, 0x3014, 0x3010, 0x3016, 0x300A,
+    0x3008, '(', '[', '{', 0x00A5, 0xFFE5, '$', 0xFF04, 0x2212, 0x00B1,
+};
+/* Full-width marks whose blank half may be dropped at a line end. */
+static const uint32_t half_at_end[] = {
+    0x3001, 0x3002, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0x201D, 0x2019, 0xFF09, 0x300B,
+    0x3011, 0x300D, 0x300F,
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool is_alnum(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+static char_class classify(uint32_t cp)
+{
+    if (cp == ' ' || cp == '\t')
+        return CL_SPACE;
+    if (is_alnum(cp) || cp == '_' || cp == '&' || cp == '@' || cp == '#')
+        return CL_ALNUM;
+    if (cp == 0x2014 || cp == 0x2026 || cp == 0x22EF || cp == 0x2E3A)
+        return CL_INSEP;
+    if (in_list(cp, no_start, COUNT(no_start)))
+        return CL_CLOSE;
+    if (in_list(cp, no_end, COUNT(no_end)))
+        return CL_OPEN;
+    return CL_HAN;
+}
+
+/* Inside a run of letters and digits these keep the run whole: 124.2, 1:500,
+ * 2024-01-15, 1+1+X, 5.2%. */
+static bool joins_alnum(uint32_t cp, uint32_t next)
+{
+    return (cp == '.' || cp == ',' || cp == ':' || cp == '/' || cp == '-' || cp == '+') &&
+           is_alnum(next);
+}
+
+/* --- paragraphs to atoms --------------------------------------------- */
+
+typedef struct glyph {
+    uint32_t cp;
+    size_t off, len; /* bytes in the run's text */
+    int run;
+    double w;
+    char_class cl;
+} glyph;
+
+typedef struct atom {
+    size_t first, end; /* glyph range */
+    double w;          /* natural width */
+    double squeeze;    /* width that may be dropped at a line end */
+    bool space;        /* a space: a break, never drawn at a line's edges */
+} atom;
+
+typedef struct para {
+    glyph *g;
+    size_t ng, gcap;
+    atom *a;
+    size_t na, acap;
+} para;
+
+static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_style *st,
+                       const layout_metrics *mx)
+{
+    const layout_font_role *role = &st->role[run->style];
+    size_t len = strlen(run->text);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(run->text + i, len - i, &cp);
+        if (k == 0) { /* the model validated UTF-8; stay safe anyway */
+            cp = 0xFFFD;
+            k = 1;
+        }
+        void *arr = p->g;
+        xgrow(&arr, &p->gcap, p->ng + 1, sizeof *p->g);
+        p->g = arr;
+        glyph *g = &p->g[p->ng++];
+        g->cp = cp;
+        g->off = i;
+        g->len = k;
+        g->run = run_index;
+        g->w = mx->advance(mx->ud, role->font, cp) * role->size / 1000.0;
+        g->cl = classify(cp);
+        i += k;
+    }
+}
+
+static atom *new_atom(para *p, size_t first)
+{
+    void *arr = p->a;
+    xgrow(&arr, &p->acap, p->na + 1, sizeof *p->a);
+    p->a = arr;
+    atom *a = &p->a[p->na++];
+    memset(a, 0, sizeof *a);
+    a->first = a->end = first;
+    return a;
+}
+
+static bool is_magnitude(uint32_t cp)
+{
+    return cp == 0x4E07 /* 万 */ || cp == 0x4EBF /* 亿 */ || cp == 0x5143 /* 元 */;
+}
+
+static void build_atoms(para *p)
+{
+    bool glue_next = false; /* the previous atom ended with an opening mark */
+    for (size_t i = 0; i < p->ng;) {
+        glyph *g = &p->g[i];
+        size_t end = i + 1;
+        if (g->cl == CL_ALNUM) {
+            while (end < p->ng && (p->g[end].cl == CL_ALNUM ||
+                                   (end + 1 < p->ng && joins_alnum(p->g[end].cp, p->g[end + 1].cp))))
+                end++;
+            /* A number keeps its percent sign and its magnitude: 5.2%, 124.2亿元. */
+            if (p->g[end - 1].cp >= '0' && p->g[end - 1].cp <= '9')
+                while (end < p->ng && (p->g[end].cp == '%' || is_magnitude(p->g[end].cp)))
+                    end++;
+        } else if (g->cl == CL_INSEP) {
+            while (end < p->ng && p->g[end].cp == g->cp)
+                end++;
+        }
+        atom *prev = p->na ? &p->a[p->na - 1] : NULL;
+        bool attach = prev && !prev->space && (glue_next || g->cl == CL_CLOSE);
+        /* Marks like 。” or ）。 stick together whatever their classes say. */
+        atom *a = attach ? prev : new_atom(p, i);
+        for (size_t k = i; k < end; k++)
+            a->w += p->g[k].w;
+        a->end = end;
+        a->space = g->cl == CL_SPACE;
+        glyph *last = &p->g[end - 1];
+        a->squeeze = in_list(last->cp, half_at_end, COUNT(half_at_end)) ? last->w / 2 : 0;
+        glue_next = last->cl == CL_OPEN;
+        i = end;
+    }
+}
+
+/* --- lines ------------------------------------------------------------ */
+
+typedef enum { LINE_TITLE, LINE_HEADING, LINE_BODY, LINE_BLANK, LINE_PAGE_BREAK } line_kind;
+
+typedef struct line {
+    line_kind kind;
+    size_t first_item, end_item; /* in the result, y unset until pagination */
+    bool para_first, para_last;
+    double size; /* largest size on the line */
+} line;
+
+typedef struct lines {
+    line *l;
+    size_t n, cap;
+} lines;
+
+static line *add_line(lines *ls, line_kind kind)
+{
+    void *arr = ls->l;
+    xgrow(&arr, &ls->cap, ls->n + 1, sizeof *ls->l);
+    ls->l = arr;
+    line *ln = &ls->l[ls->n++];
+    memset(ln, 0, sizeof *ln);
+    ln->kind = kind;
+    return ln;
+}
+
+static void add_item(layout_result *r, int font, double size, double x, const char *text,
+                     size_t len)
+{
+    void *arr = r->items;
+    xgrow(&arr, &r->cap, r->nitems + 1, sizeof *r->items);
+    r->items = arr;
+    layout_item *it = &r->items[r->nitems++];
+    it->page = 0;
+    it->font = font;
+    it->size = size;
+    it->x = x;
+    it->y = 0;
+    it->text = xstrndup(text, len);
+}
+
+/* Emits atoms [a0, a1) as one line starting at x, spreading `gap` between
+ * atoms; consecutive glyphs of one run inside an atom share one item. */
+static void emit_line(layout_result *r, const para *p, const doc_block *blk,
+                      const layout_style *st, size_t a0, size_t a1, double x, double gap, line *ln)
+{
+    ln->first_item = r->nitems;
+    for (size_t ai = a0; ai < a1; ai++) {
+        const atom *a = &p->a[ai];
+        if (a->space) {
+            x += a->w + gap;
+            continue;
+        }
+        for (size_t k = a->first; k < a->end;) {
+            size_t e = k + 1;
+            double w = p->g[k].w;
+            while (e < a->end && p->g[e].run == p->g[k].run)
+                w += p->g[e++].w;
+            const doc_run *run = &blk->runs[p->g[k].run];
+            const layout_font_role *role = &st->role[run->style];
+            size_t off = p->g[k].off;
+            add_item(r, role->font, role->size, x, run->text + off, p->g[e - 1].off + p->g[e - 1].len - off);
+            if (role->size > ln->size)
+                ln->size = role->size;
+            x += w;
+            k = e;
+        }
+        x += gap;
+    }
+    ln->end_item = r->nitems;
+}
+
+/* Greedy fill at measure `width` (the first line shortened by `indent`);
+ * breaks[k] is the first atom of line k. Returns the number of lines. */
+static size_t fill_lines(const para *p, double width, double indent, size_t *breaks)
+{
+    size_t nbreaks = 0, a = 0;
+    while (a < p->na) {
+        while (a < p->na && p->a[a].space) /* no space at a line start */
+            a++;
+        if (a >= p->na)
+            break;
+        breaks[nbreaks++] = a;
+        double avail = width - (nbreaks == 1 ? indent : 0);
+        double w = 0;
+        size_t start = a;
+        while (a < p->na) {
+            double aw = p->a[a].w;
+            if (w + aw <= avail + 0.01 || a == start) {
+                w += aw;
+                a++;
+            } else if (w + aw - p->a[a].squeeze <= avail + 0.01) {
+                a++; /* push in: the mark's blank half goes past the edge */
+                break;
+            } else {
+                break;
+            }
+        }
+    }
+    return nbreaks;
+}
+
+/* Breaks a paragraph or heading into lines. align: 0 justified, 1 centred. */
+static void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+                      const layout_metrics *mx, line_kind kind, bool centred, double indent)
+{
+    para p = {0};
+    for (size_t i = 0; i < blk->nruns; i++)
+        add_glyphs(&p, &blk->runs[i], (int)i, st, mx);
+    build_atoms(&p);
+
+    size_t *breaks = xmalloc((p.na + 1) * sizeof *breaks);
+    size_t nbreaks = fill_lines(&p, st->block_w, indent, breaks);
+    if (centred && nbreaks > 1) {
+        /* A title of several lines is balanced: the narrowest measure that
+         * still needs no more lines, so the last line is not a stub. */
+        double lo = 0, hi = st->block_w;
+        for (int i = 0; i < 24; i++) {
+            double mid = (lo + hi) / 2;
+            if (fill_lines(&p, mid, 0, breaks) == nbreaks)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        nbreaks = fill_lines(&p, hi, 0, breaks);
+    }
+    /* A paragraph never ends on a line of one character: pull one atom down. */
+    if (nbreaks >= 2 && !centred) {
+        size_t last = breaks[nbreaks - 1];
+        size_t chars = 0;
+        for (size_t k = p.a[last].first; k < p.ng; k++)
+            chars += p.g[k].cl == CL_HAN || p.g[k].cl == CL_ALNUM;
+        if (chars <= 1 && last - breaks[nbreaks - 2] >= 3)
+            breaks[nbreaks - 1] = last - 1;
+    }
+
+    for (size_t k = 0; k < nbreaks; k++) {
+        size_t a0 = breaks[k], a1 = k + 1 < nbreaks ? breaks[k + 1] : p.na;
+        while (a1 > a0 && p.a[a1 - 1].space)
+            a1--;
+        double x0 = st->margin_left + (k == 0 ? indent : 0);
+        double avail = st->block_w - (k == 0 ? indent : 0);
+        double natural = 0;
+        for (size_t i = a0; i < a1; i++)
+            natural += p.a[i].w;
+        bool last = k + 1 == nbreaks;
+        double gap = 0;
+        if (centred) {
+            x0 = st->margin_left + (st->block_w - natural) / 2;
+        } else if (!last && a1 - a0 > 1) {
+            double fill = natural - p.a[a1 - 1].squeeze;
+            gap = (avail - fill) / (double)(a1 - a0 - 1);
+            if (gap < 0)
+                gap = 0;
+        }
+        line *ln = add_line(ls, kind);
+        ln->para_first = k == 0;
+        ln->para_last = last;
+        emit_line(r, &p, blk, st, a0, a1, x0, gap, ln);
+    }
+    free(breaks);
+    free(p.g);
+    free(p.a);
+}
+
+/* --- pages ------------------------------------------------------------ */
+
+static void place(layout_result *r, const line *ln, int page, double y)
+{
+    for (size_t i = ln->first_item; i < ln->end_item; i++) {
+        r->items[i].page = page;
+        r->items[i].y = y;
+    }
+}
+
+static void paginate(layout_result *r, const lines *ls, const layout_style *st)
+{
+    int per_page = (int)((st->block_h - st->role[DOC_STYLE_BODY].size) / st->line_pitch + 1e-6) + 1;
+    int page = 0, slot = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        const line *ln = &ls->l[i];
+        if (ln->kind == LINE_PAGE_BREAK) {
+            if (slot > 0)
+                page++, slot = 0;
+            continue;
+        }
+        if (ln->kind == LINE_BLANK) {
+            if (slot > 0)
+                slot++;
+            continue;
+        }
+        int need = 1;
+        if (ln->kind == LINE_HEADING && ln->para_first) {
+            /* Keep a heading with its own lines and two lines of what follows. */
+            size_t k = i + 1;
+            while (k < ls->n && ls->l[k].kind == LINE_HEADING && !ls->l[k].para_first)
+                k++, need++;
+            for (int extra = 0; extra < 2 && k < ls->n && ls->l[k].kind == LINE_BODY; extra++, k++)
+                need++;
+        }
+        if (slot + need > per_page && slot > 0) {
+            page++, slot = 0;
+        } else if (slot == per_page) {
+            page++, slot = 0;
+        }
+        /* No page starts with a paragraph's lone last line: take one more along. */
+        if (slot == 0 && page > 0 && ln->kind == LINE_BODY && ln->para_last && !ln->para_first &&
+            i >= 2 && !ls->l[i - 1].para_first) {
+            const line *prev = &ls->l[i - 1];
+            place(r, prev, page, st->margin_top + st->role[DOC_STYLE_BODY].size);
+            slot = 1;
+        }
+        double y = st->margin_top + st->role[DOC_STYLE_BODY].size + slot * st->line_pitch;
+        place(r, ln, page, y);
+        slot++;
+    }
+    r->npages = page + 1;
+}
+
+layout_result *layout_run(const doc *d, const layout_style *st, const layout_metrics *mx)
+{
+    layout_result *r = xcalloc(1, sizeof *r);
+    lines ls = {0};
+    double em = st->role[DOC_STYLE_BODY].size;
+    for (size_t i = 0; i < d->nblocks; i++) {
+        const doc_block *blk = &d->blocks[i];
+        switch (blk->kind) {
+        case DOC_TITLE:
+            set_block(r, &ls, blk, st, mx, LINE_TITLE, true, 0);
+            add_line(&ls, LINE_BLANK);
+            break;
+        case DOC_HEADING:
+            set_block(r, &ls, blk, st, mx, LINE_HEADING, false, 2 * em);
+            break;
+        case DOC_PARAGRAPH:
+            set_block(r, &ls, blk, st, mx, LINE_BODY, false, 2 * em);
+            break;
+        case DOC_PAGE_BREAK:
+            add_line(&ls, LINE_PAGE_BREAK);
+            break;
+        }
+    }
+    paginate(r, &ls, st);
+    free(ls.l);
+    return r;
+}
+
+void layout_free(layout_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nitems; i++)
+        free(r->items[i].text);
+    free(r->items);
+    free(r);
+}

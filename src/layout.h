@@ -1,0 +1,66 @@
+/* layout.h - line breaking, justification and pagination; pure, no PDF calls.
+ *
+ * Pipeline stage 4: document -> positioned text. Text widths come from a
+ * metrics interface, so tests use fake metrics and the PDF stage supplies
+ * the real fonts'. Rules (docs/typesetting.md): no line starts with a closing
+ * mark or ends with an opening one; numbers with their decimal point, percent
+ * sign and 万/亿/元, and Latin words, are never split; —— and …… stay whole;
+ * a line-end full-width mark is set half width; lines are justified except a
+ * paragraph's last; paragraphs start with a two-character indent and never
+ * end on a line of one character; headings stay with the text after them; no
+ * page starts with a paragraph's lone last line.
+ *
+ * Ownership: layout_run returns a result the caller frees with layout_free.
+ */
+#ifndef RG_LAYOUT_H
+#define RG_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc.h"
+
+typedef struct layout_metrics {
+    void *ud;
+    /* Advance of code point cp in font `font`, in 1/1000 em. */
+    double (*advance)(void *ud, int font, uint32_t cp);
+} layout_metrics;
+
+typedef struct layout_font_role {
+    int font;    /* an index the metrics and the renderer understand */
+    double size; /* pt */
+} layout_font_role;
+
+typedef struct layout_style {
+    double page_w, page_h;          /* pt */
+    double margin_left, margin_top; /* pt, to the text block */
+    double block_w, block_h;        /* pt */
+    double line_pitch;              /* pt, baseline to baseline */
+    layout_font_role role[DOC_STYLE_COUNT];
+    layout_font_role page_number;
+    double page_number_gap; /* pt from the bottom of the block to the number's baseline */
+} layout_style;
+
+/* GB/T 9704-2012: A4, 156 x 225 mm block 37 mm from the top and 28 mm from
+ * the left, 22 lines of 28 characters of 16 pt, title 22 pt. Fonts: 0 body,
+ * 1 headings (Hei); the renderer maps them to files. */
+void layout_style_gbt9704(layout_style *st);
+
+typedef struct layout_item {
+    int page;     /* 0-based */
+    int font;
+    double size;
+    double x, y;  /* pt from the page's left and top edges; y is the baseline */
+    char *text;   /* UTF-8 */
+} layout_item;
+
+typedef struct layout_result {
+    layout_item *items;
+    size_t nitems, cap;
+    int npages;
+} layout_result;
+
+layout_result *layout_run(const doc *d, const layout_style *st, const layout_metrics *mx);
+void layout_free(layout_result *r);
+
+#endif

@@ -1,0 +1,180 @@
+/* model.h - the typed model of one report input, loaded from XML.
+ *
+ * Pipeline stage 1: XML -> model. model_load parses the file with network
+ * access, DTDs and entity expansion off, validates it against the embedded
+ * schema (schema/parkreport.xsd), and builds the model. Figures keep their
+ * written precision (text and an exact decimal). Derived figures (completion,
+ * growth needed, shares, sums) are computed by the model_* functions below
+ * and nowhere else.
+ *
+ * Ownership: the model owns everything it points to; model_free releases it.
+ * A model_loader holds the compiled schema and serves many inputs; it is not
+ * shared between threads.
+ *
+ *     model_loader *ld = model_loader_new();
+ *     rg_diags diags = {0};
+ *     model *m = model_load(ld, "input/park-2023.xml", &diags);
+ *     if (m) model_check(m, &diags);
+ *     model_free(m); model_loader_free(ld); rg_diags_fini(&diags);
+ */
+#ifndef RG_MODEL_H
+#define RG_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/* Limits on what one input may hold; each is enforced with an error. */
+#define MODEL_MAX_FILE_BYTES (16 * 1024 * 1024)
+#define MODEL_MAX_SECTION_DEPTH 4
+
+typedef struct model_figure {
+    char *id;     /* the reference id, e.g. "output.actual" */
+    char *name;   /* what it measures, e.g. "工业总产值" */
+    char *unit;   /* e.g. "亿元", "%", "户" */
+    char *text;   /* the number as written, e.g. "124.2" */
+    rg_dec value; /* the same number, exact */
+    int line;
+    /* A figure written as <actual ref="..."/> takes its number from another. */
+    char *ref;
+    int ref_col;
+    /* <figure same-as="..."> restates another figure; they should agree. */
+    char *same_as;
+} model_figure;
+
+typedef enum {
+    MODEL_PREVIOUS,        /* the same period a year earlier */
+    MODEL_TARGET,          /* this year's target */
+    MODEL_ACTUAL,          /* actual for the report period */
+    MODEL_ACTUAL_GROWTH,   /* year-on-year growth of the actual, in % */
+    MODEL_FORECAST,        /* full-year forecast */
+    MODEL_FORECAST_GROWTH, /* year-on-year growth of the forecast, in % */
+    MODEL_PLAN,            /* next year's target */
+    MODEL_SLOT_COUNT
+} model_slot;
+
+typedef enum { MODEL_BOUND_EXACT, MODEL_BOUND_AT_LEAST, MODEL_BOUND_AT_MOST } model_bound;
+
+typedef struct model_indicator {
+    char *id, *name, *unit;
+    int line;
+    model_figure *slot[MODEL_SLOT_COUNT]; /* borrowed from model.figures; NULL if absent */
+    char *plan_name;                      /* name of the plan item when it differs */
+    model_bound plan_bound;
+} model_indicator;
+
+typedef enum { MODEL_ROLE_OTHER, MODEL_ROLE_LEADING, MODEL_ROLE_FEATURED } model_role;
+
+typedef struct model_sector {
+    char *id, *name;
+    model_role role;
+    model_figure *firms, *output, *growth; /* each may be NULL */
+    int line;
+} model_sector;
+
+typedef struct model_category {
+    char *id, *name;
+    model_figure *projects, *amount;
+    int line;
+} model_category;
+
+typedef struct model_promotion {
+    bool present;
+    model_figure *activities, *projects, *amount, *large_projects, *large_threshold;
+    model_category *categories;
+    size_t ncategories;
+    int line;
+} model_promotion;
+
+typedef struct model_group {
+    char *id, *status;
+    model_figure *count; /* may be NULL */
+    bool partial;        /* the items are examples, not the whole list */
+    char **items;
+    size_t nitems;
+    int line;
+} model_group;
+
+typedef enum { MODEL_INLINE_TEXT, MODEL_INLINE_FIGURE, MODEL_INLINE_LIST } model_inline_kind;
+
+typedef struct model_inline {
+    model_inline_kind kind;
+    char *text;                 /* TEXT */
+    const model_figure *figure; /* FIGURE */
+    const model_group *group;   /* LIST */
+    bool bare;                  /* FIGURE without its unit */
+} model_inline;
+
+typedef struct model_paragraph {
+    model_inline *parts;
+    size_t nparts;
+    int line;
+} model_paragraph;
+
+typedef struct model_section {
+    char *title;
+    model_paragraph *paragraphs;
+    size_t nparagraphs;
+    struct model_section *sections;
+    size_t nsections;
+    int line;
+} model_section;
+
+typedef struct model {
+    char *file; /* the input's path, for messages */
+    int year, plan_year;
+    char *period; /* the report period of the actuals, e.g. "1-11月" */
+    char *park, *title, *author, *date;
+    model_figure **figures; /* every figure, sorted by id */
+    size_t nfigures;
+    model_indicator *indicators;
+    size_t nindicators;
+    model_sector *sectors;
+    size_t nsectors;
+    model_promotion promotion;
+    model_group *groups;
+    size_t ngroups;
+    model_paragraph *intro;
+    size_t nintro;
+    model_section *sections;
+    size_t nsections;
+} model;
+
+typedef struct model_loader model_loader;
+
+/* Compiles the schema. Returns NULL (after printing why) only when the
+ * embedded schema itself is broken. */
+model_loader *model_loader_new(void);
+void model_loader_free(model_loader *ld);
+
+/* Loads and validates one input. Returns NULL with at least one error in
+ * diags when the input is unusable; no partial model is returned. */
+model *model_load(model_loader *ld, const char *path, rg_diags *diags);
+void model_free(model *m);
+
+/* Figure by reference id, or NULL. */
+const model_figure *model_figure_find(const model *m, const char *id);
+
+/* Consistency checks: totals against their parts, restated figures, growth
+ * rates against both years, counts against listed items. Adds one warning per
+ * disagreement, naming both numbers and their lines. */
+void model_check(const model *m, rg_diags *diags);
+
+/* Derived figures. Each returns false when it cannot be computed (a figure is
+ * missing, or the base is zero); *out is then untouched. Percentages are in
+ * percent (88.7, not 0.887). */
+bool model_completion(const model_indicator *ind, double *out);
+const model_figure *model_completion_base(const model_indicator *ind);
+const model_figure *model_plan_base(const model_indicator *ind);
+bool model_growth_needed(const model_indicator *ind, double *out);
+bool model_sector_share(const model *m, const model_sector *s, double *out);
+/* Exact sums over the promotion categories; false when there are none. */
+bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount);
+
+/* Appends the figure as prose writes it: "124.2亿元", or "124.2" when bare. */
+void model_figure_write(const model_figure *f, bool bare, rg_buf *out);
+/* Appends a paragraph's text with its figures and lists filled in. */
+void model_paragraph_write(const model_paragraph *p, rg_buf *out);
+
+#endif

@@ -1,0 +1,15 @@
+/* model_tmpl.h - the model as data for the template engine.
+ *
+ * Keys of the returned tree: park, year, plan_year, period, title (a string,
+ * or false when the input gives none), intro (list of {text}), sections (list
+ * of {title, paragraphs: [{text}], sections: [...]}). Paragraph text has its
+ * figures and lists filled in. The caller frees the tree with tval_free. */
+#ifndef RG_MODEL_TMPL_H
+#define RG_MODEL_TMPL_H
+
+#include "model.h"
+#include "tmpl.h"
+
+tval *model_tmpl_data(const model *m);
+
+#endif

@@ -1,0 +1,709 @@
+/* model_xml.c - builds the model from an XML file; the only user of libxml2.
+ *
+ * The file is read whole (up to MODEL_MAX_FILE_BYTES), checked for UTF-8
+ * before the parser sees it, parsed without network, DTD loading or entity
+ * substitution, refused outright if it has a DOCTYPE (no entity can then be
+ * declared: no XXE, no billion laughs), validated against the embedded schema,
+ * and walked into the typed model. */
+#include "model.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+/* Generated from schema/parkreport.xsd by the Makefile. */
+extern const char parkreport_xsd[];
+extern const size_t parkreport_xsd_len;
+
+struct model_loader {
+    xmlSchemaPtr schema;
+};
+
+/* Per-load state, reached from libxml2's callbacks through user data. */
+typedef struct load_ctx {
+    const char *path;
+    rg_diags *diags;
+    size_t errors_before;
+    model *m;
+    size_t figures_cap;
+} load_ctx;
+
+static void diag_from_xml_error(load_ctx *lc, const xmlError *e)
+{
+    if (e->level == XML_ERR_WARNING)
+        return;
+    size_t n = e->message ? strlen(e->message) : 0;
+    while (n && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
+        n--;
+    int col = e->domain == XML_FROM_PARSER ? e->int2 : 0;
+    rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, col, "%.*s", (int)n,
+                e->message ? e->message : "invalid XML");
+}
+
+static void on_parser_error(void *user, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = user;
+    load_ctx *lc = ctxt->_private;
+    /* After a fatal error libxml2 may add follow-up errors; the first says it. */
+    if (lc->diags->errors > lc->errors_before)
+        return;
+    diag_from_xml_error(lc, e);
+}
+
+static void on_schema_error(void *user, xmlErrorPtr e)
+{
+    diag_from_xml_error(user, e);
+}
+
+static void on_doctype(void *user, const xmlChar *name, const xmlChar *external_id,
+                       const xmlChar *system_id)
+{
+    (void)name, (void)external_id, (void)system_id;
+    xmlParserCtxtPtr ctxt = user;
+    load_ctx *lc = ctxt->_private;
+    rg_diag_add(lc->diags, RG_ERROR, lc->path, ctxt->input ? ctxt->input->line : 0, 1,
+                "a DOCTYPE is not allowed (it could declare entities); delete the <!DOCTYPE …> "
+                "declaration");
+    xmlStopParser(ctxt);
+}
+
+model_loader *model_loader_new(void)
+{
+    xmlInitParser();
+    model_loader *ld = xcalloc(1, sizeof *ld);
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(parkreport_xsd, (int)parkreport_xsd_len);
+    if (pc) {
+        ld->schema = xmlSchemaParse(pc);
+        xmlSchemaFreeParserCtxt(pc);
+    }
+    if (!ld->schema) {
+        fprintf(stderr, "parkreport: internal error: the built-in schema does not compile\n");
+        free(ld);
+        return NULL;
+    }
+    return ld;
+}
+
+void model_loader_free(model_loader *ld)
+{
+    if (!ld)
+        return;
+    xmlSchemaFree(ld->schema);
+    free(ld);
+}
+
+/* Reads the whole file; NULL with an error on failure. */
+static char *read_file(load_ctx *lc, size_t *len)
+{
+    FILE *f = fopen(lc->path, "rb");
+    if (!f) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0, "cannot open the input: %s",
+                    strerror(errno));
+        return NULL;
+    }
+    rg_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > MODEL_MAX_FILE_BYTES) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0,
+                        "the input is larger than %d MiB; split it into one file per report",
+                        MODEL_MAX_FILE_BYTES / (1024 * 1024));
+            fclose(f);
+            rg_buf_fini(&b);
+            return NULL;
+        }
+        rg_buf_append(&b, chunk, n);
+    }
+    int failed = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (failed) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0, "cannot read the input: %s",
+                    strerror(saved));
+        rg_buf_fini(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return rg_buf_take(&b);
+}
+
+/* Line and column (in characters) of byte offset `at`. */
+static void position_of(const char *s, size_t at, int *line, int *col)
+{
+    *line = 1, *col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (s[i] == '\n')
+            (*line)++, *col = 1;
+        else if (((unsigned char)s[i] & 0xC0) != 0x80)
+            (*col)++;
+    }
+}
+
+static int check_encoding(load_ctx *lc, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len == 0) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0,
+                    "the input is empty; it should hold a <report> element");
+        return -1;
+    }
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, 1, 1,
+                    "the input is UTF-16; save it as UTF-8");
+        return -1;
+    }
+    size_t bad = rg_utf8_invalid_at(s, len);
+    if (bad != (size_t)-1) {
+        int line, col;
+        position_of(s, bad, &line, &col);
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                    "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", u[bad]);
+        return -1;
+    }
+    if (memchr(s, '\0', len)) {
+        int line, col;
+        position_of(s, (size_t)((const char *)memchr(s, '\0', len) - s), &line, &col);
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "NUL byte in the input");
+        return -1;
+    }
+    return 0;
+}
+
+static xmlDocPtr parse(load_ctx *lc, const char *s, size_t len)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0, "cannot create an XML parser");
+        return NULL;
+    }
+    ctxt->_private = lc;
+    ctxt->sax->serror = on_parser_error;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->externalSubset = NULL;
+    ctxt->sax->entityDecl = NULL;
+    lc->errors_before = lc->diags->errors;
+    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, s, (int)len, lc->path, "UTF-8", options);
+    if (lc->diags->errors > lc->errors_before || !doc || !ctxt->wellFormed) {
+        if (lc->diags->errors == lc->errors_before)
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0, "the input is not well-formed XML");
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* The encoding named in the XML declaration must be UTF-8 (we read the bytes
+ * as UTF-8; a declaration saying otherwise is a lie or a conversion left undone). */
+static int check_declared_encoding(load_ctx *lc, const char *s, size_t len)
+{
+    if (len < 5 || memcmp(s, "<?xml", 5) != 0)
+        return 0;
+    const char *end = memchr(s, '>', len);
+    if (!end)
+        return 0;
+    rg_buf decl = {0};
+    rg_buf_append(&decl, s, (size_t)(end - s));
+    const char *enc = strstr(decl.data, "encoding");
+    int rc = 0;
+    if (enc) {
+        const char *q = strpbrk(enc, "\"'");
+        if (q) {
+            const char *close = strchr(q + 1, *q);
+            size_t n = close ? (size_t)(close - q - 1) : 0;
+            if (!(n == 5 && strncasecmp(q + 1, "UTF-8", 5) == 0) &&
+                !(n == 4 && strncasecmp(q + 1, "UTF8", 4) == 0)) {
+                rg_diag_add(lc->diags, RG_ERROR, lc->path, 1, (int)(q - decl.data) + 2,
+                            "the XML declaration says encoding \"%.*s\"; parkreport reads UTF-8 "
+                            "only: convert the file to UTF-8 and declare encoding=\"UTF-8\"",
+                            (int)n, q + 1);
+                rc = -1;
+            }
+        }
+    }
+    rg_buf_fini(&decl);
+    return rc;
+}
+
+/* --- walking the validated tree -------------------------------------- */
+
+static bool is_el(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static size_t count_children(const xmlNode *parent, const char *name)
+{
+    size_t k = 0;
+    for (const xmlNode *c = parent->children; c; c = c->next)
+        k += is_el(c, name);
+    return k;
+}
+
+static const xmlNode *child(const xmlNode *parent, const char *name)
+{
+    for (const xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (is_el(c, name))
+            return c;
+    return NULL;
+}
+
+/* Attribute value, newly allocated, or NULL when absent. */
+static char *attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static bool attr_true(const xmlNode *n, const char *name)
+{
+    char *v = attr(n, name);
+    bool t = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+    free(v);
+    return t;
+}
+
+static char *text_of(const xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    char *s = xstrdup(v ? (const char *)v : "");
+    xmlFree(v);
+    return s;
+}
+
+static int line_of(const xmlNode *n)
+{
+    return (int)xmlGetLineNo(n);
+}
+
+static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, const char *name,
+                                const char *unit)
+{
+    model *m = lc->m;
+    void *arr = m->figures;
+    xgrow(&arr, &lc->figures_cap, m->nfigures + 1, sizeof *m->figures);
+    m->figures = arr;
+    model_figure *f = xcalloc(1, sizeof *f);
+    m->figures[m->nfigures++] = f;
+    f->id = xstrdup(id);
+    f->name = xstrdup(name);
+    char *own_unit = attr(n, "unit");
+    f->unit = own_unit ? own_unit : xstrdup(unit);
+    f->line = line_of(n);
+    f->ref = attr(n, "ref");
+    f->text = text_of(n);
+    if (f->ref) {
+        if (f->text[strspn(f->text, " \t\r\n")] != '\0')
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+                        "<%s> has both a number and ref=\"%s\"; keep one", (const char *)n->name,
+                        f->ref);
+        return f;
+    }
+    if (rg_dec_parse(f->text, &f->value) != 0)
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+                    "<%s> of %s: \"%s\" is not a number as parkreport reads them (digits, an "
+                    "optional minus and decimal point, at most %d digits)",
+                    (const char *)n->name, id, f->text, RG_DEC_MAX_DIGITS);
+    return f;
+}
+
+static char *join_id(const char *a, const char *b, const char *c)
+{
+    rg_buf id = {0};
+    rg_buf_puts(&id, a);
+    rg_buf_putc(&id, '.');
+    rg_buf_puts(&id, b);
+    if (c) {
+        rg_buf_putc(&id, '.');
+        rg_buf_puts(&id, c);
+    }
+    return rg_buf_take(&id);
+}
+
+/* Adds the figure in element `el` of `parent`, if present, as PREFIX.EL. */
+static model_figure *opt_figure(load_ctx *lc, const xmlNode *parent, const char *el,
+                                const char *prefix, const char *name, const char *unit)
+{
+    const xmlNode *n = child(parent, el);
+    if (!n)
+        return NULL;
+    char *id = join_id(prefix, el, NULL);
+    model_figure *f = add_figure(lc, n, id, name, unit);
+    free(id);
+    return f;
+}
+
+static const char *const slot_element[MODEL_SLOT_COUNT] = {
+    [MODEL_PREVIOUS] = "previous",   [MODEL_TARGET] = "target",
+    [MODEL_ACTUAL] = "actual",       [MODEL_ACTUAL_GROWTH] = "actual-growth",
+    [MODEL_FORECAST] = "forecast",   [MODEL_FORECAST_GROWTH] = "forecast-growth",
+    [MODEL_PLAN] = "plan",
+};
+
+static void load_indicators(load_ctx *lc, const xmlNode *parent)
+{
+    model *m = lc->m;
+    m->nindicators = count_children(parent, "indicator");
+    m->indicators = xcalloc(m->nindicators, sizeof *m->indicators);
+    size_t i = 0;
+    for (const xmlNode *n = parent->children; n; n = n->next) {
+        if (!is_el(n, "indicator"))
+            continue;
+        model_indicator *ind = &m->indicators[i++];
+        ind->id = attr(n, "id");
+        ind->name = attr(n, "name");
+        ind->unit = attr(n, "unit");
+        ind->line = line_of(n);
+        for (int s = 0; s < MODEL_SLOT_COUNT; s++) {
+            bool growth = s == MODEL_ACTUAL_GROWTH || s == MODEL_FORECAST_GROWTH;
+            ind->slot[s] = opt_figure(lc, n, slot_element[s], ind->id, ind->name,
+                                      growth ? "%" : ind->unit);
+        }
+        const xmlNode *plan = child(n, "plan");
+        if (plan) {
+            ind->plan_name = attr(plan, "name");
+            char *bound = attr(plan, "bound");
+            if (bound && strcmp(bound, "at-least") == 0)
+                ind->plan_bound = MODEL_BOUND_AT_LEAST;
+            else if (bound && strcmp(bound, "at-most") == 0)
+                ind->plan_bound = MODEL_BOUND_AT_MOST;
+            free(bound);
+        }
+    }
+}
+
+static void load_sectors(load_ctx *lc, const xmlNode *parent)
+{
+    model *m = lc->m;
+    m->nsectors = count_children(parent, "sector");
+    m->sectors = xcalloc(m->nsectors, sizeof *m->sectors);
+    size_t i = 0;
+    for (const xmlNode *n = parent->children; n; n = n->next) {
+        if (!is_el(n, "sector"))
+            continue;
+        model_sector *s = &m->sectors[i++];
+        s->id = attr(n, "id");
+        s->name = attr(n, "name");
+        s->line = line_of(n);
+        char *role = attr(n, "role");
+        s->role = !role                           ? MODEL_ROLE_OTHER
+                  : strcmp(role, "leading") == 0  ? MODEL_ROLE_LEADING
+                  : strcmp(role, "featured") == 0 ? MODEL_ROLE_FEATURED
+                                                  : MODEL_ROLE_OTHER;
+        free(role);
+        char *prefix = join_id("sectors", s->id, NULL);
+        s->firms = opt_figure(lc, n, "firms", prefix, s->name, "户");
+        s->output = opt_figure(lc, n, "output", prefix, s->name, "亿元");
+        s->growth = opt_figure(lc, n, "growth", prefix, s->name, "%");
+        free(prefix);
+    }
+}
+
+static void load_promotion(load_ctx *lc, const xmlNode *n)
+{
+    model_promotion *p = &lc->m->promotion;
+    p->present = true;
+    p->line = line_of(n);
+    p->activities = opt_figure(lc, n, "activities", "promotion", "招商活动", "次");
+    p->projects = opt_figure(lc, n, "projects", "promotion", "招引项目", "个");
+    p->amount = opt_figure(lc, n, "amount", "promotion", "招引项目总投资", "亿元");
+    p->large_projects = opt_figure(lc, n, "large-projects", "promotion", "大项目", "个");
+    const xmlNode *large = child(n, "large-projects");
+    if (large) {
+        /* The threshold is an attribute; give it a figure of its own. */
+        model_figure *f = add_figure(lc, large, "promotion.large-projects.threshold",
+                                     "大项目投资门槛", "亿元");
+        free(f->text);
+        f->text = attr(large, "threshold");
+        if (rg_dec_parse(f->text, &f->value) != 0)
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+                        "threshold \"%s\" is not a number", f->text);
+        p->large_threshold = f;
+    }
+    p->ncategories = count_children(n, "category");
+    p->categories = xcalloc(p->ncategories, sizeof *p->categories);
+    size_t i = 0;
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (!is_el(c, "category"))
+            continue;
+        model_category *cat = &p->categories[i++];
+        cat->id = attr(c, "id");
+        cat->name = attr(c, "name");
+        cat->line = line_of(c);
+        char *prefix = join_id("promotion", cat->id, NULL);
+        cat->projects = opt_figure(lc, c, "projects", prefix, cat->name, "个");
+        cat->amount = opt_figure(lc, c, "amount", prefix, cat->name, "亿元");
+        free(prefix);
+    }
+}
+
+static void load_figures(load_ctx *lc, const xmlNode *parent)
+{
+    for (const xmlNode *n = parent->children; n; n = n->next) {
+        if (!is_el(n, "figure"))
+            continue;
+        char *id = attr(n, "id"), *name = attr(n, "name"), *unit = attr(n, "unit");
+        model_figure *f = add_figure(lc, n, id, name, unit);
+        f->same_as = attr(n, "same-as");
+        free(id), free(name), free(unit);
+    }
+}
+
+static void load_groups(load_ctx *lc, const xmlNode *parent)
+{
+    model *m = lc->m;
+    m->ngroups = count_children(parent, "group");
+    m->groups = xcalloc(m->ngroups, sizeof *m->groups);
+    size_t i = 0;
+    for (const xmlNode *n = parent->children; n; n = n->next) {
+        if (!is_el(n, "group"))
+            continue;
+        model_group *g = &m->groups[i++];
+        g->id = attr(n, "id");
+        g->status = attr(n, "status");
+        g->partial = attr_true(n, "partial");
+        g->line = line_of(n);
+        char *prefix = join_id("groups", g->id, NULL);
+        g->count = opt_figure(lc, n, "count", prefix, g->status, "个");
+        free(prefix);
+        g->nitems = count_children(n, "item");
+        g->items = xcalloc(g->nitems, sizeof *g->items);
+        size_t k = 0;
+        for (const xmlNode *it = n->children; it; it = it->next)
+            if (is_el(it, "item"))
+                g->items[k++] = text_of(it);
+    }
+}
+
+static int figure_cmp(const void *a, const void *b)
+{
+    const model_figure *x = *(const model_figure *const *)a, *y = *(const model_figure *const *)b;
+    return strcmp(x->id, y->id);
+}
+
+/* Sorts the figures, rejects duplicate ids, resolves ref="…" and checks same-as. */
+static void link_figures(load_ctx *lc)
+{
+    model *m = lc->m;
+    qsort(m->figures, m->nfigures, sizeof *m->figures, figure_cmp);
+    for (size_t i = 1; i < m->nfigures; i++)
+        if (strcmp(m->figures[i - 1]->id, m->figures[i]->id) == 0)
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, m->figures[i]->line, 0,
+                        "the figure id \"%s\" is used twice (also on line %d); ids must be unique",
+                        m->figures[i]->id, m->figures[i - 1]->line);
+    for (size_t i = 0; i < m->nfigures; i++) {
+        model_figure *f = m->figures[i];
+        if (f->same_as && !model_figure_find(m, f->same_as))
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+                        "same-as=\"%s\": no figure has that id", f->same_as);
+        if (!f->ref)
+            continue;
+        const model_figure *t = model_figure_find(m, f->ref);
+        if (!t) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+                        "ref=\"%s\": no figure has that id", f->ref);
+            continue;
+        }
+        if (t->ref) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+                        "ref=\"%s\" points to a figure that is itself a reference (line %d); "
+                        "point to the figure that holds the number",
+                        f->ref, t->line);
+            continue;
+        }
+        free(f->text);
+        f->text = xstrdup(t->text);
+        f->value = t->value;
+    }
+}
+
+/* Removes line breaks and the indentation around them: Chinese prose has no
+ * spaces between words, so a wrapped line in the file must not add one. */
+static char *clean_prose(const char *s)
+{
+    rg_buf b = {0};
+    rg_buf_append(&b, "", 0);
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t ws = strspn(s + i, " \t\r\n");
+        if (ws == 0) {
+            rg_buf_putc(&b, s[i++]);
+            continue;
+        }
+        if (memchr(s + i, '\n', ws) == NULL)
+            rg_buf_append(&b, s + i, ws);
+        i += ws;
+    }
+    return rg_buf_take(&b);
+}
+
+static const model_group *find_group(const model *m, const char *ref)
+{
+    if (strncmp(ref, "groups.", 7) != 0)
+        return NULL;
+    for (size_t i = 0; i < m->ngroups; i++)
+        if (strcmp(m->groups[i].id, ref + 7) == 0)
+            return &m->groups[i];
+    return NULL;
+}
+
+static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
+{
+    p->line = line_of(n);
+    size_t k = 0;
+    for (const xmlNode *c = n->children; c; c = c->next)
+        k++;
+    p->parts = xcalloc(k, sizeof *p->parts);
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        model_inline *part = &p->parts[p->nparts];
+        if (c->type == XML_TEXT_NODE) {
+            part->kind = MODEL_INLINE_TEXT;
+            part->text = clean_prose((const char *)c->content);
+            p->nparts++;
+        } else if (is_el(c, "v") || is_el(c, "list")) {
+            char *ref = attr(c, "ref");
+            if (is_el(c, "v")) {
+                part->kind = MODEL_INLINE_FIGURE;
+                part->figure = model_figure_find(lc->m, ref);
+                part->bare = attr_true(c, "bare");
+                if (!part->figure)
+                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c), 0,
+                                "<v ref=\"%s\">: no figure has that id; declare it under "
+                                "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
+                                ref);
+            } else {
+                part->kind = MODEL_INLINE_LIST;
+                part->group = find_group(lc->m, ref);
+                if (!part->group)
+                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c), 0,
+                                "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
+            }
+            free(ref);
+            p->nparts++;
+        }
+    }
+}
+
+static void load_paragraphs(load_ctx *lc, const xmlNode *parent, model_paragraph **out,
+                            size_t *count)
+{
+    *count = count_children(parent, "p");
+    *out = xcalloc(*count, sizeof **out);
+    size_t i = 0;
+    for (const xmlNode *c = parent->children; c; c = c->next)
+        if (is_el(c, "p"))
+            load_paragraph(lc, c, &(*out)[i++]);
+}
+
+static void load_sections(load_ctx *lc, const xmlNode *parent, model_section **out, size_t *count,
+                          int depth)
+{
+    *count = count_children(parent, "section");
+    *out = xcalloc(*count, sizeof **out);
+    size_t i = 0;
+    for (const xmlNode *c = parent->children; c; c = c->next) {
+        if (!is_el(c, "section"))
+            continue;
+        model_section *s = &(*out)[i++];
+        s->title = attr(c, "title");
+        s->line = line_of(c);
+        if (depth > MODEL_MAX_SECTION_DEPTH) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, s->line, 0,
+                        "sections nested too deeply (the limit is %d levels: 一、（一）1.（1）)",
+                        MODEL_MAX_SECTION_DEPTH);
+            continue;
+        }
+        load_paragraphs(lc, c, &s->paragraphs, &s->nparagraphs);
+        load_sections(lc, c, &s->sections, &s->nsections, depth + 1);
+    }
+}
+
+static void load_report(load_ctx *lc, const xmlNode *root)
+{
+    model *m = lc->m;
+    char *year = attr(root, "year"), *plan_year = attr(root, "plan-year");
+    m->year = atoi(year);
+    m->plan_year = atoi(plan_year);
+    free(year), free(plan_year);
+    m->period = attr(root, "period");
+    m->date = attr(root, "date");
+    m->park = text_of(child(root, "park"));
+    if (child(root, "title"))
+        m->title = text_of(child(root, "title"));
+    if (child(root, "author"))
+        m->author = text_of(child(root, "author"));
+    if (m->plan_year != m->year + 1)
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(root), 0,
+                    "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,
+                    m->year);
+
+    load_indicators(lc, child(root, "indicators"));
+    if (child(root, "sectors"))
+        load_sectors(lc, child(root, "sectors"));
+    if (child(root, "promotion"))
+        load_promotion(lc, child(root, "promotion"));
+    if (child(root, "figures"))
+        load_figures(lc, child(root, "figures"));
+    if (child(root, "groups"))
+        load_groups(lc, child(root, "groups"));
+    link_figures(lc);
+
+    const xmlNode *narrative = child(root, "narrative");
+    if (child(narrative, "intro"))
+        load_paragraphs(lc, child(narrative, "intro"), &m->intro, &m->nintro);
+    load_sections(lc, narrative, &m->sections, &m->nsections, 1);
+}
+
+model *model_load(model_loader *ld, const char *path, rg_diags *diags)
+{
+    load_ctx lc = {.path = path, .diags = diags};
+    size_t errors_at_start = diags->errors;
+    size_t len = 0;
+    char *bytes = read_file(&lc, &len);
+    if (!bytes)
+        return NULL;
+    xmlDocPtr doc = NULL;
+    if (check_encoding(&lc, bytes, len) == 0 && check_declared_encoding(&lc, bytes, len) == 0)
+        doc = parse(&lc, bytes, len);
+    free(bytes);
+    if (!doc)
+        return NULL;
+
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(ld->schema);
+    if (!vc) {
+        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot create a schema validator");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &lc);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (rc != 0) {
+        if (diags->errors == errors_at_start)
+            rg_diag_add(diags, RG_ERROR, path, 0, 0, "the input does not match the schema");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+
+    lc.m = xcalloc(1, sizeof *lc.m);
+    lc.m->file = xstrdup(path);
+    load_report(&lc, xmlDocGetRootElement(doc));
+    xmlFreeDoc(doc);
+    if (diags->errors > errors_at_start) {
+        model_free(lc.m);
+        return NULL;
+    }
+    return lc.m;
+}

@@ -1,0 +1,41 @@
+/* pdf.h - draws a laid-out document into a PDF file; the only user of libharu.
+ *
+ * Pipeline stage 5: document -> layout -> PDF. pdf_write loads the fonts,
+ * lays the document out with their real metrics (layout.h), draws every
+ * page with its page number, and saves to `path`. Fonts are embedded as
+ * subsets. The file is written only by this call; the caller renames it
+ * into place (see cli).
+ *
+ * Returns 0, or -1 with an error in diags (a font that cannot be loaded is
+ * named with its path).
+ */
+#ifndef RG_PDF_H
+#define RG_PDF_H
+
+#include <time.h>
+
+#include "doc.h"
+#include "layout.h"
+
+#define PDF_MAX_FONTS 4
+
+typedef struct pdf_font_file {
+    const char *path; /* .ttf, or .ttc with a face index */
+    int index;
+} pdf_font_file;
+
+typedef struct pdf_options {
+    pdf_font_file fonts[PDF_MAX_FONTS]; /* indexed by layout font number */
+    int nfonts;
+    const char *title, *author;
+    time_t created; /* (time_t)-1: no date */
+} pdf_options;
+
+/* The Debian fonts libharu 2.3.0 embeds correctly: 0 AR PL UMing (body),
+ * 1 WenQuanYi Zen Hei (title and headings). */
+void pdf_options_default(pdf_options *opt);
+
+int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, const char *path,
+              rg_diags *diags);
+
+#endif

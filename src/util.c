@@ -1,0 +1,350 @@
+/* util.c - see util.h. */
+#include "util.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The one place that decides what running out of memory means. */
+static void out_of_memory(size_t n)
+{
+    fprintf(stderr, "parkreport: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        out_of_memory(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        out_of_memory(n);
+    return q;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+void xgrow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elem)
+            out_of_memory(SIZE_MAX);
+        n *= 2;
+    }
+    *arr = xrealloc(*arr, n * elem);
+    *cap = n;
+}
+
+void rg_buf_append(rg_buf *b, const char *s, size_t n)
+{
+    void *data = b->data;
+    xgrow(&data, &b->cap, b->len + n + 1, 1);
+    b->data = data;
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void rg_buf_puts(rg_buf *b, const char *s)
+{
+    rg_buf_append(b, s, strlen(s));
+}
+
+void rg_buf_putc(rg_buf *b, char c)
+{
+    rg_buf_append(b, &c, 1);
+}
+
+void rg_buf_vprintf(rg_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n <= 0)
+        return;
+    void *data = b->data;
+    xgrow(&data, &b->cap, b->len + (size_t)n + 1, 1);
+    b->data = data;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void rg_buf_printf(rg_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rg_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+char *rg_buf_take(rg_buf *b)
+{
+    char *s = b->data ? b->data : xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void rg_buf_fini(rg_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void rg_diag_vadd(rg_diags *d, rg_severity sev, const char *file, int line, int col,
+                  const char *fmt, va_list ap)
+{
+    void *items = d->items;
+    xgrow(&items, &d->cap, d->count + 1, sizeof *d->items);
+    d->items = items;
+    rg_buf msg = {0};
+    rg_buf_vprintf(&msg, fmt, ap);
+    rg_diag *g = &d->items[d->count++];
+    g->severity = sev;
+    g->file = xstrdup(file ? file : "");
+    g->line = line;
+    g->col = col;
+    g->msg = rg_buf_take(&msg);
+    if (sev == RG_ERROR)
+        d->errors++;
+    else
+        d->warnings++;
+}
+
+void rg_diag_add(rg_diags *d, rg_severity sev, const char *file, int line, int col,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rg_diag_vadd(d, sev, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void rg_diag_format(const rg_diag *g, rg_buf *out)
+{
+    rg_buf_puts(out, g->file[0] ? g->file : "parkreport");
+    if (g->line > 0) {
+        rg_buf_printf(out, ":%d", g->line);
+        if (g->col > 0)
+            rg_buf_printf(out, ":%d", g->col);
+    }
+    rg_buf_printf(out, ": %s: %s\n", g->severity == RG_ERROR ? "error" : "warning", g->msg);
+}
+
+void rg_diags_fini(rg_diags *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].file);
+        free(d->items[i].msg);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+size_t rg_utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len;
+    uint32_t c, min;
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2, c = s[0] & 0x1F, min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3, c = s[0] & 0x0F, min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4, c = s[0] & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+size_t rg_utf8_invalid_at(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return i;
+        i += k;
+    }
+    return (size_t)-1;
+}
+
+void rg_utf8_put(rg_buf *b, uint32_t cp)
+{
+    char t[4];
+    size_t n;
+    if (cp < 0x80) {
+        t[0] = (char)cp, n = 1;
+    } else if (cp < 0x800) {
+        t[0] = (char)(0xC0 | (cp >> 6));
+        t[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    } else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12));
+        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18));
+        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    }
+    rg_buf_append(b, t, n);
+}
+
+int rg_dec_parse(const char *s, rg_dec *out)
+{
+    int neg = 0, digits = 0, scale = 0, in_frac = 0;
+    int64_t coef = 0;
+    if (*s == '-')
+        neg = 1, s++;
+    if (*s < '0' || *s > '9')
+        return -1;
+    for (; *s; s++) {
+        if (*s == '.' && !in_frac) {
+            in_frac = 1;
+            if (s[1] < '0' || s[1] > '9')
+                return -1;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return -1;
+        if (coef != 0 || *s != '0' || in_frac)
+            digits++;
+        if (digits > RG_DEC_MAX_DIGITS)
+            return -1;
+        coef = coef * 10 + (*s - '0');
+        if (in_frac)
+            scale++;
+    }
+    out->coef = neg ? -coef : coef;
+    out->scale = scale;
+    return 0;
+}
+
+static const int64_t pow10_table[RG_DEC_MAX_DIGITS + 1] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+    10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+    1000000000000000, 10000000000000000, 100000000000000000, 1000000000000000000,
+};
+
+/* Brings a and b to the same scale; -1 on overflow. */
+static int align(rg_dec *a, rg_dec *b)
+{
+    rg_dec *lo = a->scale < b->scale ? a : b;
+    const rg_dec *hi = a->scale < b->scale ? b : a;
+    int k = hi->scale - lo->scale;
+    if (k == 0)
+        return 0;
+    if (k > RG_DEC_MAX_DIGITS)
+        return -1;
+    int64_t m;
+    if (__builtin_mul_overflow(lo->coef, pow10_table[k], &m))
+        return -1;
+    lo->coef = m;
+    lo->scale = hi->scale;
+    return 0;
+}
+
+int rg_dec_add(rg_dec a, rg_dec b, rg_dec *out)
+{
+    if (align(&a, &b) != 0)
+        return -1;
+    int64_t s;
+    if (__builtin_add_overflow(a.coef, b.coef, &s))
+        return -1;
+    out->coef = s;
+    out->scale = a.scale;
+    return 0;
+}
+
+int rg_dec_cmp(rg_dec a, rg_dec b)
+{
+    if (align(&a, &b) != 0) {
+        double x = rg_dec_to_double(a), y = rg_dec_to_double(b);
+        return (x > y) - (x < y);
+    }
+    return (a.coef > b.coef) - (a.coef < b.coef);
+}
+
+double rg_dec_to_double(rg_dec d)
+{
+    /* Both operands are exact doubles, so the quotient is correctly rounded:
+     * the same double strtod gives for the written text. */
+    return (double)d.coef / (double)pow10_table[d.scale];
+}
+
+void rg_dec_format(rg_dec d, rg_buf *out)
+{
+    uint64_t mag = d.coef < 0 ? (uint64_t)0 - (uint64_t)d.coef : (uint64_t)d.coef;
+    uint64_t p = (uint64_t)pow10_table[d.scale];
+    if (d.coef < 0)
+        rg_buf_putc(out, '-');
+    rg_buf_printf(out, "%" PRIu64, mag / p);
+    if (d.scale > 0)
+        rg_buf_printf(out, ".%0*" PRIu64, d.scale, mag % p);
+}
+
+void rg_format_fixed(double x, int decimals, rg_buf *out)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    double scale = (double)pow10_table[decimals];
+    /* Round the scaled value, half away from zero, so that 2.675 is 2.68. */
+    double r = round(x * scale * (1 + 1e-12)) / scale;
+    if (r == 0)
+        r = 0; /* no "-0.0" */
+    rg_buf_printf(out, "%.*f", decimals, r);
+}

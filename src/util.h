@@ -1,0 +1,95 @@
+/* util.h - allocation, growable buffers, diagnostics, UTF-8 and decimals.
+ *
+ * Everything here is shared by every stage of the pipeline. Nothing is global:
+ * diagnostics collect in an rg_diags owned by the caller, one per input.
+ *
+ * Ownership: rg_buf owns its data (rg_buf_fini frees it); pointers into
+ * buf.data die on the next append. xmalloc and friends abort on exhaustion,
+ * the only failure the program does not propagate.
+ */
+#ifndef RG_UTIL_H
+#define RG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Grows *arr (of *cap elements of size elem) to hold at least need elements. */
+void xgrow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Growable byte buffer, always NUL-terminated when data != NULL. */
+typedef struct rg_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} rg_buf;
+
+void rg_buf_append(rg_buf *b, const char *s, size_t n);
+void rg_buf_puts(rg_buf *b, const char *s);
+void rg_buf_putc(rg_buf *b, char c);
+void rg_buf_printf(rg_buf *b, const char *fmt, ...) RG_PRINTF(2, 3);
+void rg_buf_vprintf(rg_buf *b, const char *fmt, va_list ap) RG_PRINTF(2, 0);
+/* Hands the string over to the caller (never NULL) and empties b. */
+char *rg_buf_take(rg_buf *b);
+void rg_buf_fini(rg_buf *b);
+
+/* Diagnostics: "FILE:LINE:COL: error: message". line/col 0 = unknown. */
+typedef enum { RG_WARNING, RG_ERROR } rg_severity;
+
+typedef struct rg_diag {
+    rg_severity severity;
+    char *file;
+    int line;
+    int col;
+    char *msg;
+} rg_diag;
+
+typedef struct rg_diags {
+    rg_diag *items;
+    size_t count;
+    size_t cap;
+    size_t errors;
+    size_t warnings;
+} rg_diags;
+
+void rg_diag_add(rg_diags *d, rg_severity sev, const char *file, int line, int col,
+                 const char *fmt, ...) RG_PRINTF(6, 7);
+void rg_diag_vadd(rg_diags *d, rg_severity sev, const char *file, int line, int col,
+                  const char *fmt, va_list ap);
+/* Writes one diagnostic in GNU style, with a newline. */
+void rg_diag_format(const rg_diag *g, rg_buf *out);
+void rg_diags_fini(rg_diags *d);
+
+/* UTF-8. rg_utf8_decode reads one code point at s (n bytes left); returns its
+ * length, or 0 for an invalid, overlong or surrogate sequence. */
+size_t rg_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Byte offset of the first invalid sequence, or (size_t)-1 when valid. */
+size_t rg_utf8_invalid_at(const char *s, size_t n);
+void rg_utf8_put(rg_buf *b, uint32_t cp);
+
+/* Decimal number as written: value = coef / 10^scale. Keeps precision. */
+#define RG_DEC_MAX_DIGITS 18
+typedef struct rg_dec {
+    int64_t coef;
+    int scale;
+} rg_dec;
+
+/* Parses "-?[0-9]+(.[0-9]+)?" with at most RG_DEC_MAX_DIGITS digits.
+ * Returns 0 on success, -1 when the text is not such a number. */
+int rg_dec_parse(const char *s, rg_dec *out);
+/* a + b exactly; returns -1 on overflow. */
+int rg_dec_add(rg_dec a, rg_dec b, rg_dec *out);
+int rg_dec_cmp(rg_dec a, rg_dec b);
+double rg_dec_to_double(rg_dec d);
+void rg_dec_format(rg_dec d, rg_buf *out);
+/* Rounds x half away from zero to `decimals` places and appends it. */
+void rg_format_fixed(double x, int decimals, rg_buf *out);
+
+#endif
