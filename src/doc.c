@@ -108,6 +108,15 @@ static char *numbered(builder *b, int level, const char *text, size_t len)
     return rg_buf_take(&s);
 }
 
+/* Length of the marker at s: up to the first blank, at most n bytes. */
+static size_t token_len(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && s[k] != ' ' && s[k] != '\t')
+        k++;
+    return k;
+}
+
 static int parse_line(builder *b, const char *name, const char *s, size_t n, int line,
                       rg_diags *diags)
 {
@@ -143,7 +152,7 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
             rg_diag_add(diags, RG_ERROR, name, line, (int)lead + 1,
                         "unknown line marker \"%.*s\": headings are #1 to #%d (#2> runs in), a "
                         "page break is #page; write \\# for a literal #",
-                        (int)(n < 4 ? n : 4), s, DOC_MAX_LEVEL);
+                        (int)token_len(s, n), s, DOC_MAX_LEVEL);
             return -1;
         }
         end_paragraph(b);

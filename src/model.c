@@ -80,12 +80,17 @@ const model_figure *model_figure_find(const model *m, const char *id)
 
 /* --- derived figures -------------------------------------------------- */
 
-static bool ratio_pct(const model_figure *num, const model_figure *den, double *out)
+static bool ratio(const model_figure *num, const model_figure *den, double *out)
 {
     if (!num || !den || den->value.coef == 0)
         return false;
-    *out = rg_dec_to_double(num->value) / rg_dec_to_double(den->value) * 100.0;
+    *out = rg_dec_to_double(num->value) / rg_dec_to_double(den->value);
     return true;
+}
+
+static bool is_rate(const model_figure *f)
+{
+    return strcmp(f->unit, "%") == 0;
 }
 
 static bool same_unit(const model_figure *a, const model_figure *b)
@@ -102,7 +107,7 @@ const model_figure *model_completion_base(const model_indicator *ind)
 
 bool model_completion(const model_indicator *ind, double *out)
 {
-    return ratio_pct(ind->slot[MODEL_ACTUAL], model_completion_base(ind), out);
+    return ratio(ind->slot[MODEL_ACTUAL], model_completion_base(ind), out);
 }
 
 const model_figure *model_plan_base(const model_indicator *ind)
@@ -118,16 +123,26 @@ const model_figure *model_plan_base(const model_indicator *ind)
 bool model_growth_needed(const model_indicator *ind, double *out)
 {
     const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
-    if (!ratio_pct(plan, base, out))
+    double r;
+    if (!base || is_rate(plan) || !ratio(plan, base, &r))
         return false;
-    *out -= 100.0;
+    *out = r - 1;
+    return true;
+}
+
+bool model_points_needed(const model_indicator *ind, double *out)
+{
+    const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
+    if (!base || !is_rate(plan))
+        return false;
+    *out = rg_dec_to_double(plan->value) - rg_dec_to_double(base->value);
     return true;
 }
 
 bool model_sector_share(const model *m, const model_sector *s, double *out)
 {
     const model_figure *total = model_figure_find(m, "output.actual");
-    return same_unit(s->output, total) && ratio_pct(s->output, total, out);
+    return same_unit(s->output, total) && ratio(s->output, total, out);
 }
 
 bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount)
@@ -241,9 +256,9 @@ static void check_growth(const model *m, const model_indicator *ind, rg_diags *d
     const model_figure *prev = ind->slot[MODEL_PREVIOUS], *act = ind->slot[MODEL_ACTUAL],
                        *g = ind->slot[MODEL_ACTUAL_GROWTH];
     double r;
-    if (!prev || !act || !g || !same_unit(prev, act) || !ratio_pct(act, prev, &r))
+    if (!prev || !act || !g || !same_unit(prev, act) || !ratio(act, prev, &r))
         return;
-    r -= 100.0;
+    r = (r - 1) * 100.0;
     double stated = rg_dec_to_double(g->value);
     double tolerance = 0.5 * pow(10.0, -g->value.scale) + 1e-9;
     if (fabs(r - stated) > tolerance) {

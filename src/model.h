@@ -162,12 +162,20 @@ const model_figure *model_figure_find(const model *m, const char *id);
 void model_check(const model *m, rg_diags *diags);
 
 /* Derived figures. Each returns false when it cannot be computed (a figure is
- * missing, or the base is zero); *out is then untouched. Percentages are in
- * percent (88.7, not 0.887). */
+ * missing, the units differ, or the base is zero); *out is then untouched.
+ * Ratios are fractions (0.887 for 88.7%), computed in the same order of
+ * operations as the workbook's formulas, so a recalculation gives the same
+ * double. */
+/* actual / target, or actual / forecast where there is no target. */
 bool model_completion(const model_indicator *ind, double *out);
 const model_figure *model_completion_base(const model_indicator *ind);
+/* The figure a plan target is measured against: the forecast, else the actual. */
 const model_figure *model_plan_base(const model_indicator *ind);
+/* plan / base - 1, for quantities. False for rates (unit "%"). */
 bool model_growth_needed(const model_indicator *ind, double *out);
+/* plan - base in percentage points, for rates (unit "%") only. */
+bool model_points_needed(const model_indicator *ind, double *out);
+/* sector output / the park's output (output.actual). */
 bool model_sector_share(const model *m, const model_sector *s, double *out);
 /* Exact sums over the promotion categories; false when there are none. */
 bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount);

@@ -55,9 +55,41 @@ static void on_parser_error(void *user, xmlErrorPtr e)
     diag_from_xml_error(lc, e);
 }
 
+/* libxml2 names a failed pattern; a clerk needs to know what to write. */
+static const struct {
+    const char *pattern, *hint;
+} pattern_hints[] = {
+    {"'-?[0-9]+(\\.[0-9]+)?'", "is not a number: write digits with an optional minus sign and "
+                               "decimal point, e.g. 124.2 (no units, exponents or separators)"},
+    {"'[0-9]+'", "is not a count: write a whole number, 0 or more"},
+    {"'[12][0-9]{3}'", "is not a year: write four digits, e.g. 2023"},
+    {"'[a-z][a-z0-9]*(-[a-z0-9]+)*'", "is not an id: write lower-case letters, digits and "
+                                      "hyphens, e.g. infra-investment"},
+};
+
 static void on_schema_error(void *user, xmlErrorPtr e)
 {
-    diag_from_xml_error(user, e);
+    load_ctx *lc = user;
+    const char *msg = e->message ? e->message : "";
+    /* libxml2 follows a pattern failure with a second, vaguer message. */
+    if (strstr(msg, "is not a valid value of the atomic type") && lc->diags->count &&
+        lc->diags->items[lc->diags->count - 1].line == e->line)
+        return;
+    const char *facet = strstr(msg, "[facet 'pattern'] The value '");
+    const char *accepted = facet ? strstr(facet, "' is not accepted by the pattern ") : NULL;
+    if (accepted) {
+        const char *pattern = accepted + strlen("' is not accepted by the pattern ");
+        for (size_t i = 0; i < sizeof pattern_hints / sizeof *pattern_hints; i++) {
+            if (strncmp(pattern, pattern_hints[i].pattern, strlen(pattern_hints[i].pattern)) != 0)
+                continue;
+            const char *value = facet + strlen("[facet 'pattern'] The value ");
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, 0, "%.*s%.*s %s",
+                        (int)(facet - msg), msg, (int)(accepted + 1 - value), value,
+                        pattern_hints[i].hint);
+            return;
+        }
+    }
+    diag_from_xml_error(lc, e);
 }
 
 static void on_doctype(void *user, const xmlChar *name, const xmlChar *external_id,
@@ -490,7 +522,8 @@ static void load_groups(load_ctx *lc, const xmlNode *parent)
 static int figure_cmp(const void *a, const void *b)
 {
     const model_figure *x = *(const model_figure *const *)a, *y = *(const model_figure *const *)b;
-    return strcmp(x->id, y->id);
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
 /* Sorts the figures, rejects duplicate ids, resolves ref="…" and checks same-as. */
@@ -548,6 +581,32 @@ static char *clean_prose(const char *s)
     }
     return rg_buf_take(&b);
 }
+
+/* Ids of the things in one list must differ (figures are checked by
+ * link_figures; this catches things that carry no figure). */
+static void check_unique(load_ctx *lc, const char *what, const char *const *ids,
+                         const int *lines, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(ids[i], ids[k]) == 0) {
+                rg_diag_add(lc->diags, RG_ERROR, lc->path, lines[i], 0,
+                            "two %s have the id \"%s\" (also on line %d); ids must be unique",
+                            what, ids[i], lines[k]);
+                break;
+            }
+}
+
+#define CHECK_UNIQUE(lc, what, arr, n)                                                           \
+    do {                                                                                         \
+        const char **ids_ = xcalloc((n), sizeof *ids_);                                          \
+        int *lines_ = xcalloc((n), sizeof *lines_);                                              \
+        for (size_t i_ = 0; i_ < (n); i_++)                                                      \
+            ids_[i_] = (arr)[i_].id, lines_[i_] = (arr)[i_].line;                                \
+        check_unique(lc, what, ids_, lines_, n);                                                 \
+        free(ids_);                                                                              \
+        free(lines_);                                                                            \
+    } while (0)
 
 static const model_group *find_group(const model *m, const char *ref)
 {
@@ -658,6 +717,10 @@ static void load_report(load_ctx *lc, const xmlNode *root)
         load_figures(lc, child(root, "figures"));
     if (child(root, "groups"))
         load_groups(lc, child(root, "groups"));
+    CHECK_UNIQUE(lc, "indicators", m->indicators, m->nindicators);
+    CHECK_UNIQUE(lc, "sectors", m->sectors, m->nsectors);
+    CHECK_UNIQUE(lc, "categories", m->promotion.categories, m->promotion.ncategories);
+    CHECK_UNIQUE(lc, "groups", m->groups, m->ngroups);
     link_figures(lc);
 
     const xmlNode *narrative = child(root, "narrative");

@@ -13,7 +13,7 @@
 typedef struct book {
     lxw_workbook *wb;
     const model *m;
-    lxw_format *title, *header, *text, *number[MAX_SCALE + 1], *percent;
+    lxw_format *title, *header, *text, *number[MAX_SCALE + 1], *percent, *points;
     lxw_error err; /* the first failed write */
 } book;
 
@@ -59,9 +59,9 @@ static void put_figure(book *b, lxw_worksheet *ws, int row, int col, const model
 
 /* A formula with the value the model computed as its cached result. */
 static void put_formula(book *b, lxw_worksheet *ws, int row, int col, const char *formula,
-                        double value)
+                        double value, lxw_format *format)
 {
-    note(b, worksheet_write_formula_num(ws, (lxw_row_t)row, (lxw_col_t)col, formula, b->percent,
+    note(b, worksheet_write_formula_num(ws, (lxw_row_t)row, (lxw_col_t)col, formula, format,
                                         value));
 }
 
@@ -133,7 +133,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
             cell_name(row, 4, a, sizeof a);
             cell_name(row, ind->slot[MODEL_TARGET] ? 3 : 6, base, sizeof base);
             snprintf(formula, sizeof formula, "=%s/%s", a, base);
-            put_formula(b, ws, row, 8, formula, completion / 100.0);
+            put_formula(b, ws, row, 8, formula, completion, b->percent);
         } else {
             put_text(b, ws, row, 8, "", b->text);
         }
@@ -193,12 +193,15 @@ static int plan_sheet(book *b, rg_diags *diags)
         put_figure(b, ws, row, 5, plan);
         put_text(b, ws, row, 6, bound_text(ind->plan_bound), b->text);
         double need;
+        char p[16], bs[16], formula[48];
+        cell_name(row, 5, p, sizeof p);
+        cell_name(row, 3, bs, sizeof bs);
         if (model_growth_needed(ind, &need)) {
-            char p[16], bs[16], formula[48];
-            cell_name(row, 5, p, sizeof p);
-            cell_name(row, 3, bs, sizeof bs);
             snprintf(formula, sizeof formula, "=%s/%s-1", p, bs);
-            put_formula(b, ws, row, 7, formula, need / 100.0);
+            put_formula(b, ws, row, 7, formula, need, b->percent);
+        } else if (model_points_needed(ind, &need)) {
+            snprintf(formula, sizeof formula, "=%s-%s", p, bs);
+            put_formula(b, ws, row, 7, formula, need, b->points);
         } else {
             put_text(b, ws, row, 7, "", b->text);
         }
@@ -237,6 +240,9 @@ int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t crea
     b.percent = workbook_add_format(b.wb);
     format_set_num_format(b.percent, "0.0%");
     format_set_border(b.percent, LXW_BORDER_THIN);
+    b.points = workbook_add_format(b.wb);
+    format_set_num_format(b.points, "0.00\"个百分点\"");
+    format_set_border(b.points, LXW_BORDER_THIN);
 
     char title[512];
     snprintf(title, sizeof title, "%s%d年主要指标完成情况和%d年工作目标", m->park, m->year,

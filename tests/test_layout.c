@@ -1,0 +1,299 @@
+/* Unit tests of the layout with fake metrics: every CJK character is 1 em,
+ * every ASCII character 1/2 em. A 10-em measure and 5 lines per page make
+ * the cases small enough to reason about by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "layout.h"
+
+#define EM 16.0
+
+static double fake_advance(void *ud, int font, uint32_t cp)
+{
+    (void)ud, (void)font;
+    return cp < 0x80 ? 500 : 1000;
+}
+
+static void small_style(layout_style *st)
+{
+    layout_style_gbt9704(st);
+    st->margin_left = 50;
+    st->margin_top = 60;
+    st->block_w = 10 * EM;
+    st->line_pitch = 20;
+    st->block_h = 4 * 20 + EM; /* 5 lines */
+}
+
+typedef struct text_line {
+    int page;
+    double y, x0, x1; /* x1: right edge of the last item */
+    char text[512];
+} text_line;
+
+typedef struct laid {
+    text_line lines[64];
+    int n;
+    int npages;
+} laid;
+
+static double width_of(const char *s)
+{
+    double w = 0;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(s + i, n - i, &cp);
+        w += fake_advance(NULL, 0, cp) * EM / 1000;
+        i += k;
+    }
+    return w;
+}
+
+/* Lays out the document form `src` and collects its lines in order. */
+static void lay(const char *src, laid *out)
+{
+    rg_diags d = {0};
+    doc *document = doc_parse("t", src, strlen(src), &d);
+    assert_non_null(document);
+    layout_style st;
+    small_style(&st);
+    layout_metrics mx = {NULL, fake_advance};
+    layout_result *r = layout_run(document, &st, &mx);
+    memset(out, 0, sizeof *out);
+    out->npages = r->npages;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const layout_item *it = &r->items[i];
+        text_line *ln = out->n ? &out->lines[out->n - 1] : NULL;
+        if (!ln || ln->page != it->page || ln->y != it->y) {
+            assert_true(out->n < 64);
+            ln = &out->lines[out->n++];
+            ln->page = it->page;
+            ln->y = it->y;
+            ln->x0 = it->x;
+        }
+        assert_true(it->x >= ln->x1 - 0.001); /* items run left to right */
+        strcat(ln->text, it->text);
+        ln->x1 = it->x + width_of(it->text) * it->size / EM;
+    }
+    layout_free(r);
+    doc_free(document);
+    rg_diags_fini(&d);
+}
+
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static const char *const no_start[] = {"，", "。", "、", "；", "：", "？", "！", "）", "》", "”", "%"};
+static const char *const no_end[] = {"（", "《", "“"};
+
+static bool starts_with(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static bool ends_with(const char *s, const char *p)
+{
+    size_t n = strlen(s), k = strlen(p);
+    return n >= k && strcmp(s + n - k, p) == 0;
+}
+
+/* The rules every paragraph's lines must keep. */
+static void check_rules(const laid *l, const char *const *whole, size_t nwhole)
+{
+    double right = 50 + 10 * EM;
+    for (int i = 0; i < l->n; i++) {
+        const text_line *ln = &l->lines[i];
+        for (size_t k = 0; k < sizeof no_start / sizeof *no_start; k++)
+            if (starts_with(ln->text, no_start[k]))
+                fail_msg("line %d starts with %s: %s", i, no_start[k], ln->text);
+        for (size_t k = 0; k < sizeof no_end / sizeof *no_end; k++)
+            if (ends_with(ln->text, no_end[k]))
+                fail_msg("line %d ends with %s: %s", i, no_end[k], ln->text);
+        /* Never past the edge, except the blank half of a line-end mark. */
+        assert_true(ln->x1 <= right + EM / 2 + 0.01);
+    }
+    /* The unbreakable pieces appear whole on some line. */
+    for (size_t k = 0; k < nwhole; k++) {
+        bool found = false;
+        for (int i = 0; i < l->n && !found; i++)
+            found = strstr(l->lines[i].text, whole[k]) != NULL;
+        if (!found)
+            fail_msg("\"%s\" was split", whole[k]);
+    }
+}
+
+static void test_fill_indent_and_justify(void **state)
+{
+    (void)state;
+    laid l;
+    lay("一二三四五六七八九十一二三四五六七八九十一二三四五\n", &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(chars(l.lines[0].text), 8); /* two-character indent */
+    assert_int_equal(chars(l.lines[1].text), 10);
+    assert_int_equal(chars(l.lines[2].text), 7);
+    assert_true(l.lines[0].x0 == 50 + 2 * EM);
+    assert_true(l.lines[1].x0 == 50); /* continuation lines flush left */
+    assert_true(l.lines[1].y - l.lines[0].y == 20);
+}
+
+static void test_justified_to_both_edges(void **state)
+{
+    (void)state;
+    laid l;
+    /* Half-width digits leave slack that justification must spread. */
+    lay("园区2023年实现工业总产值124.2亿元同比增长16.33%实缴税收1.52亿元完成基础设施投资。\n", &l);
+    assert_true(l.n >= 3);
+    for (int i = 0; i < l.n - 1; i++)
+        assert_true(l.lines[i].x1 >= 50 + 10 * EM - 0.01 && l.lines[i].x1 <= 50 + 10 * EM + EM / 2 + 0.01);
+    /* The last line keeps natural spacing. */
+    assert_true(l.lines[l.n - 1].x1 - l.lines[l.n - 1].x0 ==
+                width_of(l.lines[l.n - 1].text));
+    const char *whole[] = {"2023", "124.2亿元", "16.33%", "1.52亿元"};
+    check_rules(&l, whole, 4);
+}
+
+static void test_no_closing_mark_starts_a_line(void **state)
+{
+    (void)state;
+    laid l;
+    /* The 9th character is a comma: a naive breaker puts it at line 2's start. */
+    lay("一二三四五六七八，九十一二三四五六七八九。\n", &l);
+    assert_false(starts_with(l.lines[1].text, "，"));
+    assert_true(ends_with(l.lines[0].text, "七") || ends_with(l.lines[0].text, "，"));
+    check_rules(&l, NULL, 0);
+}
+
+static void test_push_in_half_width_mark(void **state)
+{
+    (void)state;
+    laid l;
+    /* 0.5 + 6 + 2 = 8.5 em on an 8-em first line: the 。 goes in at half width. */
+    lay("1一二三四五六七。八九\n", &l);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.lines[0].text, "1一二三四五六七。");
+    assert_string_equal(l.lines[1].text, "八九");
+}
+
+static void test_opening_marks_and_dashes(void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        "一二三四五六七《关于提升园区基础承载力的实施意见》。",
+        "一二三四五六“园区提质”“企业满园”行动，按照县委“1355”发展战略。",
+        "园区——全市工业的主阵地，等等……还有（括号里的话）和更多的文字。",
+        "一二三四五六七八九十“一二三四五六七八九十（一二三四五六七八九十）”。",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char src[512];
+        snprintf(src, sizeof src, "%s\n", texts[i]);
+        laid l;
+        lay(src, &l);
+        const char *whole[] = {"——", "……", "1355"};
+        check_rules(&l, i == 2 ? whole : i == 1 ? whole + 2 : NULL, i == 2 ? 2 : i == 1 ? 1 : 0);
+    }
+}
+
+static void test_every_break_position(void **state)
+{
+    (void)state;
+    /* Slide a number and marks across every position of the line. */
+    for (int shift = 0; shift < 12; shift++) {
+        char src[512] = "";
+        for (int i = 0; i < shift; i++)
+            strcat(src, "园");
+        strcat(src, "产值124.2亿元，增长16.33%（预计）。“提质”——园区……");
+        strcat(src, "\n");
+        laid l;
+        lay(src, &l);
+        const char *whole[] = {"124.2亿元", "16.33%", "——", "……"};
+        check_rules(&l, whole, 4);
+    }
+}
+
+static void test_no_one_character_last_line(void **state)
+{
+    (void)state;
+    laid l;
+    lay("一二三四五六七八九十一二三四五六七八九\n", &l); /* 8 + 10 + 1 */
+    assert_int_equal(l.n, 3);
+    assert_int_equal(chars(l.lines[1].text), 9);
+    assert_int_equal(chars(l.lines[2].text), 2);
+}
+
+static void test_no_lone_last_line_atop_a_page(void **state)
+{
+    (void)state;
+    laid l;
+    char src[512] = "";
+    for (int i = 0; i < 8 + 10 * 4 + 5; i++) /* 6 lines; 5 fit on a page */
+        strcat(src, "园");
+    strcat(src, "\n");
+    lay(src, &l);
+    assert_int_equal(l.n, 6);
+    assert_int_equal(l.npages, 2);
+    int on_second = 0;
+    for (int i = 0; i < l.n; i++)
+        on_second += l.lines[i].page == 1;
+    assert_int_equal(on_second, 2);
+    assert_true(l.lines[4].y == l.lines[5].y - 20); /* moved together, to the top */
+    assert_true(l.lines[4].page == 1 && l.lines[4].y == 60 + EM);
+}
+
+static void test_heading_stays_with_text(void **state)
+{
+    (void)state;
+    laid l;
+    char src[512] = "";
+    for (int i = 0; i < 8 + 10 * 3; i++) /* 4 lines */
+        strcat(src, "园");
+    strcat(src, "\n\n#1 标题\n\n一二三四五六七八九十一二三四五六\n");
+    lay(src, &l);
+    assert_int_equal(l.n, 7);
+    assert_string_equal(l.lines[4].text, "一、标题");
+    assert_int_equal(l.lines[4].page, 1); /* would have been the last line of page 1 */
+    assert_int_equal(l.lines[3].page, 0);
+}
+
+static void test_title_centred_and_balanced(void **state)
+{
+    (void)state;
+    laid l;
+    lay("= 工业园区2023年度工作总结\n\n正文\n", &l);
+    /* Title style is 22 pt: 10 CJK + 4 digits = 12 em of 22 pt, more than the 160-pt measure. */
+    assert_true(l.n == 3);
+    double left = l.lines[0].x0 - 50, right = 50 + 10 * EM - l.lines[0].x1;
+    assert_true(left - right < 0.01 && right - left < 0.01);
+    size_t a = chars(l.lines[0].text), b = chars(l.lines[1].text);
+    assert_true(a - b <= 2 || b - a <= 2); /* balanced, not a long line and a stub */
+    assert_true(l.lines[2].y - l.lines[1].y == 40); /* a blank line after the title */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fill_indent_and_justify),
+        cmocka_unit_test(test_justified_to_both_edges),
+        cmocka_unit_test(test_no_closing_mark_starts_a_line),
+        cmocka_unit_test(test_push_in_half_width_mark),
+        cmocka_unit_test(test_opening_marks_and_dashes),
+        cmocka_unit_test(test_every_break_position),
+        cmocka_unit_test(test_no_one_character_last_line),
+        cmocka_unit_test(test_no_lone_last_line_atop_a_page),
+        cmocka_unit_test(test_heading_stays_with_text),
+        cmocka_unit_test(test_title_centred_and_balanced),
+    };
+    return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
+}

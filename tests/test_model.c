@@ -1,0 +1,430 @@
+/* Unit tests of the model: loading the seed's data, derived figures, the
+ * consistency checks, and one test per kind of bad input, each asserting the
+ * message and its line (and column where the parser gives one). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+
+#define SEED TEST_SOURCE_DIR "/input/park-2023.xml"
+
+static int setup_loader(void **state)
+{
+    *state = model_loader_new();
+    return *state ? 0 : -1;
+}
+
+static int teardown_loader(void **state)
+{
+    model_loader_free(*state);
+    return 0;
+}
+
+static char *diags_text(const rg_diags *d)
+{
+    rg_buf b = {0};
+    rg_buf_append(&b, "", 0);
+    for (size_t i = 0; i < d->count; i++)
+        rg_diag_format(&d->items[i], &b);
+    return rg_buf_take(&b);
+}
+
+static void test_seed_loads(void **state)
+{
+    rg_diags d = {0};
+    model *m = model_load(*state, SEED, &d);
+    assert_non_null(m);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(m->year, 2023);
+    assert_int_equal(m->plan_year, 2024);
+    assert_string_equal(m->park, "工业园区");
+    assert_string_equal(m->period, "1-11月");
+
+    const model_figure *f = model_figure_find(m, "output.actual");
+    assert_non_null(f);
+    assert_string_equal(f->text, "124.2");
+    assert_string_equal(f->unit, "亿元");
+    assert_int_equal(f->value.coef, 1242);
+    assert_int_equal(f->value.scale, 1);
+    assert_string_equal(model_figure_find(m, "output.actual-growth")->unit, "%");
+    assert_string_equal(model_figure_find(m, "sectors.food.growth")->text, "22.62");
+    assert_string_equal(model_figure_find(m, "promotion.battery.amount")->text, "135.8");
+    assert_string_equal(model_figure_find(m, "land-quota-urban")->text, "2224");
+    /* ref="…" takes the number from the figure it names. */
+    const model_figure *attracted = model_figure_find(m, "projects-attracted.actual");
+    assert_string_equal(attracted->text, "25");
+    assert_string_equal(model_figure_find(m, "cultivated-firms.actual")->text, "6");
+    assert_string_equal(model_figure_find(m, "cultivated-firms.actual")->unit, "户");
+    assert_null(model_figure_find(m, "no-such-figure"));
+
+    assert_int_equal(m->nsections, 3);
+    assert_int_equal(m->sections[0].nsections, 7);
+    assert_int_equal(m->sections[1].nsections, 5);
+    assert_int_equal(m->sections[2].nsections, 6);
+    assert_int_equal(m->nintro, 1);
+    rg_buf text = {0};
+    model_paragraph_write(&m->intro[0], &text);
+    assert_non_null(strstr(text.data, "1-11月，园区规上企业34户，实现工业总产值124.2亿元，同比增长16.33%。"));
+    assert_non_null(strstr(text.data, "预计全年园区规上企业44户，实现工业总产值140亿元，同比增长21.2%。"));
+    rg_buf_fini(&text);
+    /* Lists are joined with 、 and bare figures leave their unit to the prose. */
+    model_paragraph_write(&m->sections[0].paragraphs[0], &text);
+    rg_buf_fini(&text);
+    model_paragraph_write(&m->sections[0].sections[4].paragraphs[0], &text);
+    assert_non_null(strstr(text.data, "协调会110余次"));
+    assert_non_null(strstr(text.data, "安吉纳、锦鑫泰、优利克、九源芯、良沃屠宰、台沃香、盛皓宇、鸿星尔克、伟创力9个项目建成投产"));
+    rg_buf_fini(&text);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+static void test_seed_derived_figures(void **state)
+{
+    rg_diags d = {0};
+    model *m = model_load(*state, SEED, &d);
+    assert_non_null(m);
+    const model_indicator *output = NULL, *share = NULL, *plan_only = NULL;
+    for (size_t i = 0; i < m->nindicators; i++) {
+        if (strcmp(m->indicators[i].id, "output") == 0)
+            output = &m->indicators[i];
+        if (strcmp(m->indicators[i].id, "leading-share") == 0)
+            share = &m->indicators[i];
+        if (strcmp(m->indicators[i].id, "billion-firms") == 0)
+            plan_only = &m->indicators[i];
+    }
+    assert_non_null(output);
+    double v;
+    assert_true(model_completion(output, &v));
+    assert_true(v == 124.2 / 140.0);
+    assert_ptr_equal(model_completion_base(output), output->slot[MODEL_FORECAST]);
+    assert_true(model_growth_needed(output, &v));
+    assert_true(v == 200.0 / 140.0 - 1);
+    assert_false(model_points_needed(output, &v));
+    /* A rate's change is in percentage points, never a relative growth. */
+    assert_false(model_growth_needed(share, &v));
+    assert_true(model_points_needed(share, &v));
+    assert_true(v == 43.0 - 23.14);
+    assert_false(model_growth_needed(plan_only, &v));
+    assert_false(model_completion(plan_only, &v));
+    assert_true(model_sector_share(m, &m->sectors[0], &v));
+    assert_true(v == 43.55 / 124.2);
+    assert_false(model_sector_share(m, &m->sectors[2], &v)); /* no output given */
+    rg_dec projects, amount;
+    assert_true(model_promotion_sum(m, &projects, &amount));
+    assert_int_equal(projects.coef, 25);
+    assert_int_equal(amount.coef, 2479);
+    assert_int_equal(amount.scale, 1);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+static void test_seed_checks(void **state)
+{
+    rg_diags d = {0};
+    model *m = model_load(*state, SEED, &d);
+    assert_non_null(m);
+    model_check(m, &d);
+    char *text = diags_text(&d);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 2);
+    assert_non_null(strstr(text, "warning: investment by category: the parts add up to 247.9亿元, "
+                                 "but the stated total is 246.5亿元"));
+    assert_non_null(strstr(text, "is 15.44亿元 here but 15.43亿元 as infra-investment.actual"));
+    /* Both name a line of the input. */
+    assert_true(d.items[0].line > 0 && d.items[1].line > 0);
+    free(text);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+/* --- a small valid input and its variations -------------------------- */
+
+static const char *const minimal =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                              /* 1 */
+    "<report year=\"2023\" plan-year=\"2024\" period=\"1-11月\">\n"             /* 2 */
+    "  <park>测试园区</park>\n"                                                 /* 3 */
+    "  <indicators>\n"                                                          /* 4 */
+    "    <indicator id=\"output\" name=\"工业总产值\" unit=\"亿元\">\n"         /* 5 */
+    "      <previous>100</previous>\n"                                          /* 6 */
+    "      <actual>124.2</actual>\n"                                            /* 7 */
+    "      <actual-growth>24.2</actual-growth>\n"                               /* 8 */
+    "      <forecast>140</forecast>\n"                                          /* 9 */
+    "    </indicator>\n"                                                        /* 10 */
+    "  </indicators>\n"                                                         /* 11 */
+    "  <sectors><sector id=\"food\" name=\"食品\"><firms>3</firms></sector></sectors>\n" /* 12 */
+    "  <promotion><projects>2</projects><amount>3.5</amount>\n"                 /* 13 */
+    "    <category id=\"a\" name=\"甲\"><projects>1</projects><amount>1.5</amount></category>\n" /* 14 */
+    "    <category id=\"b\" name=\"乙\"><projects>1</projects><amount>2</amount></category>\n" /* 15 */
+    "  </promotion>\n"                                                          /* 16 */
+    "  <groups><group id=\"done\" status=\"投产\"><count>2</count><item>甲</item><item>乙</item></group></groups>\n" /* 17 */
+    "  <narrative><section title=\"一\"><p>产值<v ref=\"output.actual\"/>，<list ref=\"groups.done\"/>。</p></section></narrative>\n" /* 18 */
+    "</report>\n";
+
+/* Writes `text` to a temporary file and loads it. */
+static model *load_text(model_loader *ld, const char *text, size_t len, rg_diags *d, char *path)
+{
+    strcpy(path, "/tmp/parkreport-test-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    model *m = model_load(ld, path, d);
+    unlink(path);
+    return m;
+}
+
+/* The minimal input with `from` replaced by `to`. */
+static char *variant(const char *from, const char *to)
+{
+    const char *at = strstr(minimal, from);
+    assert_non_null(at);
+    rg_buf b = {0};
+    rg_buf_append(&b, minimal, (size_t)(at - minimal));
+    rg_buf_puts(&b, to);
+    rg_buf_puts(&b, at + strlen(from));
+    return rg_buf_take(&b);
+}
+
+/* Loading must fail with exactly one error at line:col whose text has `want`. */
+static void expect_error(model_loader *ld, const char *text, size_t len, int line, int col,
+                         const char *want)
+{
+    rg_diags d = {0};
+    char path[64];
+    model *m = load_text(ld, text, len, &d, path);
+    char *all = diags_text(&d);
+    if (m || d.errors == 0 || !strstr(d.items[0].msg, want) || d.items[0].line != line ||
+        d.items[0].col != col)
+        fail_msg("expected %d:%d \"%s\", got:\n%s", line, col, want, all);
+    assert_string_equal(d.items[0].file, path);
+    free(all);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+static void expect_variant_error(model_loader *ld, const char *from, const char *to, int line,
+                                 int col, const char *want)
+{
+    char *text = variant(from, to);
+    expect_error(ld, text, strlen(text), line, col, want);
+    free(text);
+}
+
+static void test_minimal_loads_and_checks_growth(void **state)
+{
+    rg_diags d = {0};
+    char path[64];
+    model *m = load_text(*state, minimal, strlen(minimal), &d, path);
+    assert_non_null(m);
+    model_check(m, &d);
+    assert_int_equal(d.count, 0); /* 124.2 over 100 is indeed 24.2% */
+    model_free(m);
+    rg_diags_fini(&d);
+
+    char *text = variant("<actual-growth>24.2<", "<actual-growth>21.2<");
+    m = load_text(*state, text, strlen(text), &d, path);
+    assert_non_null(m);
+    model_check(m, &d);
+    assert_int_equal(d.warnings, 1);
+    assert_int_equal(d.items[0].line, 8);
+    assert_non_null(strstr(d.items[0].msg, "grew by 24.2% from 100亿元 (line 6) to 124.2亿元 (line "
+                                           "7), but the stated growth is 21.2%"));
+    free(text);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+static void test_checks_count_and_totals(void **state)
+{
+    rg_diags d = {0};
+    char path[64];
+    char *text = variant("<count>2</count>", "<count>3</count>");
+    model *m = load_text(*state, text, strlen(text), &d, path);
+    assert_non_null(m);
+    model_check(m, &d);
+    assert_int_equal(d.warnings, 1);
+    assert_int_equal(d.items[0].line, 17);
+    assert_non_null(strstr(d.items[0].msg, "states 3个 but lists 2 items"));
+    free(text);
+    model_free(m);
+    rg_diags_fini(&d);
+
+    text = variant("<projects>2</projects><amount>3.5</amount>", "<projects>5</projects><amount>3.5</amount>");
+    m = load_text(*state, text, strlen(text), &d, path);
+    model_check(m, &d);
+    assert_int_equal(d.warnings, 1);
+    assert_non_null(strstr(d.items[0].msg, "projects by category: the parts add up to 2个, but the stated total is 5个 (line 13)"));
+    free(text);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+static void test_missing_file(void **state)
+{
+    rg_diags d = {0};
+    model *m = model_load(*state, "/nonexistent/park.xml", &d);
+    assert_null(m);
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.items[0].file, "/nonexistent/park.xml");
+    assert_non_null(strstr(d.items[0].msg, "cannot open the input: No such file or directory"));
+    rg_diags_fini(&d);
+}
+
+static void test_empty_file(void **state)
+{
+    expect_error(*state, "", 0, 0, 0, "the input is empty");
+}
+
+static void test_not_xml(void **state)
+{
+    const char *text = "年度报告\n这不是XML\n";
+    expect_error(*state, text, strlen(text), 1, 1, "Start tag expected");
+}
+
+static void test_not_well_formed(void **state)
+{
+    expect_variant_error(*state, "<park>测试园区</park>", "<park>测试园区</prak>", 3, 20,
+                         "Opening and ending tag mismatch: park");
+}
+
+static void test_unknown_element(void **state)
+{
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>140</forecast><budget>1</budget>",
+                         9, 0, "Element 'budget': This element is not expected");
+}
+
+static void test_missing_required_figure(void **state)
+{
+    expect_variant_error(*state, "<projects>1</projects><amount>2</amount>", "<projects>1</projects>",
+                         15, 0, "Missing child element(s). Expected is ( amount )");
+}
+
+static void test_text_where_number_belongs(void **state)
+{
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>一百四十</forecast>", 9, 0,
+                         "Element 'forecast': '一百四十' is not a number: write digits");
+    /* An actual may instead be a reference, so the model checks its text. */
+    expect_variant_error(*state, "<actual>124.2</actual>", "<actual>约124</actual>", 7, 0,
+                         "\"约124\" is not a number");
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>1e999</forecast>", 9, 0,
+                         "'1e999' is not a number");
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>1,400</forecast>", 9, 0,
+                         "'1,400' is not a number");
+}
+
+static void test_negative_count(void **state)
+{
+    expect_variant_error(*state, "<firms>3</firms>", "<firms>-3</firms>", 12, 0,
+                         "Element 'firms': '-3' is not a count: write a whole number, 0 or more");
+}
+
+static void test_invalid_utf8(void **state)
+{
+    /* 测试 in GBK, in a file that says it is UTF-8. */
+    expect_variant_error(*state, "<park>测试园区</park>", "<park>\xB2\xE2\xCA\xD4</park>", 3, 9,
+                         "invalid UTF-8 (byte 0xB2)");
+}
+
+static void test_utf16(void **state)
+{
+    const char text[] = "\xFF\xFE<\0r\0";
+    expect_error(*state, text, sizeof text - 1, 1, 1, "the input is UTF-16");
+}
+
+static void test_encoding_declared_otherwise(void **state)
+{
+    expect_variant_error(*state, "encoding=\"UTF-8\"", "encoding=\"GBK\"", 1, 31,
+                         "the XML declaration says encoding \"GBK\"");
+}
+
+static void test_doctype_with_entities(void **state)
+{
+    expect_variant_error(*state, "<report ",
+                         "<!DOCTYPE report [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n<report ",
+                         2, 1, "a DOCTYPE is not allowed");
+}
+
+static void test_external_entity_never_read(void **state)
+{
+    rg_diags d = {0};
+    char path[64];
+    char *text = variant("<report ", "<!DOCTYPE report [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<report ");
+    char *with_ref = NULL;
+    {
+        const char *at = strstr(text, "测试园区");
+        rg_buf b = {0};
+        rg_buf_append(&b, text, (size_t)(at - text));
+        rg_buf_puts(&b, "&x;");
+        rg_buf_puts(&b, at + strlen("测试园区"));
+        with_ref = rg_buf_take(&b);
+    }
+    model *m = load_text(*state, with_ref, strlen(with_ref), &d, path);
+    assert_null(m);
+    char *all = diags_text(&d);
+    assert_non_null(strstr(all, "a DOCTYPE is not allowed"));
+    assert_null(strstr(all, "root:")); /* nothing of /etc/passwd */
+    free(all);
+    free(text);
+    free(with_ref);
+    rg_diags_fini(&d);
+}
+
+static void test_unknown_reference(void **state)
+{
+    expect_variant_error(*state, "<v ref=\"output.actual\"/>", "<v ref=\"output.actaul\"/>", 18, 0,
+                         "<v ref=\"output.actaul\">: no figure has that id");
+    expect_variant_error(*state, "<list ref=\"groups.done\"/>", "<list ref=\"groups.none\"/>", 18, 0,
+                         "no group has that id");
+}
+
+static void test_duplicate_id(void **state)
+{
+    expect_variant_error(*state, "<sector id=\"food\"", "<sector id=\"food\" name=\"x\"/><sector id=\"food\"",
+                         12, 0, "two sectors have the id \"food\"");
+    expect_variant_error(*state, "  <groups>",
+                         "  <figures><figure id=\"a\" name=\"x\" unit=\"个\">1</figure>\n"
+                         "  <figure id=\"a\" name=\"y\" unit=\"个\">2</figure></figures>\n  <groups>",
+                         18, 0, "the figure id \"a\" is used twice (also on line 17)");
+}
+
+static void test_plan_year(void **state)
+{
+    expect_variant_error(*state, "plan-year=\"2024\"", "plan-year=\"2025\"", 2, 0,
+                         "plan-year=\"2025\" should be the year after year=\"2023\"");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_loads),
+        cmocka_unit_test(test_seed_derived_figures),
+        cmocka_unit_test(test_seed_checks),
+        cmocka_unit_test(test_minimal_loads_and_checks_growth),
+        cmocka_unit_test(test_checks_count_and_totals),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_not_xml),
+        cmocka_unit_test(test_not_well_formed),
+        cmocka_unit_test(test_unknown_element),
+        cmocka_unit_test(test_missing_required_figure),
+        cmocka_unit_test(test_text_where_number_belongs),
+        cmocka_unit_test(test_negative_count),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_encoding_declared_otherwise),
+        cmocka_unit_test(test_doctype_with_entities),
+        cmocka_unit_test(test_external_entity_never_read),
+        cmocka_unit_test(test_unknown_reference),
+        cmocka_unit_test(test_duplicate_id),
+        cmocka_unit_test(test_plan_year),
+    };
+    return cmocka_run_group_tests_name("model", tests, setup_loader, teardown_loader);
+}
