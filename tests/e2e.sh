@@ -1,0 +1,148 @@
+#!/bin/sh
+# End-to-end tests of build/parkreport with real readers: pdftotext and
+# pdffonts (poppler-utils), qpdf, and openpyxl under Debian's /usr/bin/python3.
+# Usage: tests/e2e.sh BUILD_DIR. Prints "e2e: N passed, N failed"; exits 1 on
+# any failure.
+set -u
+BUILD=${1:-build}
+BIN=$BUILD/parkreport
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+SEED_XML=$TOP/input/park-2023.xml
+SEED_TXT=$TOP/../shared/seeds/000_7c1c79c86b4c8f9b.txt
+PY=/usr/bin/python3
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -f "$T/why" ] && sed 's/^/#   /' "$T/why"; }
+check() { # check NAME COMMAND...: passes when COMMAND succeeds
+    name=$1; shift
+    rm -f "$T/why"
+    if "$@" > "$T/why" 2>&1; then ok "$name"; else not_ok "$name"; fi
+}
+
+# --- the seed's report -------------------------------------------------
+export SOURCE_DATE_EPOCH=1703980800 # 2023-12-31
+"$BIN" -o "$T/a" "$SEED_XML" > "$T/a.out" 2> "$T/a.err"
+check "report: exit status 0" test $? -eq 0
+check "report: writes NAME.pdf and NAME.xlsx" test -s "$T/a/park-2023.pdf" -a -s "$T/a/park-2023.xlsx"
+check "report: no temporary file left" sh -c "! ls -A '$T/a' | grep -q tmp"
+check "report: the seed's two inconsistencies are warned about with positions" sh -c "
+    grep -q '^$SEED_XML:[0-9]*: warning: investment by category: the parts add up to 247.9亿元, but the stated total is 246.5亿元' '$T/a.err' &&
+    grep -q '^$SEED_XML:[0-9]*: warning: .* is 15.44亿元 here but 15.43亿元' '$T/a.err' &&
+    test \$(wc -l < '$T/a.err') -eq 2"
+
+pdftotext -enc UTF-8 "$T/a/park-2023.pdf" "$T/a.txt" 2>/dev/null
+check "pdf: qpdf finds no damage" qpdf --check "$T/a/park-2023.pdf"
+check "pdf: A4 pages" sh -c "pdfinfo '$T/a/park-2023.pdf' | grep -q 'Page size: *595.276 x 841.89 pts (A4)'"
+check "pdf: the title and date" sh -c "pdfinfo '$T/a/park-2023.pdf' | grep -q 'Title: *工业园区2023年度工作总结和2024年工作计划' &&
+    pdfinfo '$T/a/park-2023.pdf' | grep -q 'CreationDate: *Sun Dec 31 00:00:00 2023 UTC'"
+check "pdf: both Chinese fonts embedded as subsets" sh -c "
+    pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'UMingCN.*CID TrueType *Identity-H *yes yes yes' &&
+    pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'WenQuanYiZenHei.*CID TrueType *Identity-H *yes yes yes'"
+check "pdf: page numbers — N —" grep -q '^— 3 —$' "$T/a.txt"
+# The text with page numbers and all white space removed.
+grep -v '^— [0-9]* —$' "$T/a.txt" | tr -d ' \n\f\r\t' > "$T/a.flat"
+check "pdf: figures from the data in the prose" sh -c "
+    grep -q '1-11月，园区规上企业34户，实现工业总产值124.2亿元，同比增长16.33%。' '$T/a.flat' &&
+    grep -q '鞋服纺织类项目3个45.3亿元' '$T/a.flat' && grep -q '新建安置房11万余平方米' '$T/a.flat'"
+check "pdf: headings numbered from the structure" sh -c "
+    grep -q '一、主要工作及成效' '$T/a.flat' && grep -q '三、2024年工作计划' '$T/a.flat' &&
+    grep -q '（五）平台建设投入困难。' '$T/a.flat' && grep -q '（六）积极对上争取，推动园区上档升级。' '$T/a.flat'"
+
+if [ -f "$SEED_TXT" ]; then
+    # Every sentence of the seed (copy debris removed) is in the PDF's text.
+    check "pdf: every sentence of the seed is in the extracted text" $PY - "$SEED_TXT" "$T/a.flat" <<'PYEOF'
+import re, sys
+seed = open(sys.argv[1], encoding="utf-8").read()
+flat = open(sys.argv[2], encoding="utf-8").read()
+seed = re.sub(r"\s+", "", seed.replace("##paidbegin##", "").replace("##paidend##", ""))
+sentences = [s for s in re.split(r"(?<=[。；！？])", seed) if s]
+missing = [s for s in sentences if s not in flat]
+for s in missing:
+    print("missing:", s)
+print(len(sentences) - len(missing), "of", len(sentences), "sentences found")
+sys.exit(1 if missing else 0)
+PYEOF
+else
+    echo "# skipped: the seed text (../shared) is not beside this checkout"
+fi
+
+check "xlsx: cells read back by openpyxl match the data" $PY - "$T/a/park-2023.xlsx" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames == ["2023年指标完成情况", "2024年工作目标"], wb.sheetnames
+ws = wb["2023年指标完成情况"]
+rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]}
+assert rows["工业总产值"][2:9] == ("亿元", None, 124.2, 16.33, 140, 21.2, "=E5/G5"), rows["工业总产值"]
+assert rows["规上企业"][2:7] == ("户", None, 34, None, 44), rows["规上企业"]
+assert rows["税收"][4] == 1.52 and rows["税收"][6] == 1.9
+assert rows["基础设施投资"][4] == 15.43
+assert rows["招引项目"][4] == 25          # written once in <promotion>, referenced
+assert rows["实施技改扩能"][2] == "个"
+assert ws["E5"].number_format == "0.0" and ws["F5"].number_format == "0.00"
+assert ws["E4"].number_format == "0"
+assert ws.freeze_panes == "A4"
+plan = wb["2024年工作目标"]
+prow = {r[1]: r for r in plan.iter_rows(min_row=4, values_only=True) if r[1]}
+assert prow["工业总产值"][3:8] == (140, "全年预计", 200, None, "=F4/D4-1"), prow["工业总产值"]
+assert prow["主导、特色产业产值占比"][7] == "=F5-D5"
+assert prow["招引项目"][6] == "不低于"
+assert wb.properties.title == "工业园区2023年主要指标完成情况和2024年工作目标"
+cached = openpyxl.load_workbook(sys.argv[1], data_only=True)
+assert cached["2023年指标完成情况"]["I5"].value == 124.2 / 140
+assert cached["2024年工作目标"]["H4"].value == 200 / 140 - 1
+assert abs(cached["2024年工作目标"]["H5"].value - 19.86) < 1e-9
+PYEOF
+
+"$BIN" -o "$T/b" "$SEED_XML" > /dev/null 2>&1
+check "reproducible: the same input gives identical bytes" sh -c "
+    cmp '$T/a/park-2023.pdf' '$T/b/park-2023.pdf' && cmp '$T/a/park-2023.xlsx' '$T/b/park-2023.xlsx'"
+
+# --- modes and exit statuses -------------------------------------------
+"$BIN" --check -o "$T/c" "$SEED_XML" > /dev/null 2> "$T/c.err"
+check "--check: exit 0, warnings, nothing written" sh -c "test $? -eq 0 && test ! -e '$T/c' && grep -q warning '$T/c.err'"
+"$BIN" --check --strict "$SEED_XML" > /dev/null 2> "$T/s.err"
+check "--strict: warnings become errors, exit 1" sh -c "test $? -eq 1 && grep -q ': error: investment by category' '$T/s.err' && ! grep -q warning '$T/s.err'"
+"$BIN" > /dev/null 2>&1
+check "usage: no input gives exit 2" test $? -eq 2
+"$BIN" --no-such-option "$SEED_XML" > /dev/null 2>&1
+check "usage: an unknown option gives exit 2" test $? -eq 2
+"$BIN" --help | grep -q -- '--strict'
+check "--help describes the options" test $? -eq 0
+"$BIN" --emit-doc "$SEED_XML" > "$T/doc.txt" 2>/dev/null
+check "--emit-doc prints the document form" sh -c "grep -q '^= 工业园区2023年度工作总结和2024年工作计划$' '$T/doc.txt' && grep -q '^#1 一、主要工作及成效$' '$T/doc.txt'"
+
+# --- bad input never costs data -----------------------------------------
+mkdir -p "$T/bad"
+sed 's|</park>|</prak>|' "$SEED_XML" > "$T/bad/park-2023.xml"
+sha_before=$(cat "$T/a/park-2023.pdf" "$T/a/park-2023.xlsx" | sha256sum)
+"$BIN" -o "$T/a" "$T/bad/park-2023.xml" > /dev/null 2> "$T/bad.err"
+status=$?
+sha_after=$(cat "$T/a/park-2023.pdf" "$T/a/park-2023.xlsx" | sha256sum)
+check "bad input: exit 1 with FILE:LINE:COL: error:" sh -c "test $status -eq 1 && grep -q '^$T/bad/park-2023.xml:[0-9]*:[0-9]*: error: Opening and ending tag mismatch' '$T/bad.err'"
+check "bad input: earlier outputs untouched, no temporary file" sh -c "test '$sha_before' = '$sha_after' && ! ls -A '$T/a' | grep -q tmp"
+cp "$SEED_XML" "$T/bad/good.xml"
+printf '\xef\xbb\xbf' > "$T/bad/empty.xml"
+"$BIN" -o "$T/mixed" "$T/bad/park-2023.xml" "$T/bad/good.xml" "$T/bad/missing.xml" > /dev/null 2> "$T/mixed.err"
+status=$?
+check "batch: one bad input fails the run but the others are written" sh -c "
+    test $status -eq 1 && test -s '$T/mixed/good.pdf' && test -s '$T/mixed/good.xlsx' &&
+    test ! -e '$T/mixed/park-2023.pdf' && test ! -e '$T/mixed/missing.pdf' &&
+    grep -q '^$T/bad/missing.xml: error: cannot open the input: No such file or directory' '$T/mixed.err'"
+"$BIN" -o "$T/a/park-2023.pdf" "$SEED_XML" > /dev/null 2> "$T/notdir.err"
+check "an output path that is not a directory: exit 1, clear message" sh -c "test $? -eq 1 && grep -q 'not a directory' '$T/notdir.err'"
+
+# --- code rules -----------------------------------------------------------
+check "each third-party header is included by one file" sh -c "
+    cd '$TOP/src' &&
+    test \$(grep -l '#include <hpdf' *.c *.h | wc -l) -eq 1 &&
+    test \$(grep -l '#include <xlsxwriter' *.c *.h | wc -l) -eq 1 &&
+    test \$(grep -l '#include <libxml' *.c *.h | wc -l) -eq 1"
+check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
+check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
