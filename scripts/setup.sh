@@ -3,7 +3,7 @@
 # Installs only what is missing, so a second run costs nothing.
 set -eu
 
-PACKAGES="build-essential pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libxml2-dev libxml2-utils
+PACKAGES="build-essential pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libxml2-dev
 libcmocka-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils qpdf python3-openpyxl"
 
 missing=""
