@@ -320,8 +320,8 @@ static int line_of(const xmlNode *n)
     return (int)xmlGetLineNo(n);
 }
 
-static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, const char *name,
-                                const char *unit)
+static model_figure *new_figure(load_ctx *lc, const char *id, const char *name, const char *unit,
+                                int line)
 {
     model *m = lc->m;
     void *arr = m->figures;
@@ -331,9 +331,17 @@ static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, 
     m->figures[m->nfigures++] = f;
     f->id = xstrdup(id);
     f->name = xstrdup(name);
+    f->unit = xstrdup(unit);
+    f->line = line;
+    return f;
+}
+
+static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, const char *name,
+                                const char *unit)
+{
     char *own_unit = attr(n, "unit");
-    f->unit = own_unit ? own_unit : xstrdup(unit);
-    f->line = line_of(n);
+    model_figure *f = new_figure(lc, id, name, own_unit ? own_unit : unit, line_of(n));
+    free(own_unit);
     f->ref = attr(n, "ref");
     f->text = text_of(n);
     if (f->ref) {
@@ -697,6 +705,14 @@ static void load_report(load_ctx *lc, const xmlNode *root)
     m->plan_year = atoi(plan_year);
     free(year), free(plan_year);
     m->period = attr(root, "period");
+    /* The years are figures too, so prose can say <v ref="year"/>. */
+    char *years[2] = {attr(root, "year"), attr(root, "plan-year")};
+    const char *year_ids[2] = {"year", "plan-year"};
+    for (int i = 0; i < 2; i++) {
+        model_figure *f = new_figure(lc, year_ids[i], i ? "计划年份" : "年份", "年", line_of(root));
+        f->text = years[i];
+        rg_dec_parse(f->text, &f->value);
+    }
     m->date = attr(root, "date");
     m->park = text_of(child(root, "park"));
     if (child(root, "title"))

@@ -72,6 +72,8 @@ static void test_seed_loads(void **state)
     assert_int_equal(m->nintro, 1);
     rg_buf text = {0};
     model_paragraph_write(&m->intro[0], &text);
+    assert_true(strncmp(text.data, "2023年，园区紧紧围绕", strlen("2023年，园区紧紧围绕")) == 0);
+    assert_string_equal(model_figure_find(m, "plan-year")->text, "2024");
     assert_non_null(strstr(text.data, "1-11月，园区规上企业34户，实现工业总产值124.2亿元，同比增长16.33%。"));
     assert_non_null(strstr(text.data, "预计全年园区规上企业44户，实现工业总产值140亿元，同比增长21.2%。"));
     rg_buf_fini(&text);
