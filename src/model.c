@@ -195,14 +195,18 @@ void model_paragraph_write(const model_paragraph *p, rg_buf *out)
 
 /* --- consistency checks ---------------------------------------------- */
 
-static void warn_mismatch(const model *m, rg_diags *d, int line, const char *what,
-                          const char *stated, int stated_line, rg_dec computed, const char *unit)
+/* Warns at the stated total that its parts (on lines first..last) add up to
+ * something else. */
+static void warn_sum(const model *m, rg_diags *d, const char *what, const model_figure *stated,
+                     rg_dec parts, int first, int last)
 {
+    if (rg_dec_cmp(parts, stated->value) == 0)
+        return;
     rg_buf num = {0};
-    rg_dec_format(computed, &num);
-    rg_diag_add(d, RG_WARNING, m->file, line, 0,
-                "%s: the parts add up to %s%s, but the stated total is %s%s (line %d)", what,
-                num.data, unit, stated, unit, stated_line);
+    rg_dec_format(parts, &num);
+    rg_diag_add(d, RG_WARNING, m->file, stated->line, stated->col,
+                "the stated %s is %s%s, but the parts (lines %d-%d) add up to %s%s", what,
+                stated->text, stated->unit, first, last, num.data, stated->unit);
     rg_buf_fini(&num);
 }
 
@@ -212,13 +216,11 @@ static void check_promotion(const model *m, rg_diags *d)
     rg_dec projects, amount;
     if (!model_promotion_sum(m, &projects, &amount))
         return;
-    int line = p->categories[0].line;
-    if (p->projects && rg_dec_cmp(projects, p->projects->value) != 0)
-        warn_mismatch(m, d, line, "projects by category", p->projects->text, p->projects->line,
-                      projects, p->projects->unit);
-    if (p->amount && rg_dec_cmp(amount, p->amount->value) != 0)
-        warn_mismatch(m, d, line, "investment by category", p->amount->text, p->amount->line,
-                      amount, p->amount->unit);
+    int first = p->categories[0].line, last = p->categories[p->ncategories - 1].line;
+    if (p->projects)
+        warn_sum(m, d, "number of projects", p->projects, projects, first, last);
+    if (p->amount)
+        warn_sum(m, d, "investment", p->amount, amount, first, last);
 }
 
 static void check_restated(const model *m, rg_diags *d)
@@ -229,7 +231,7 @@ static void check_restated(const model *m, rg_diags *d)
             continue;
         const model_figure *o = model_figure_find(m, f->same_as);
         if (o && (rg_dec_cmp(f->value, o->value) != 0 || strcmp(f->unit, o->unit) != 0))
-            rg_diag_add(d, RG_WARNING, m->file, f->line, 0,
+            rg_diag_add(d, RG_WARNING, m->file, f->line, f->col,
                         "%s is %s%s here but %s%s as %s (line %d); they should be the same figure",
                         f->name, f->text, f->unit, o->text, o->unit, o->id, o->line);
     }
@@ -242,7 +244,7 @@ static void check_groups(const model *m, rg_diags *d)
         if (!g->count || g->partial)
             continue;
         if (g->count->value.scale != 0 || g->count->value.coef != (int64_t)g->nitems)
-            rg_diag_add(d, RG_WARNING, m->file, g->count->line, 0,
+            rg_diag_add(d, RG_WARNING, m->file, g->count->line, g->count->col,
                         "group \"%s\" (%s) states %s%s but lists %zu items (line %d); "
                         "mark it partial=\"true\" if the list gives only examples",
                         g->id, g->status, g->count->text, g->count->unit, g->nitems, g->line);
@@ -264,7 +266,7 @@ static void check_growth(const model *m, const model_indicator *ind, rg_diags *d
     if (fabs(r - stated) > tolerance) {
         rg_buf got = {0};
         rg_format_fixed(r, g->value.scale, &got);
-        rg_diag_add(d, RG_WARNING, m->file, g->line, 0,
+        rg_diag_add(d, RG_WARNING, m->file, g->line, g->col,
                     "%s grew by %s%% from %s%s (line %d) to %s%s (line %d), but the stated "
                     "growth is %s%%",
                     ind->name, got.data, prev->text, prev->unit, prev->line, act->text, act->unit,

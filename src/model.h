@@ -35,7 +35,7 @@ typedef struct model_figure {
     char *unit;   /* e.g. "亿元", "%", "户" */
     char *text;   /* the number as written, e.g. "124.2" */
     rg_dec value; /* the same number, exact */
-    int line;
+    int line, col;
     /* A figure written as <actual ref="..."/> takes its number from another. */
     char *ref;
     int ref_col;

@@ -27,11 +27,85 @@ struct model_loader {
 /* Per-load state, reached from libxml2's callbacks through user data. */
 typedef struct load_ctx {
     const char *path;
+    const char *src; /* the file's bytes, for columns in messages */
+    size_t len;
     rg_diags *diags;
     size_t errors_before;
     model *m;
     size_t figures_cap;
 } load_ctx;
+
+/* The column (1-based, in characters) where `needle` first appears on line
+ * `line` of the input, or 0. libxml2 keeps only lines for elements. */
+static int column_of_nth(const load_ctx *lc, int line, const char *needle, int skip);
+
+static int column_of(const load_ctx *lc, int line, const char *needle)
+{
+    return column_of_nth(lc, line, needle, 0);
+}
+
+/* As column_of, for the occurrence after `skip` earlier ones on the line. */
+static int column_of_nth(const load_ctx *lc, int line, const char *needle, int skip)
+{
+    if (!lc->src || line < 1)
+        return 0;
+    size_t at = 0;
+    for (int l = 1; l < line; l++) {
+        const char *nl = memchr(lc->src + at, '\n', lc->len - at);
+        if (!nl)
+            return 0;
+        at = (size_t)(nl - lc->src) + 1;
+    }
+    const char *end = memchr(lc->src + at, '\n', lc->len - at);
+    size_t line_len = end ? (size_t)(end - (lc->src + at)) : lc->len - at;
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= line_len; i++) {
+        if (memcmp(lc->src + at + i, needle, k) != 0 || skip-- > 0)
+            continue;
+        int col = 1;
+        for (size_t j = 0; j < i; j++)
+            col += ((unsigned char)lc->src[at + j] & 0xC0) != 0x80;
+        return col;
+    }
+    return 0;
+}
+
+/* Column of `<name` or ` name=` (with a quoted value when given) on `line`. */
+static int column_of_tag(const load_ctx *lc, int line, const char *name)
+{
+    rg_buf b = {0};
+    rg_buf_printf(&b, "<%s", name);
+    int col = column_of(lc, line, b.data);
+    rg_buf_fini(&b);
+    return col;
+}
+
+static int column_of_attr(const load_ctx *lc, int line, const char *name, const char *value)
+{
+    rg_buf b = {0};
+    rg_buf_printf(&b, value ? "%s=\"%s\"" : "%s=", name, value);
+    int col = column_of(lc, line, b.data);
+    rg_buf_fini(&b);
+    return col;
+}
+
+/* The column a schema message is about: its attribute, else its element. */
+static int schema_error_column(const load_ctx *lc, const xmlError *e)
+{
+    const char *msg = e->message ? e->message : "";
+    char name[128];
+    const char *a = strstr(msg, ", attribute '");
+    const char *el = strncmp(msg, "Element '", 9) == 0 ? msg + 9 : NULL;
+    const char *from = a ? a + 13 : el;
+    if (!from)
+        return 0;
+    size_t n = strcspn(from, "'");
+    if (n == 0 || n >= sizeof name)
+        return 0;
+    memcpy(name, from, n);
+    name[n] = '\0';
+    return a ? column_of_attr(lc, e->line, name, NULL) : column_of_tag(lc, e->line, name);
+}
 
 static void diag_from_xml_error(load_ctx *lc, const xmlError *e)
 {
@@ -40,7 +114,7 @@ static void diag_from_xml_error(load_ctx *lc, const xmlError *e)
     size_t n = e->message ? strlen(e->message) : 0;
     while (n && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
         n--;
-    int col = e->domain == XML_FROM_PARSER ? e->int2 : 0;
+    int col = e->domain == XML_FROM_PARSER ? e->int2 : schema_error_column(lc, e);
     rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, col, "%.*s", (int)n,
                 e->message ? e->message : "invalid XML");
 }
@@ -83,7 +157,7 @@ static void on_schema_error(void *user, xmlErrorPtr e)
             if (strncmp(pattern, pattern_hints[i].pattern, strlen(pattern_hints[i].pattern)) != 0)
                 continue;
             const char *value = facet + strlen("[facet 'pattern'] The value ");
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, 0, "%.*s%.*s %s",
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, schema_error_column(lc, e), "%.*s%.*s %s",
                         (int)(facet - msg), msg, (int)(accepted + 1 - value), value,
                         pattern_hints[i].hint);
             return;
@@ -342,17 +416,18 @@ static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, 
     char *own_unit = attr(n, "unit");
     model_figure *f = new_figure(lc, id, name, own_unit ? own_unit : unit, line_of(n));
     free(own_unit);
+    f->col = column_of_tag(lc, f->line, (const char *)n->name);
     f->ref = attr(n, "ref");
     f->text = text_of(n);
     if (f->ref) {
         if (f->text[strspn(f->text, " \t\r\n")] != '\0')
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, f->col,
                         "<%s> has both a number and ref=\"%s\"; keep one", (const char *)n->name,
                         f->ref);
         return f;
     }
     if (rg_dec_parse(f->text, &f->value) != 0)
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, f->col,
                     "<%s> of %s: \"%s\" is not a number as parkreport reads them (digits, an "
                     "optional minus and decimal point, at most %d digits)",
                     (const char *)n->name, id, f->text, RG_DEC_MAX_DIGITS);
@@ -468,8 +543,8 @@ static void load_promotion(load_ctx *lc, const xmlNode *n)
         free(f->text);
         f->text = attr(large, "threshold");
         if (rg_dec_parse(f->text, &f->value) != 0)
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
-                        "threshold \"%s\" is not a number", f->text);
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
+                        column_of_attr(lc, f->line, "threshold", NULL), "threshold \"%s\" is not a number", f->text);
         p->large_threshold = f;
     }
     p->ncategories = count_children(n, "category");
@@ -541,25 +616,26 @@ static void link_figures(load_ctx *lc)
     qsort(m->figures, m->nfigures, sizeof *m->figures, figure_cmp);
     for (size_t i = 1; i < m->nfigures; i++)
         if (strcmp(m->figures[i - 1]->id, m->figures[i]->id) == 0)
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, m->figures[i]->line, 0,
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, m->figures[i]->line, m->figures[i]->col,
                         "the figure id \"%s\" is used twice (also on line %d); ids must be unique",
                         m->figures[i]->id, m->figures[i - 1]->line);
     for (size_t i = 0; i < m->nfigures; i++) {
         model_figure *f = m->figures[i];
         if (f->same_as && !model_figure_find(m, f->same_as))
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
-                        "same-as=\"%s\": no figure has that id", f->same_as);
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
+                        column_of_attr(lc, f->line, "same-as", f->same_as), "same-as=\"%s\": no figure has that id", f->same_as);
         if (!f->ref)
             continue;
         const model_figure *t = model_figure_find(m, f->ref);
         if (!t) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
+                        column_of_attr(lc, f->line, "ref", f->ref),
                         "ref=\"%s\": no figure has that id", f->ref);
             continue;
         }
         if (t->ref) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, 0,
-                        "ref=\"%s\" points to a figure that is itself a reference (line %d); "
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
+                        column_of_attr(lc, f->line, "ref", f->ref), "ref=\"%s\" points to a figure that is itself a reference (line %d); "
                         "point to the figure that holds the number",
                         f->ref, t->line);
             continue;
@@ -598,8 +674,11 @@ static void check_unique(load_ctx *lc, const char *what, const char *const *ids,
     for (size_t i = 1; i < n; i++)
         for (size_t k = 0; k < i; k++)
             if (strcmp(ids[i], ids[k]) == 0) {
-                rg_diag_add(lc->diags, RG_ERROR, lc->path, lines[i], 0,
-                            "two %s have the id \"%s\" (also on line %d); ids must be unique",
+                rg_buf needle = {0};
+                rg_buf_printf(&needle, "id=\"%s\"", ids[i]);
+                int col = column_of_nth(lc, lines[i], needle.data, lines[k] == lines[i]);
+                rg_buf_fini(&needle);
+                rg_diag_add(lc->diags, RG_ERROR, lc->path, lines[i], col, "two %s have the id \"%s\" (also on line %d); ids must be unique",
                             what, ids[i], lines[k]);
                 break;
             }
@@ -646,16 +725,16 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
                 part->figure = model_figure_find(lc->m, ref);
                 part->bare = attr_true(c, "bare");
                 if (!part->figure)
-                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c), 0,
-                                "<v ref=\"%s\">: no figure has that id; declare it under "
+                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c),
+                                column_of_attr(lc, line_of(c), "ref", ref), "<v ref=\"%s\">: no figure has that id; declare it under "
                                 "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
                                 ref);
             } else {
                 part->kind = MODEL_INLINE_LIST;
                 part->group = find_group(lc->m, ref);
                 if (!part->group)
-                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c), 0,
-                                "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
+                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c),
+                                column_of_attr(lc, line_of(c), "ref", ref), "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
             }
             free(ref);
             p->nparts++;
@@ -687,8 +766,8 @@ static void load_sections(load_ctx *lc, const xmlNode *parent, model_section **o
         s->title = attr(c, "title");
         s->line = line_of(c);
         if (depth > MODEL_MAX_SECTION_DEPTH) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, s->line, 0,
-                        "sections nested too deeply (the limit is %d levels: 一、（一）1.（1）)",
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, s->line,
+                        column_of_tag(lc, s->line, "section"), "sections nested too deeply (the limit is %d levels: 一、（一）1.（1）)",
                         MODEL_MAX_SECTION_DEPTH);
             continue;
         }
@@ -720,8 +799,8 @@ static void load_report(load_ctx *lc, const xmlNode *root)
     if (child(root, "author"))
         m->author = text_of(child(root, "author"));
     if (m->plan_year != m->year + 1)
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(root), 0,
-                    "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(root),
+                    column_of_attr(lc, line_of(root), "plan-year", NULL), "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,
                     m->year);
 
     load_indicators(lc, child(root, "indicators"));
@@ -756,14 +835,18 @@ model *model_load(model_loader *ld, const char *path, rg_diags *diags)
     xmlDocPtr doc = NULL;
     if (check_encoding(&lc, bytes, len) == 0 && check_declared_encoding(&lc, bytes, len) == 0)
         doc = parse(&lc, bytes, len);
-    free(bytes);
-    if (!doc)
+    if (!doc) {
+        free(bytes);
         return NULL;
+    }
+    lc.src = bytes;
+    lc.len = len;
 
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(ld->schema);
     if (!vc) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot create a schema validator");
         xmlFreeDoc(doc);
+        free(bytes);
         return NULL;
     }
     xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &lc);
@@ -773,6 +856,7 @@ model *model_load(model_loader *ld, const char *path, rg_diags *diags)
         if (diags->errors == errors_at_start)
             rg_diag_add(diags, RG_ERROR, path, 0, 0, "the input does not match the schema");
         xmlFreeDoc(doc);
+        free(bytes);
         return NULL;
     }
 
@@ -780,6 +864,7 @@ model *model_load(model_loader *ld, const char *path, rg_diags *diags)
     lc.m->file = xstrdup(path);
     load_report(&lc, xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);
+    free(bytes);
     if (diags->errors > errors_at_start) {
         model_free(lc.m);
         return NULL;

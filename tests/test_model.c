@@ -137,8 +137,8 @@ static void test_seed_checks(void **state)
     char *text = diags_text(&d);
     assert_int_equal(d.errors, 0);
     assert_int_equal(d.warnings, 2);
-    assert_non_null(strstr(text, "warning: investment by category: the parts add up to 247.9亿元, "
-                                 "but the stated total is 246.5亿元"));
+    assert_non_null(strstr(text, "warning: the stated investment is 246.5亿元, but the parts "
+                                 "(lines 88-92) add up to 247.9亿元"));
     assert_non_null(strstr(text, "is 15.44亿元 here but 15.43亿元 as infra-investment.actual"));
     /* Both name a line of the input. */
     assert_true(d.items[0].line > 0 && d.items[1].line > 0);
@@ -263,7 +263,9 @@ static void test_checks_count_and_totals(void **state)
     m = load_text(*state, text, strlen(text), &d, path);
     model_check(m, &d);
     assert_int_equal(d.warnings, 1);
-    assert_non_null(strstr(d.items[0].msg, "projects by category: the parts add up to 2个, but the stated total is 5个 (line 13)"));
+    assert_int_equal(d.items[0].line, 13);
+    assert_int_equal(d.items[0].col, 14);
+    assert_string_equal(d.items[0].msg, "the stated number of projects is 5个, but the parts (lines 14-15) add up to 2个");
     free(text);
     model_free(m);
     rg_diags_fini(&d);
@@ -300,31 +302,31 @@ static void test_not_well_formed(void **state)
 static void test_unknown_element(void **state)
 {
     expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>140</forecast><budget>1</budget>",
-                         9, 0, "Element 'budget': This element is not expected");
+                         9, 31, "Element 'budget': This element is not expected");
 }
 
 static void test_missing_required_figure(void **state)
 {
     expect_variant_error(*state, "<projects>1</projects><amount>2</amount>", "<projects>1</projects>",
-                         15, 0, "Missing child element(s). Expected is ( amount )");
+                         15, 5, "Missing child element(s). Expected is ( amount )");
 }
 
 static void test_text_where_number_belongs(void **state)
 {
-    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>一百四十</forecast>", 9, 0,
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>一百四十</forecast>", 9, 7,
                          "Element 'forecast': '一百四十' is not a number: write digits");
     /* An actual may instead be a reference, so the model checks its text. */
-    expect_variant_error(*state, "<actual>124.2</actual>", "<actual>约124</actual>", 7, 0,
+    expect_variant_error(*state, "<actual>124.2</actual>", "<actual>约124</actual>", 7, 7,
                          "\"约124\" is not a number");
-    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>1e999</forecast>", 9, 0,
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>1e999</forecast>", 9, 7,
                          "'1e999' is not a number");
-    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>1,400</forecast>", 9, 0,
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>1,400</forecast>", 9, 7,
                          "'1,400' is not a number");
 }
 
 static void test_negative_count(void **state)
 {
-    expect_variant_error(*state, "<firms>3</firms>", "<firms>-3</firms>", 12, 0,
+    expect_variant_error(*state, "<firms>3</firms>", "<firms>-3</firms>", 12, 40,
                          "Element 'firms': '-3' is not a count: write a whole number, 0 or more");
 }
 
@@ -381,25 +383,25 @@ static void test_external_entity_never_read(void **state)
 
 static void test_unknown_reference(void **state)
 {
-    expect_variant_error(*state, "<v ref=\"output.actual\"/>", "<v ref=\"output.actaul\"/>", 18, 0,
+    expect_variant_error(*state, "<v ref=\"output.actual\"/>", "<v ref=\"output.actaul\"/>", 18, 41,
                          "<v ref=\"output.actaul\">: no figure has that id");
-    expect_variant_error(*state, "<list ref=\"groups.done\"/>", "<list ref=\"groups.none\"/>", 18, 0,
+    expect_variant_error(*state, "<list ref=\"groups.done\"/>", "<list ref=\"groups.none\"/>", 18, 69,
                          "no group has that id");
 }
 
 static void test_duplicate_id(void **state)
 {
     expect_variant_error(*state, "<sector id=\"food\"", "<sector id=\"food\" name=\"x\"/><sector id=\"food\"",
-                         12, 0, "two sectors have the id \"food\"");
+                         12, 48, "two sectors have the id \"food\"");
     expect_variant_error(*state, "  <groups>",
                          "  <figures><figure id=\"a\" name=\"x\" unit=\"个\">1</figure>\n"
                          "  <figure id=\"a\" name=\"y\" unit=\"个\">2</figure></figures>\n  <groups>",
-                         18, 0, "the figure id \"a\" is used twice (also on line 17)");
+                         18, 3, "the figure id \"a\" is used twice (also on line 17)");
 }
 
 static void test_plan_year(void **state)
 {
-    expect_variant_error(*state, "plan-year=\"2024\"", "plan-year=\"2025\"", 2, 0,
+    expect_variant_error(*state, "plan-year=\"2024\"", "plan-year=\"2025\"", 2, 21,
                          "plan-year=\"2025\" should be the year after year=\"2023\"");
 }
 
