@@ -34,7 +34,8 @@ check: setup
 	@$(MAKE) --no-print-directory test
 
 test: $(BUILD)/parkreport $(TEST_BINS)
-	@sh tests/run.sh $(BUILD)
+	@CC='$(CC)' STRICT_CFLAGS='-std=c11 -D_DEFAULT_SOURCE $(WARN) -Werror -Isrc $(XML_CFLAGS)' \
+	    sh tests/run.sh $(BUILD)
 
 $(BUILD)/parkreport: $(OBJ) $(BUILD)/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)

@@ -144,5 +144,12 @@ check "each third-party header is included by one file" sh -c "
 check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
 check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"
 
+if [ -n "${STRICT_CFLAGS:-}" ]; then
+    check "the sources compile without a warning" sh -c "
+        for f in '$TOP'/src/*.c '$TOP'/tests/*.c; do
+            \${CC:-gcc} \$STRICT_CFLAGS -DTEST_SOURCE_DIR='\"x\"' -O2 -c -o /dev/null \"\$f\" || exit 1
+        done"
+fi
+
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
