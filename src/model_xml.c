@@ -62,9 +62,8 @@ static int column_of_nth(const load_ctx *lc, int line, const char *needle, int s
     for (size_t i = 0; i + k <= line_len; i++) {
         if (memcmp(lc->src + at + i, needle, k) != 0 || skip-- > 0)
             continue;
-        int col = 1;
-        for (size_t j = 0; j < i; j++)
-            col += ((unsigned char)lc->src[at + j] & 0xC0) != 0x80;
+        int l, col;
+        rg_utf8_position(lc->src + at, i, &l, &col);
         return col;
     }
     return 0;
@@ -239,17 +238,6 @@ static char *read_file(load_ctx *lc, size_t *len)
     return rg_buf_take(&b);
 }
 
-/* Line and column (in characters) of byte offset `at`. */
-static void position_of(const char *s, size_t at, int *line, int *col)
-{
-    *line = 1, *col = 1;
-    for (size_t i = 0; i < at; i++) {
-        if (s[i] == '\n')
-            (*line)++, *col = 1;
-        else if (((unsigned char)s[i] & 0xC0) != 0x80)
-            (*col)++;
-    }
-}
 
 static int check_encoding(load_ctx *lc, const char *s, size_t len)
 {
@@ -267,14 +255,14 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
     size_t bad = rg_utf8_invalid_at(s, len);
     if (bad != (size_t)-1) {
         int line, col;
-        position_of(s, bad, &line, &col);
+        rg_utf8_position(s, bad, &line, &col);
         rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
                     "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", u[bad]);
         return -1;
     }
     if (memchr(s, '\0', len)) {
         int line, col;
-        position_of(s, (size_t)((const char *)memchr(s, '\0', len) - s), &line, &col);
+        rg_utf8_position(s, (size_t)((const char *)memchr(s, '\0', len) - s), &line, &col);
         rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "NUL byte in the input");
         return -1;
     }

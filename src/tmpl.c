@@ -125,23 +125,12 @@ typedef struct parser {
     bool failed;
 } parser;
 
-static void position(const char *src, size_t at, int *line, int *col)
-{
-    *line = 1, *col = 1;
-    for (size_t i = 0; i < at; i++) {
-        if (src[i] == '\n')
-            (*line)++, *col = 1;
-        else if (((unsigned char)src[i] & 0xC0) != 0x80)
-            (*col)++;
-    }
-}
-
 static void parse_error(parser *p, size_t at, const char *fmt, ...) RG_PRINTF(3, 4);
 
 static void parse_error(parser *p, size_t at, const char *fmt, ...)
 {
     int line, col;
-    position(p->src, at, &line, &col);
+    rg_utf8_position(p->src, at, &line, &col);
     va_list ap;
     va_start(ap, fmt);
     rg_diag_vadd(p->diags, RG_ERROR, p->name, line, col, fmt, ap);
@@ -257,13 +246,13 @@ static void parse_block(parser *p, node *parent, const char *open_name, size_t o
             return;
         }
         int line, col;
-        position(p->src, tag_at, &line, &col);
+        rg_utf8_position(p->src, tag_at, &line, &col);
         if (sigil == '/') {
             if (!open_name) {
                 parse_error(p, tag_at, "{{/%s}} closes a section that was never opened", name);
             } else if (strcmp(name, open_name) != 0) {
                 int oline, ocol;
-                position(p->src, open_at, &oline, &ocol);
+                rg_utf8_position(p->src, open_at, &oline, &ocol);
                 parse_error(p, tag_at, "{{/%s}} does not match the open section (opened on "
                                        "line %d)", name, oline);
             }
@@ -302,7 +291,7 @@ tmpl *tmpl_compile(const char *name, const char *src, size_t len, rg_diags *diag
     size_t bad = rg_utf8_invalid_at(src, len);
     if (bad != (size_t)-1) {
         int line, col;
-        position(src, bad, &line, &col);
+        rg_utf8_position(src, bad, &line, &col);
         rg_diag_add(diags, RG_ERROR, name, line, col, "invalid UTF-8 in the template");
         return NULL;
     }

@@ -220,6 +220,17 @@ size_t rg_utf8_invalid_at(const char *s, size_t n)
     return (size_t)-1;
 }
 
+void rg_utf8_position(const char *s, size_t at, int *line, int *col)
+{
+    *line = 1, *col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (s[i] == '\n')
+            (*line)++, *col = 1;
+        else if (((unsigned char)s[i] & 0xC0) != 0x80)
+            (*col)++;
+    }
+}
+
 void rg_utf8_put(rg_buf *b, uint32_t cp)
 {
     char t[4];

@@ -73,6 +73,8 @@ size_t rg_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Byte offset of the first invalid sequence, or (size_t)-1 when valid. */
 size_t rg_utf8_invalid_at(const char *s, size_t n);
 void rg_utf8_put(rg_buf *b, uint32_t cp);
+/* Line and column (1-based; columns count characters) of byte offset `at`. */
+void rg_utf8_position(const char *s, size_t at, int *line, int *col);
 
 /* Decimal number as written: value = coef / 10^scale. Keeps precision. */
 #define RG_DEC_MAX_DIGITS 18
