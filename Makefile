@@ -9,7 +9,7 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=
        -Wwrite-strings -Wundef -Wold-style-definition
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isrc \
-             -DPARKREPORT_TEMPLATE_DIR='"$(CURDIR)/templates"'
+             -DPARKREPORT_TEMPLATE_DIR='"$(CURDIR)/templates"' -DPARKREPORT_FONT_DIR='"$(CURDIR)/fonts"'
 # Evaluated when a recipe runs, after set-up has installed pkg-config.
 XML_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 XML_LIBS = $(shell pkg-config --libs $(PKGS))

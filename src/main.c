@@ -27,12 +27,16 @@
 #ifndef PARKREPORT_TEMPLATE_DIR
 #define PARKREPORT_TEMPLATE_DIR "templates"
 #endif
+#ifndef PARKREPORT_FONT_DIR
+#define PARKREPORT_FONT_DIR "fonts"
+#endif
 
 enum { EXIT_OK = 0, EXIT_INPUT_FAILED = 1, EXIT_USAGE = 2 };
 
 typedef struct options {
     const char *output_dir;
     const char *template_dir;
+    const char *font_dir;
     bool check_only, strict, emit_doc;
 } options;
 
@@ -41,6 +45,7 @@ typedef struct run {
     model_loader *loader;
     tmpl *report_tmpl;
     char *template_path;
+    pdf_options fonts; /* the font files, read once */
     time_t epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } run;
 
@@ -53,6 +58,7 @@ static void usage(FILE *out)
             "\n"
             "  -o, --output DIR      write into DIR (default: out)\n"
             "      --templates DIR   read report.mustache from DIR (default: %s)\n"
+            "      --fonts DIR       read fonts.conf from DIR (default: %s)\n"
             "      --check           validate and run the consistency checks; write nothing\n"
             "      --strict          treat warnings as errors\n"
             "      --emit-doc        print the document form the template produced; write nothing\n"
@@ -61,7 +67,7 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 when every input succeeded, 1 when any failed (the others are\n"
             "still written), 2 for a usage error.\n",
-            PARKREPORT_TEMPLATE_DIR);
+            PARKREPORT_TEMPLATE_DIR, PARKREPORT_FONT_DIR);
 }
 
 static void print_diags(rg_diags *d, size_t from)
@@ -179,8 +185,7 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         time_t when = document_time(r, m);
         layout_style style;
         layout_style_gbt9704(&style);
-        pdf_options popt;
-        pdf_options_default(&popt);
+        pdf_options popt = r->fonts;
         rg_buf title = {0};
         rg_buf_puts(&title, document->nblocks && document->blocks[0].kind == DOC_TITLE
                                 ? document->blocks[0].runs[0].text
@@ -279,11 +284,13 @@ static time_t source_date_epoch(void)
 
 int main(int argc, char **argv)
 {
-    options opt = {.output_dir = "out", .template_dir = PARKREPORT_TEMPLATE_DIR};
-    enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_EMIT_DOC };
+    options opt = {.output_dir = "out", .template_dir = PARKREPORT_TEMPLATE_DIR,
+                   .font_dir = PARKREPORT_FONT_DIR};
+    enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_EMIT_DOC };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"templates", required_argument, NULL, OPT_TEMPLATES},
+        {"fonts", required_argument, NULL, OPT_FONTS},
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"emit-doc", no_argument, NULL, OPT_EMIT_DOC},
@@ -299,6 +306,9 @@ int main(int argc, char **argv)
             break;
         case OPT_TEMPLATES:
             opt.template_dir = optarg;
+            break;
+        case OPT_FONTS:
+            opt.font_dir = optarg;
             break;
         case OPT_CHECK:
             opt.check_only = true;
@@ -334,7 +344,10 @@ int main(int argc, char **argv)
     int status = EXIT_OK;
     if (!opt.check_only) {
         r.report_tmpl = tmpl_load(r.template_path, &d);
-        if (!r.report_tmpl || (!opt.emit_doc && ensure_dir(opt.output_dir) != 0))
+        if (!r.report_tmpl)
+            status = EXIT_INPUT_FAILED;
+        if (!opt.emit_doc && (pdf_fonts_load(&r.fonts, opt.font_dir, &d) != 0 ||
+                              ensure_dir(opt.output_dir) != 0))
             status = EXIT_INPUT_FAILED;
     }
     print_diags(&d, 0);
@@ -349,6 +362,7 @@ int main(int argc, char **argv)
     }
     model_loader_free(r.loader);
     tmpl_free(r.report_tmpl);
+    pdf_options_fini(&r.fonts);
     free(r.template_path);
     return status;
 }

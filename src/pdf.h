@@ -20,7 +20,7 @@
 #define PDF_MAX_FONTS 4
 
 typedef struct pdf_font_file {
-    const char *path; /* .ttf, or .ttc with a face index */
+    char *path; /* .ttf, or .ttc with a face index; owned by the options */
     int index;
 } pdf_font_file;
 
@@ -31,9 +31,15 @@ typedef struct pdf_options {
     time_t created; /* (time_t)-1: no date */
 } pdf_options;
 
-/* The Debian fonts libharu 2.3.0 embeds correctly: 0 AR PL UMing (body),
- * 1 WenQuanYi Zen Hei (title and headings). */
-void pdf_options_default(pdf_options *opt);
+/* Font roles, in the order of layout font numbers. */
+#define PDF_FONT_BODY 0
+#define PDF_FONT_HEADING 1
+
+/* Reads DIR/fonts.conf: lines "ROLE FILE [FACE]" with roles body and
+ * heading; relative FILEs are relative to DIR. Returns 0, or -1 with errors
+ * (FILE:LINE:COL) in diags. Free the paths with pdf_options_fini. */
+int pdf_fonts_load(pdf_options *opt, const char *dir, rg_diags *diags);
+void pdf_options_fini(pdf_options *opt);
 
 int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, const char *path,
               rg_diags *diags);

@@ -2,7 +2,9 @@
  * passed as user data (no global jmp_buf); every step checks it. */
 #include "pdf.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,13 +24,95 @@ static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
     }
 }
 
-void pdf_options_default(pdf_options *opt)
+static const char *const role_names[] = {[PDF_FONT_BODY] = "body", [PDF_FONT_HEADING] = "heading"};
+#define NROLES (int)(sizeof role_names / sizeof *role_names)
+
+int pdf_fonts_load(pdf_options *opt, const char *dir, rg_diags *diags)
 {
-    memset(opt, 0, sizeof *opt);
-    opt->fonts[0] = (pdf_font_file){"/usr/share/fonts/truetype/arphic/uming.ttc", 0};
-    opt->fonts[1] = (pdf_font_file){"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0};
-    opt->nfonts = 2;
-    opt->created = (time_t)-1;
+    rg_buf path = {0};
+    rg_buf_printf(&path, "%s/fonts.conf", dir);
+    FILE *f = fopen(path.data, "r");
+    if (!f) {
+        rg_diag_add(diags, RG_ERROR, path.data, 0, 0,
+                    "cannot open the font configuration: %s (name another folder with --fonts)",
+                    strerror(errno));
+        rg_buf_fini(&path);
+        return -1;
+    }
+    size_t errors = diags->errors;
+    rg_buf line = {0};
+    int lineno = 0, c;
+    bool more = true;
+    while (more) {
+        line.len = 0;
+        rg_buf_append(&line, "", 0);
+        while ((c = fgetc(f)) != EOF && c != '\n')
+            rg_buf_putc(&line, (char)c);
+        more = c != EOF;
+        lineno++;
+        char *s = line.data, *hash = strchr(s, '#');
+        if (hash)
+            *hash = '\0';
+        char role[32], file[4096];
+        int face = 0, consumed = 0;
+        int n = sscanf(s, " %31s %4095s %n", role, file, &consumed);
+        if (n <= 0)
+            continue; /* blank or comment */
+        int col = (int)(strspn(s, " \t") + 1);
+        int r = 0;
+        while (r < NROLES && strcmp(role, role_names[r]) != 0)
+            r++;
+        if (r == NROLES || n < 2) {
+            rg_diag_add(diags, RG_ERROR, path.data, lineno, col,
+                        n < 2 ? "expected ROLE FILE [FACE]" : "unknown role \"%s\" (the roles are body and heading)",
+                        role);
+            continue;
+        }
+        const char *rest = s + consumed;
+        if (*rest) {
+            char *end;
+            long v = strtol(rest, &end, 10);
+            if (end == rest || v < 0 || v > 255 || end[strspn(end, " \t\r")] != '\0') {
+                rg_diag_add(diags, RG_ERROR, path.data, lineno, (int)(rest - s) + 1,
+                            "the face index must be a number from 0 to 255");
+                continue;
+            }
+            face = (int)v;
+        }
+        rg_buf full = {0};
+        if (file[0] == '/')
+            rg_buf_puts(&full, file);
+        else
+            rg_buf_printf(&full, "%s/%s", dir, file);
+        FILE *probe = fopen(full.data, "rb");
+        if (!probe) {
+            rg_diag_add(diags, RG_ERROR, path.data, lineno, (int)(strstr(s, file) - s) + 1,
+                        "cannot open the %s font %s: %s", role, full.data, strerror(errno));
+            rg_buf_fini(&full);
+            continue;
+        }
+        fclose(probe);
+        free(opt->fonts[r].path);
+        opt->fonts[r].path = rg_buf_take(&full);
+        opt->fonts[r].index = face;
+    }
+    fclose(f);
+    for (int r = 0; r < NROLES && diags->errors == errors; r++)
+        if (!opt->fonts[r].path)
+            rg_diag_add(diags, RG_ERROR, path.data, 0, 0, "no font is named for the role %s",
+                        role_names[r]);
+    opt->nfonts = NROLES;
+    rg_buf_fini(&line);
+    rg_buf_fini(&path);
+    return diags->errors == errors ? 0 : -1;
+}
+
+void pdf_options_fini(pdf_options *opt)
+{
+    for (int i = 0; i < PDF_MAX_FONTS; i++) {
+        free(opt->fonts[i].path);
+        opt->fonts[i].path = NULL;
+    }
 }
 
 typedef struct pdf_job {

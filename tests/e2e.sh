@@ -135,6 +135,29 @@ check "batch: one bad input fails the run but the others are written" sh -c "
 "$BIN" -o "$T/a/park-2023.pdf" "$SEED_XML" > /dev/null 2> "$T/notdir.err"
 check "an output path that is not a directory: exit 1, clear message" sh -c "test $? -eq 1 && grep -q 'not a directory' '$T/notdir.err'"
 
+# --- fonts and templates ---------------------------------------------------
+mkdir -p "$T/fonts1" "$T/fonts2" "$T/tmpl"
+printf 'body /usr/share/fonts/truetype/arphic/uming.ttc\nheading  missing.ttf 0\n' > "$T/fonts1/fonts.conf"
+"$BIN" --fonts "$T/fonts1" -o "$T/f1" "$SEED_XML" > /dev/null 2> "$T/f1.err"
+check "fonts: a missing font file is named with its place in fonts.conf" sh -c "
+    test $? -eq 1 && grep -q '^$T/fonts1/fonts.conf:2:10: error: cannot open the heading font $T/fonts1/missing.ttf' '$T/f1.err' &&
+    test ! -e '$T/f1/park-2023.pdf'"
+cp "$TOP/README.md" "$T/fonts2/notafont.ttf"
+printf 'body notafont.ttf\nheading /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc\n' > "$T/fonts2/fonts.conf"
+"$BIN" --fonts "$T/fonts2" -o "$T/f2" "$SEED_XML" > /dev/null 2> "$T/f2.err"
+check "fonts: a file libharu cannot use is named, nothing is written" sh -c "
+    test $? -eq 1 && grep -q '^$T/fonts2/notafont.ttf: error: libharu cannot use this font' '$T/f2.err' &&
+    test -z \"\$(ls -A '$T/f2')\""
+printf '= {{park}}\n\n{{#sections}}\n#1 {{titel}}\n{{/sections}}\n' > "$T/tmpl/report.mustache"
+"$BIN" --templates "$T/tmpl" -o "$T/t1" "$SEED_XML" > /dev/null 2> "$T/t1.err"
+check "templates: a name missing from the data is an error at TEMPLATE:LINE:COL" sh -c "
+    test $? -eq 1 && grep -q '^$T/tmpl/report.mustache:4:4: error: \"titel\" is not in the data' '$T/t1.err' &&
+    test -z \"\$(ls -A '$T/t1')\""
+printf '= {{park}}\n\n{{#sections}}\n#1 {{title}}\n\n' > "$T/tmpl/report.mustache"
+"$BIN" --templates "$T/tmpl" -o "$T/t2" "$SEED_XML" > /dev/null 2> "$T/t2.err"
+check "templates: an unclosed section is an error before any input is read" sh -c "
+    test $? -eq 1 && grep -q '^$T/tmpl/report.mustache:3:1: error: section \"sections\" is never closed' '$T/t2.err'"
+
 # --- code rules -----------------------------------------------------------
 check "each third-party header is included by one file" sh -c "
     cd '$TOP/src' &&
