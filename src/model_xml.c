@@ -8,6 +8,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +260,19 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
         rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
                     "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", u[bad]);
         return -1;
+    }
+    /* libharu 2.3.0 has 16-bit character codes: it prints anything beyond
+     * U+FFFF as a space. Say so rather than lose the character silently. */
+    for (size_t i = 0; i < len; i++) {
+        uint32_t cp;
+        if (((unsigned char)s[i] & 0xF8) == 0xF0 && rg_utf8_decode(s + i, len - i, &cp) == 4) {
+            int line, col;
+            rg_utf8_position(s, i, &line, &col);
+            rg_diag_add(lc->diags, RG_WARNING, lc->path, line, col,
+                        "%.4s (U+%04X) is beyond what the PDF fonts can show and prints as a "
+                        "space; write a character of the Basic Multilingual Plane if there is one",
+                        s + i, (unsigned)cp);
+        }
     }
     if (memchr(s, '\0', len)) {
         int line, col;
