@@ -186,15 +186,11 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         layout_style style;
         layout_style_gbt9704(&style);
         pdf_options popt = r->fonts;
-        rg_buf title = {0};
-        rg_buf_puts(&title, document->nblocks && document->blocks[0].kind == DOC_TITLE
-                                ? document->blocks[0].runs[0].text
-                                : m->park);
-        popt.title = title.data;
+        bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
+        popt.title = titled ? document->blocks[0].runs[0].text : m->park;
         popt.author = m->author ? m->author : m->park;
         popt.created = when;
         rc = pdf_write(document, &style, &popt, pdf_tmp, d);
-        rg_buf_fini(&title);
         if (rc == 0)
             rc = verify_pdf(pdf_tmp, d);
         if (rc == 0)

@@ -70,15 +70,22 @@ static int column_of_nth(const load_ctx *lc, int line, const char *needle, int s
     return 0;
 }
 
-/* Column of `<name` or ` name=` (with a quoted value when given) on `line`. */
+/* Column of the start tag `<name` on `line` (not of a longer name). */
 static int column_of_tag(const load_ctx *lc, int line, const char *name)
 {
-    rg_buf b = {0};
-    rg_buf_printf(&b, "<%s", name);
-    int col = column_of(lc, line, b.data);
-    rg_buf_fini(&b);
-    return col;
+    int best = 0;
+    for (const char *after = " >/\t"; *after; after++) {
+        rg_buf b = {0};
+        rg_buf_printf(&b, "<%s%c", name, *after);
+        int col = column_of(lc, line, b.data);
+        if (col && (!best || col < best))
+            best = col;
+        rg_buf_fini(&b);
+    }
+    return best;
 }
+
+/* Column of `name=` or `name="value"` on `line`. */
 
 static int column_of_attr(const load_ctx *lc, int line, const char *name, const char *value)
 {
