@@ -84,7 +84,6 @@ typedef struct model_promotion {
     model_figure *activities, *projects, *amount, *large_projects, *large_threshold;
     model_category *categories;
     size_t ncategories;
-    int line;
 } model_promotion;
 
 typedef struct model_group {

@@ -260,32 +260,32 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
                     "the input is UTF-16; save it as UTF-8");
         return -1;
     }
-    size_t bad = rg_utf8_invalid_at(s, len);
-    if (bad != (size_t)-1) {
-        int line, col;
-        rg_utf8_position(s, bad, &line, &col);
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
-                    "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", u[bad]);
-        return -1;
-    }
-    /* libharu 2.3.0 has 16-bit character codes: it prints anything beyond
-     * U+FFFF as a space. Say so rather than lose the character silently. */
-    for (size_t i = 0; i < len; i++) {
+    /* One pass: every code point decoded once, its position kept as we go. */
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
         uint32_t cp;
-        if (((unsigned char)s[i] & 0xF8) == 0xF0 && rg_utf8_decode(s + i, len - i, &cp) == 4) {
-            int line, col;
-            rg_utf8_position(s, i, &line, &col);
+        size_t k = rg_utf8_decode(s + i, len - i, &cp);
+        if (k == 0) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                        "invalid UTF-8 (byte 0x%02X); save the file as UTF-8", u[i]);
+            return -1;
+        }
+        if (cp == 0) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "NUL byte in the input");
+            return -1;
+        }
+        /* libharu 2.3.0 has 16-bit character codes: it prints anything beyond
+         * U+FFFF as a space. Say so rather than lose the character silently. */
+        if (cp > 0xFFFF)
             rg_diag_add(lc->diags, RG_WARNING, lc->path, line, col,
                         "%.4s (U+%04X) is beyond what the PDF fonts can show and prints as a "
                         "space; write a character of the Basic Multilingual Plane if there is one",
                         s + i, (unsigned)cp);
-        }
-    }
-    if (memchr(s, '\0', len)) {
-        int line, col;
-        rg_utf8_position(s, (size_t)((const char *)memchr(s, '\0', len) - s), &line, &col);
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "NUL byte in the input");
-        return -1;
+        if (cp == '\n')
+            line++, col = 1;
+        else
+            col++;
+        i += k;
     }
     return 0;
 }
@@ -539,7 +539,6 @@ static void load_promotion(load_ctx *lc, const xmlNode *n)
 {
     model_promotion *p = &lc->m->promotion;
     p->present = true;
-    p->line = line_of(n);
     p->activities = opt_figure(lc, n, "activities", "promotion", "招商活动", "次");
     p->projects = opt_figure(lc, n, "projects", "promotion", "招引项目", "个");
     p->amount = opt_figure(lc, n, "amount", "promotion", "招引项目总投资", "亿元");

@@ -218,8 +218,6 @@ static void parse_block(parser *p, node *parent, const char *open_name, size_t o
         while (line_start > p->pos && is_blank(p->src[line_start - 1]))
             line_start--;
         bool at_line_start = line_start == 0 || p->src[line_start - 1] == '\n';
-        if (line_start == p->pos && p->pos > 0 && p->src[p->pos - 1] != '\n')
-            at_line_start = false;
         size_t line_end = after;
         while (line_end < p->len && is_blank(p->src[line_end]))
             line_end++;

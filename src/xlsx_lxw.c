@@ -101,13 +101,12 @@ static int add_sheet(book *b, lxw_worksheet **ws, const char *name, rg_diags *di
 static int actuals_sheet(book *b, rg_diags *diags)
 {
     const model *m = b->m;
-    char name[64], title[512], h_target[32], h_actual[256], h_growth[64];
+    char name[64], title[512], h_target[32], h_actual[256];
     snprintf(name, sizeof name, "%d年指标完成情况", m->year);
     snprintf(title, sizeof title, "%s%d年主要指标完成情况", m->park, m->year);
     snprintf(h_target, sizeof h_target, "%d年目标", m->year);
     snprintf(h_actual, sizeof h_actual, "%s实际", m->period);
-    snprintf(h_growth, sizeof h_growth, "同比增长（%%）");
-    const char *const headers[] = {"序号", "指标", "单位", h_target, h_actual, h_growth,
+    const char *const headers[] = {"序号", "指标", "单位", h_target, h_actual, "同比增长（%）",
                                    "全年预计", "预计增长（%）", "完成率"};
     lxw_worksheet *ws;
     if (add_sheet(b, &ws, name, diags) != 0)
