@@ -5,32 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const cn_digit[10] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-
-void doc_cn_numeral(int n, rg_buf *out)
-{
-    if (n < 1 || n > 99) {
-        rg_buf_printf(out, "%d", n);
-        return;
-    }
-    if (n >= 20)
-        rg_buf_puts(out, cn_digit[n / 10]);
-    if (n >= 10)
-        rg_buf_puts(out, "十");
-    if (n % 10)
-        rg_buf_puts(out, cn_digit[n % 10]);
-}
-
 void doc_heading_number(int level, int n, rg_buf *out)
 {
     switch (level) {
     case 1:
-        doc_cn_numeral(n, out);
+        rg_cn_numeral(n, out);
         rg_buf_puts(out, "、");
         break;
     case 2:
         rg_buf_puts(out, "（");
-        doc_cn_numeral(n, out);
+        rg_cn_numeral(n, out);
         rg_buf_puts(out, "）");
         break;
     case 3:

@@ -60,8 +60,6 @@ void doc_free(doc *d);
 /* The number of the n-th (1-based) heading of a level: "一、", "（一）", "1.",
  * "（1）". Appends to out. */
 void doc_heading_number(int level, int n, rg_buf *out);
-/* Chinese numeral for 1 <= n <= 99 (一 … 九十九); larger n in Arabic digits. */
-void doc_cn_numeral(int n, rg_buf *out);
 /* Writes the document back in its line form, numbers included (for --emit-doc). */
 void doc_write(const doc *d, rg_buf *out);
 

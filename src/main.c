@@ -339,7 +339,7 @@ int main(int argc, char **argv)
     r.template_path = rg_buf_take(&path);
     int status = EXIT_OK;
     if (!opt.check_only) {
-        r.report_tmpl = tmpl_load(r.template_path, &d);
+        r.report_tmpl = tmpl_load(opt.template_dir, "report.mustache", &d);
         if (!r.report_tmpl)
             status = EXIT_INPUT_FAILED;
         if (!opt.emit_doc && (pdf_fonts_load(&r.fonts, opt.font_dir, &d) != 0 ||

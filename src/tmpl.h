@@ -1,18 +1,25 @@
-/* tmpl.h - the template engine: a Mustache core for the narrative.
+/* tmpl.h - the template engine: Mustache with filters.
  *
- * Pipeline stage 2: model data -> text in the document form (see doc.h).
- * Supported: {{name}} and dotted names, {{.}}, {{{name}}} / {{&name}} (the
- * report mode never escapes, so these are the same), {{#section}},
- * {{^inverted}}, {{/close}}, {{! comments }}, and the spec's standalone-line
- * rule. Strict: a name missing from the data is an error with
- * TEMPLATE:LINE:COL, never an empty string.
+ * Pipeline stage 2: template data -> text in the document form (see doc.h).
+ * The language is described for template writers in docs/templates.md:
+ * every tag of the Mustache spec (variables, sections, inverted sections,
+ * comments, partials, set delimiters, template inheritance with parents and
+ * blocks, the standalone-line rule), plus filters inside a tag,
+ * `{{ value | filter arg ... }}`, and loop names @index @number @first @last.
  *
- * The engine knows nothing of reports: it reads a tval tree that the caller
- * builds (the model builds one with model_tmpl_data).
+ * The engine knows nothing of XML or of reports: it reads a tree of tval
+ * values that the caller builds (the model builds one in model_tmpl.c, the
+ * spec runner from JSON).
  *
- * Ownership: tmpl_compile copies what it needs from src; a compiled template
- * is immutable and may be rendered for many inputs. tval_set/tval_push take
- * ownership of the value they are given; tval_free frees a whole tree.
+ * Strict by default: a name missing from the data, an empty (null) value
+ * written out without `| default`, an unknown filter, a bad argument, an
+ * unclosed or mismatched section are errors at TEMPLATE:LINE:COL with the
+ * source line and a caret. The lenient mode is the spec's: misses are empty.
+ *
+ * Ownership: tmpl_compile copies what it needs from its sources; a compiled
+ * template, partials included, is immutable and may be rendered for many
+ * inputs, from several threads at once. tval_set/tval_push take ownership of
+ * the value they are given; tval_free frees a whole tree.
  */
 #ifndef RG_TMPL_H
 #define RG_TMPL_H
@@ -22,22 +29,32 @@
 
 #include "util.h"
 
+/* Nesting of sections in one template, and of partials and data contexts
+ * while rendering: past these a template is reported, never a crash. */
 #define TMPL_MAX_DEPTH 64
+#define TMPL_MAX_RENDER_DEPTH 256
 
-typedef enum { TVAL_BOOL, TVAL_STRING, TVAL_LIST, TVAL_MAP } tval_kind;
+typedef enum { TVAL_NULL, TVAL_BOOL, TVAL_NUMBER, TVAL_STRING, TVAL_LIST, TVAL_MAP } tval_kind;
 
 typedef struct tval {
     tval_kind kind;
     bool b;
-    char *s;
+    char *s;        /* STRING: the text; NUMBER: the number as written */
+    rg_dec dec;     /* NUMBER: its exact value, when dec_ok */
+    bool dec_ok;    /* false for a number too long for rg_dec (filters refuse it) */
+    char *unit;     /* NUMBER: its unit (亿元, %, 户 ...), or NULL */
     struct tval **items; /* LIST items, MAP values */
     char **keys;         /* MAP keys */
     size_t n, cap;
 } tval;
 
+tval *tval_null(void);
 tval *tval_bool(bool b);
 tval *tval_string(const char *s);
 tval *tval_string_take(char *s);
+/* A number written as `text` ("124.2"), with an optional unit. A text that is
+ * not a plain decimal is kept for printing, but numeric filters refuse it. */
+tval *tval_number(const char *text, const char *unit);
 tval *tval_list(void);
 tval *tval_map(void);
 /* Adds key -> v to a map (v is taken). Returns v. */
@@ -47,14 +64,29 @@ tval *tval_push(tval *list, tval *v);
 const tval *tval_get(const tval *map, const char *key, size_t keylen);
 void tval_free(tval *v);
 
+/* Where partials ({{> name}}, {{< name}}) come from. load returns the
+ * partial's source (malloc'd, *len set) and the name to use in messages
+ * (malloc'd) in *display, or NULL when there is no such partial. */
+typedef struct tmpl_loader {
+    char *(*load)(void *ctx, const char *name, size_t *len, char **display);
+    void *ctx;
+} tmpl_loader;
+
+typedef struct tmpl_options {
+    bool escape_html; /* {{x}} escapes & " < > (the spec's mode); else nothing is escaped */
+    bool lenient;     /* missing names and partials are empty (the spec's mode) */
+} tmpl_options;
+
 typedef struct tmpl tmpl;
 
-/* Compiles src (len bytes, UTF-8) named `name` in messages. NULL with errors
- * in diags when it does not parse. */
-tmpl *tmpl_compile(const char *name, const char *src, size_t len, rg_diags *diags);
-/* Reads and compiles a template file. */
-tmpl *tmpl_load(const char *path, rg_diags *diags);
-/* Renders into out (appending). Returns 0, or -1 with errors in diags; out
+/* Compiles src (len bytes, UTF-8) named `name` in messages, with every
+ * partial it reaches. partials and opt may be NULL (no partials; strict,
+ * unescaped). NULL with errors in diags when it does not compile. */
+tmpl *tmpl_compile(const char *name, const char *src, size_t len, const tmpl_loader *partials,
+                   const tmpl_options *opt, rg_diags *diags);
+/* Reads and compiles dir/file; partials are dir/NAME.mustache. */
+tmpl *tmpl_load(const char *dir, const char *file, rg_diags *diags);
+/* Renders into out (appending). Returns 0, or -1 with an error in diags; out
  * then holds a partial result the caller must discard. */
 int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags);
 void tmpl_free(tmpl *t);

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,7 @@ void rg_diag_vadd(rg_diags *d, rg_severity sev, const char *file, int line, int 
     g->line = line;
     g->col = col;
     g->msg = rg_buf_take(&msg);
+    g->excerpt = NULL;
     if (sev == RG_ERROR)
         d->errors++;
     else
@@ -162,6 +164,52 @@ void rg_diag_format(const rg_diag *g, rg_buf *out)
             rg_buf_printf(out, ":%d", g->col);
     }
     rg_buf_printf(out, ": %s: %s\n", g->severity == RG_ERROR ? "error" : "warning", g->msg);
+    if (g->excerpt)
+        rg_buf_puts(out, g->excerpt);
+}
+
+/* Terminal columns of a code point: East Asian wide and full-width take two. */
+static int display_width(uint32_t cp)
+{
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at)
+{
+    if (d->count == 0 || at > len)
+        return;
+    rg_diag *g = &d->items[d->count - 1];
+    size_t start = at, end = at;
+    while (start > 0 && src[start - 1] != '\n')
+        start--;
+    while (end < len && src[end] != '\n' && src[end] != '\r')
+        end++;
+    rg_buf b = {0};
+    char number[24];
+    int width = snprintf(number, sizeof number, "%d", g->line > 0 ? g->line : 0);
+    rg_buf_printf(&b, " %s | ", number);
+    rg_buf_append(&b, src + start, end - start);
+    rg_buf_printf(&b, "\n %*s | ", width, "");
+    for (size_t i = start; i < at;) {
+        uint32_t cp = '?';
+        size_t n = rg_utf8_decode(src + i, at - i, &cp);
+        if (n == 0)
+            n = 1;
+        if (cp == '\t')
+            rg_buf_putc(&b, '\t'); /* keeps the caret aligned whatever the tab width */
+        else
+            for (int w = display_width(cp); w > 0; w--)
+                rg_buf_putc(&b, ' ');
+        i += n;
+    }
+    rg_buf_puts(&b, "^\n");
+    free(g->excerpt);
+    g->excerpt = rg_buf_take(&b);
 }
 
 void rg_diags_fini(rg_diags *d)
@@ -169,6 +217,7 @@ void rg_diags_fini(rg_diags *d)
     for (size_t i = 0; i < d->count; i++) {
         free(d->items[i].file);
         free(d->items[i].msg);
+        free(d->items[i].excerpt);
     }
     free(d->items);
     memset(d, 0, sizeof *d);
@@ -344,6 +393,85 @@ void rg_dec_format(rg_dec d, rg_buf *out)
     rg_buf_printf(out, "%" PRIu64, mag / p);
     if (d.scale > 0)
         rg_buf_printf(out, ".%0*" PRIu64, d.scale, mag % p);
+}
+
+int rg_dec_shift(rg_dec d, int k, rg_dec *out)
+{
+    int scale = d.scale - k;
+    if (scale >= 0) {
+        if (scale > RG_DEC_MAX_DIGITS)
+            return -1;
+        out->coef = d.coef, out->scale = scale;
+        return 0;
+    }
+    if (-scale > RG_DEC_MAX_DIGITS || __builtin_mul_overflow(d.coef, pow10_table[-scale], &out->coef))
+        return -1;
+    out->scale = 0;
+    return 0;
+}
+
+int rg_dec_round(rg_dec d, int decimals, rg_dec *out)
+{
+    if (decimals < 0 || decimals > RG_DEC_MAX_DIGITS)
+        return -1;
+    if (decimals >= d.scale) {
+        if (__builtin_mul_overflow(d.coef, pow10_table[decimals - d.scale], &out->coef))
+            return -1;
+        out->scale = decimals;
+        return 0;
+    }
+    int64_t p = pow10_table[d.scale - decimals];
+    int64_t q = d.coef / p, r = d.coef % p;
+    /* |r| >= p/2 rounds away from zero; written without overflow. */
+    if (r >= p - r)
+        q++;
+    else if (-r >= p + r)
+        q--;
+    out->coef = q;
+    out->scale = decimals;
+    return 0;
+}
+
+void rg_cn_numeral(long long n, rg_buf *out)
+{
+    static const char *const digit[10] = {"零", "一", "二", "三", "四",
+                                          "五", "六", "七", "八", "九"};
+    static const char *const place[4] = {"千", "百", "十", ""};
+    static const char *const group_name[3] = {"", "万", "亿"};
+    if (n < 0 || n >= 1000000000000LL) {
+        rg_buf_printf(out, "%lld", n);
+        return;
+    }
+    if (n == 0) {
+        rg_buf_puts(out, digit[0]);
+        return;
+    }
+    int groups[3];
+    for (int i = 0; i < 3; i++, n /= 10000)
+        groups[i] = (int)(n % 10000);
+    bool started = false, zero_pending = false;
+    for (int gi = 2; gi >= 0; gi--) {
+        int g = groups[gi];
+        if (g == 0) {
+            zero_pending = started;
+            continue;
+        }
+        int d[4] = {g / 1000, g / 100 % 10, g / 10 % 10, g % 10};
+        for (int k = 0; k < 4; k++) {
+            if (d[k] == 0) {
+                zero_pending = zero_pending || started;
+                continue;
+            }
+            if (zero_pending)
+                rg_buf_puts(out, digit[0]);
+            zero_pending = false;
+            if (!(d[k] == 1 && k == 2 && !started)) /* 十一, not 一十一 */
+                rg_buf_puts(out, digit[d[k]]);
+            rg_buf_puts(out, place[k]);
+            started = true;
+        }
+        rg_buf_puts(out, group_name[gi]);
+    }
 }
 
 void rg_format_fixed(double x, int decimals, rg_buf *out)

@@ -49,6 +49,7 @@ typedef struct rg_diag {
     int line;
     int col;
     char *msg;
+    char *excerpt; /* the source line and a caret under the column, or NULL */
 } rg_diag;
 
 typedef struct rg_diags {
@@ -63,7 +64,11 @@ void rg_diag_add(rg_diags *d, rg_severity sev, const char *file, int line, int c
                  const char *fmt, ...) RG_PRINTF(6, 7);
 void rg_diag_vadd(rg_diags *d, rg_severity sev, const char *file, int line, int col,
                   const char *fmt, va_list ap);
-/* Writes one diagnostic in GNU style, with a newline. */
+/* Attaches to the last diagnostic the line of src holding byte offset `at`,
+ * with a caret under it (indented by display width: a hanzi takes two
+ * terminal columns), printed after the message as compilers do. */
+void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at);
+/* Writes one diagnostic in GNU style, with a newline (and its excerpt). */
 void rg_diag_format(const rg_diag *g, rg_buf *out);
 void rg_diags_fini(rg_diags *d);
 
@@ -91,6 +96,14 @@ int rg_dec_add(rg_dec a, rg_dec b, rg_dec *out);
 int rg_dec_cmp(rg_dec a, rg_dec b);
 double rg_dec_to_double(rg_dec d);
 void rg_dec_format(rg_dec d, rg_buf *out);
+/* Rounds d half away from zero to `decimals` places (padding with zeros when
+ * it has fewer); -1 on overflow. */
+int rg_dec_round(rg_dec d, int decimals, rg_dec *out);
+/* d * 10^k exactly (k may be negative); -1 on overflow. */
+int rg_dec_shift(rg_dec d, int k, rg_dec *out);
+/* The Chinese numeral of 0 <= n < 10^12 (零, 十一, 二十, 一百零五, 一万零一十);
+ * other n in Arabic digits. */
+void rg_cn_numeral(long long n, rg_buf *out);
 /* Rounds x half away from zero to `decimals` places and appends it. */
 void rg_format_fixed(double x, int decimals, rg_buf *out);
 

@@ -155,8 +155,9 @@ check "templates: a name missing from the data is an error at TEMPLATE:LINE:COL"
     test -z \"\$(ls -A '$T/t1')\""
 printf '= {{park}}\n\n{{#sections}}\n#1 {{title}}\n\n' > "$T/tmpl/report.mustache"
 "$BIN" --templates "$T/tmpl" -o "$T/t2" "$SEED_XML" > /dev/null 2> "$T/t2.err"
-check "templates: an unclosed section is an error before any input is read" sh -c "
-    test $? -eq 1 && grep -q '^$T/tmpl/report.mustache:3:1: error: section \"sections\" is never closed' '$T/t2.err'"
+check "templates: an unclosed section is an error before any input is read, with its line and a caret" sh -c "
+    test $? -eq 1 && grep -q '^$T/tmpl/report.mustache:3:1: error: {{#sections}} is never closed' '$T/t2.err' &&
+    grep -qx ' 3 | {{#sections}}' '$T/t2.err' && grep -qx '   | ^' '$T/t2.err'"
 
 # --- code rules -----------------------------------------------------------
 check "each third-party header is included by one file" sh -c "

@@ -24,11 +24,14 @@ static doc *parse(const char *text)
 static void test_numerals(void **state)
 {
     (void)state;
-    int n[] = {1, 9, 10, 11, 19, 20, 21, 99, 100};
-    const char *want[] = {"一", "九", "十", "十一", "十九", "二十", "二十一", "九十九", "100"};
+    long long n[] = {0, 1, 9, 10, 11, 19, 20, 21, 99, 100, 101, 110, 1001, 1010, 10000,
+                     10010, 100000, 10000001, 123456789012LL, -1};
+    const char *want[] = {"零", "一", "九", "十", "十一", "十九", "二十", "二十一", "九十九",
+                          "一百", "一百零一", "一百一十", "一千零一", "一千零一十", "一万",
+                          "一万零一十", "十万", "一千万零一", "一千二百三十四亿五千六百七十八万九千零一十二", "-1"};
     for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
         rg_buf b = {0};
-        doc_cn_numeral(n[i], &b);
+        rg_cn_numeral(n[i], &b);
         assert_string_equal(b.data, want[i]);
         rg_buf_fini(&b);
     }
