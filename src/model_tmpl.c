@@ -1,8 +1,128 @@
 /* model_tmpl.c - the model as template data: the adapter between the model
- * and the template engine, which know nothing of each other. */
+ * and the template engine, which know nothing of each other. The names are
+ * listed for template writers in docs/templates.md. */
 #include "model_tmpl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static tval *figure_value(const model_figure *f)
+{
+    return f ? tval_number(f->text, f->unit) : tval_null();
+}
+
+/* A derived ratio, in per cent with two decimals, or null. */
+static tval *percent_value(bool ok, double ratio)
+{
+    if (!ok)
+        return tval_null();
+    rg_buf b = {0};
+    rg_format_fixed(ratio * 100, 2, &b);
+    tval *v = tval_number(b.data, "%");
+    rg_buf_fini(&b);
+    return v;
+}
+
+static tval *child_map(tval *map, const char *key, size_t len)
+{
+    for (size_t i = 0; i < map->n; i++)
+        if (strlen(map->keys[i]) == len && memcmp(map->keys[i], key, len) == 0) {
+            tval *c = map->items[i];
+            if (c->kind != TVAL_MAP) {
+                /* "a" is a figure and "a.b" another: the number moves to a.value. */
+                tval *m = tval_map();
+                tval_set(m, "value", c);
+                map->items[i] = c = m;
+            }
+            return c;
+        }
+    char *k = xstrndup(key, len);
+    tval *c = tval_set(map, k, tval_map());
+    free(k);
+    return c;
+}
+
+/* Every figure by its reference id, split at the dots: fig.output.actual. */
+static tval *figures_data(const model *m)
+{
+    tval *root = tval_map();
+    for (size_t i = 0; i < m->nfigures; i++) {
+        const model_figure *f = m->figures[i];
+        tval *at = root;
+        const char *part = f->id, *dot;
+        while ((dot = strchr(part, '.')) != NULL) {
+            at = child_map(at, part, (size_t)(dot - part));
+            part = dot + 1;
+        }
+        if (tval_get(at, part, strlen(part)))
+            tval_set(child_map(at, part, strlen(part)), "value", figure_value(f));
+        else
+            tval_set(at, part, figure_value(f));
+    }
+    return root;
+}
+
+static tval *indicators_data(const model *m)
+{
+    static const char *const slot_name[MODEL_SLOT_COUNT] = {
+        "previous", "target", "actual", "actual_growth", "forecast", "forecast_growth", "plan"};
+    tval *list = tval_list();
+    for (size_t i = 0; i < m->nindicators; i++) {
+        const model_indicator *ind = &m->indicators[i];
+        tval *t = tval_push(list, tval_map());
+        tval_set(t, "id", tval_string(ind->id));
+        tval_set(t, "name", tval_string(ind->name));
+        tval_set(t, "unit", tval_string(ind->unit));
+        for (int s = 0; s < MODEL_SLOT_COUNT; s++)
+            tval_set(t, slot_name[s], figure_value(ind->slot[s]));
+        tval_set(t, "plan_name", tval_string(ind->plan_name ? ind->plan_name : ind->name));
+        tval_set(t, "at_least", tval_bool(ind->plan_bound == MODEL_BOUND_AT_LEAST));
+        tval_set(t, "at_most", tval_bool(ind->plan_bound == MODEL_BOUND_AT_MOST));
+        double x = 0;
+        bool ok = model_completion(ind, &x);
+        tval_set(t, "completion", percent_value(ok, x));
+        ok = model_growth_needed(ind, &x);
+        tval_set(t, "growth_needed", percent_value(ok, x));
+    }
+    return list;
+}
+
+static tval *sectors_data(const model *m)
+{
+    static const char *const role_name[] = {"other", "leading", "featured"};
+    tval *list = tval_list();
+    for (size_t i = 0; i < m->nsectors; i++) {
+        const model_sector *s = &m->sectors[i];
+        tval *t = tval_push(list, tval_map());
+        tval_set(t, "id", tval_string(s->id));
+        tval_set(t, "name", tval_string(s->name));
+        tval_set(t, "role", tval_string(role_name[s->role]));
+        tval_set(t, "firms", figure_value(s->firms));
+        tval_set(t, "output", figure_value(s->output));
+        tval_set(t, "growth", figure_value(s->growth));
+        double share = 0;
+        bool ok = model_sector_share(m, s, &share);
+        tval_set(t, "share", percent_value(ok, share));
+    }
+    return list;
+}
+
+static tval *groups_data(const model *m)
+{
+    tval *map = tval_map();
+    for (size_t i = 0; i < m->ngroups; i++) {
+        const model_group *g = &m->groups[i];
+        tval *t = tval_set(map, g->id, tval_map());
+        tval_set(t, "status", tval_string(g->status));
+        tval_set(t, "count", figure_value(g->count));
+        tval_set(t, "partial", tval_bool(g->partial));
+        tval *items = tval_set(t, "items", tval_list());
+        for (size_t k = 0; k < g->nitems; k++)
+            tval_push(items, tval_string(g->items[k]));
+    }
+    return map;
+}
 
 static tval *paragraphs_data(const model_paragraph *ps, size_t n)
 {
@@ -34,11 +154,15 @@ tval *model_tmpl_data(const model *m)
     char year[16];
     tval_set(root, "park", tval_string(m->park));
     snprintf(year, sizeof year, "%d", m->year);
-    tval_set(root, "year", tval_string(year));
+    tval_set(root, "year", tval_number(year, NULL));
     snprintf(year, sizeof year, "%d", m->plan_year);
-    tval_set(root, "plan_year", tval_string(year));
+    tval_set(root, "plan_year", tval_number(year, NULL));
     tval_set(root, "period", tval_string(m->period));
-    tval_set(root, "title", m->title ? tval_string(m->title) : tval_bool(false));
+    tval_set(root, "title", m->title ? tval_string(m->title) : tval_null());
+    tval_set(root, "fig", figures_data(m));
+    tval_set(root, "indicators", indicators_data(m));
+    tval_set(root, "sectors", sectors_data(m));
+    tval_set(root, "groups", groups_data(m));
     tval_set(root, "intro", paragraphs_data(m->intro, m->nintro));
     tval_set(root, "sections", sections_data(m->sections, m->nsections));
     return root;

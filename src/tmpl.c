@@ -1427,9 +1427,10 @@ static int need_number(render *r, const node *nd, const filter_call *fc, const t
     return filter_error(r, nd, fc, "needs a number, got %s", kind_name(in));
 }
 
+/* The decimals asked for, or -1: keep the number as written. */
 static int arg_decimals(const filter_call *fc, size_t i)
 {
-    return i < fc->nargs ? (int)fc->args[i]->dec.coef : 0;
+    return i < fc->nargs ? (int)fc->args[i]->dec.coef : -1;
 }
 
 static const char *arg_text(const filter_call *fc, size_t i, const char *fallback)
@@ -1440,6 +1441,10 @@ static const char *arg_text(const filter_call *fc, size_t i, const char *fallbac
 static int rounded(render *r, const node *nd, const filter_call *fc, rg_dec d, int decimals,
                    rg_dec *out)
 {
+    if (decimals < 0) {
+        *out = d;
+        return 0;
+    }
     if (rg_dec_round(d, decimals, out) != 0)
         return filter_error(r, nd, fc, "cannot round to %d decimals without overflow",
                             decimals);
@@ -1483,6 +1488,9 @@ static int scale_money(render *r, const node *nd, const filter_call *fc, const t
                             in->unit);
     if (rg_dec_shift(d, from - to_exponent, &shifted) != 0)
         return filter_error(r, nd, fc, "cannot scale %s", in->s);
+    /* Drop only the zeros the scaling added: 1520000000元 is 15.2亿元. */
+    while (shifted.scale > d.scale && shifted.coef % 10 == 0)
+        shifted.coef /= 10, shifted.scale--;
     if (rounded(r, nd, fc, shifted, arg_decimals(fc, 0), &x))
         return -1;
     *out = keep(r, tval_number_dec(x, to_unit));
@@ -1641,6 +1649,19 @@ static int f_default(render *r, const node *nd, const filter_call *fc, const tva
     return 0;
 }
 
+static int f_with_unit(render *r, const node *nd, const filter_call *fc, const tval *in,
+                       const tval **out)
+{
+    if (!in || in->kind != TVAL_NUMBER)
+        return filter_error(r, nd, fc, "needs a number, got %s", kind_name(in));
+    rg_buf b = {0};
+    rg_buf_puts(&b, in->s);
+    if (in->unit)
+        rg_buf_puts(&b, in->unit);
+    *out = keep(r, tval_string_take(rg_buf_take(&b)));
+    return 0;
+}
+
 static int f_unit(render *r, const node *nd, const filter_call *fc, const tval *in,
                   const tval **out)
 {
@@ -1696,11 +1717,11 @@ static int f_zero(render *r, const node *nd, const filter_call *fc, const tval *
 
 static const filter_def filters[] = {
     {"fixed", "d", f_fixed},
-    {"yi", "d", f_yi},
-    {"wan", "d", f_wan},
-    {"pct", "d", f_pct},
-    {"growth", "d?sss", f_growth},
-    {"pp", "d?sss", f_pp},
+    {"yi", "?d", f_yi},
+    {"wan", "?d", f_wan},
+    {"pct", "?d", f_pct},
+    {"growth", "?dsss", f_growth},
+    {"pp", "?dsss", f_pp},
     {"abs", "", f_abs},
     {"cn", "", f_cn},
     {"join", "?ss", f_join},
@@ -1708,6 +1729,7 @@ static const filter_def filters[] = {
     {"count", "", f_count},
     {"default", "a", f_default},
     {"unit", "", f_unit},
+    {"with_unit", "", f_with_unit},
     {"pos", "", f_pos},
     {"neg", "", f_neg},
     {"zero", "?d", f_zero},

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "model_tmpl.h"
+#include "tmpl.h"
 
 #define SEED TEST_SOURCE_DIR "/input/park-2023.xml"
 
@@ -80,8 +82,8 @@ static void test_seed_loads(void **state)
     model_paragraph_write(&m->intro[0], &text);
     assert_true(strncmp(text.data, "2023年，园区紧紧围绕", strlen("2023年，园区紧紧围绕")) == 0);
     assert_string_equal(model_figure_find(m, "plan-year")->text, "2024");
-    assert_non_null(strstr(text.data, "1-11月，园区规上企业34户，实现工业总产值124.2亿元，同比增长16.33%。"));
-    assert_non_null(strstr(text.data, "预计全年园区规上企业44户，实现工业总产值140亿元，同比增长21.2%。"));
+    /* The headline figures are the template's (templates/headline.mustache). */
+    assert_non_null(strstr(text.data, "全力推动园区高质量、超常规发展。"));
     rg_buf_fini(&text);
     /* Lists are joined with 、 and bare figures leave their unit to the prose. */
     model_paragraph_write(&m->sections[0].sections[4].paragraphs[0], &text);
@@ -425,10 +427,71 @@ static void test_plan_year(void **state)
                          "plan-year=\"2025\" should be the year after year=\"2023\"");
 }
 
+/* Renders the real templates/ on the seed's data. */
+static char *render_report(const tval *data)
+{
+    rg_diags d = {0};
+    tmpl *t = tmpl_load(TEST_SOURCE_DIR "/templates", "report.mustache", &d);
+    assert_non_null(t);
+    rg_buf out = {0};
+    assert_int_equal(tmpl_render(t, data, &out, &d), 0);
+    tmpl_free(t);
+    rg_diags_fini(&d);
+    return rg_buf_take(&out);
+}
+
+static tval *data_at(tval *v, const char *path)
+{
+    for (const char *part = path; v && *part;) {
+        const char *dot = strchr(part, '.');
+        size_t n = dot ? (size_t)(dot - part) : strlen(part);
+        v = (tval *)tval_get(v, part, n);
+        part += n + (dot != NULL);
+    }
+    assert_non_null(v);
+    return v;
+}
+
+static void test_template_data_and_headline(void **state)
+{
+    rg_diags d = {0};
+    model *m = load_seed(*state, &d);
+    tval *data = model_tmpl_data(m);
+    tval *growth = data_at(data, "fig.output.actual-growth");
+    assert_int_equal(growth->kind, TVAL_NUMBER);
+    assert_string_equal(growth->s, "16.33");
+    assert_string_equal(growth->unit, "%");
+    /* "a" and "a.b" both figures: the number of "a" is a.value. */
+    assert_string_equal(data_at(data, "fig.promotion.large-projects.value")->s, "6");
+    assert_string_equal(data_at(data, "fig.promotion.large-projects.threshold")->s, "5");
+    assert_string_equal(data_at(data, "groups.completed.count")->s, "9");
+    assert_int_equal(data_at(data, "groups.completed.items")->n, 9);
+    assert_int_equal(data_at(data, "title")->kind, TVAL_NULL);
+
+    char *text = render_report(data);
+    assert_true(strncmp(text, "= 工业园区2023年度工作总结和2024年工作计划\n\n", 10) == 0);
+    assert_non_null(strstr(text, "超常规发展。\n1-11月，园区规上企业34户，实现工业总产值124.2亿元，"
+                                 "同比增长16.33%。\n"));
+    assert_non_null(strstr(text, "预计全年园区规上企业44户，实现工业总产值140亿元，同比增长21.2%。"));
+    free(text);
+
+    /* The words follow the data: a fall is written as one. */
+    free(growth->s);
+    growth->s = xstrdup("-3.2");
+    assert_int_equal(rg_dec_parse(growth->s, &growth->dec), 0);
+    text = render_report(data);
+    assert_non_null(strstr(text, "实现工业总产值124.2亿元，同比下降3.2%。"));
+    free(text);
+    tval_free(data);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_loads),
+        cmocka_unit_test(test_template_data_and_headline),
         cmocka_unit_test(test_seed_derived_figures),
         cmocka_unit_test(test_seed_checks),
         cmocka_unit_test(test_minimal_loads_and_checks_growth),

@@ -232,6 +232,12 @@ static void test_number_filters(void **state)
     expect_render("{{n.growth | pct 1}} {{n.fall | pct 0}}", "16.3% -3%");
     expect_render("{{n.output | abs}} {{n.fall | abs}}{{n.fall|abs|unit}}", "124.2 3.2%");
     expect_render("{{n.output | yi 1 | unit}} {{n.wan | yi 2 | unit}}", "亿元 亿元");
+    /* Without decimals a number keeps its written precision. */
+    expect_render("{{n.yuan | yi}} {{n.wan | yi}} {{n.output | wan}} {{n.growth | pct}} "
+                  "{{n.fall | growth}} {{n.growth | pp}}",
+                  "15.2 1.52 1242000 16.33% 下降3.2% 提高16.33个百分点");
+    expect_render("{{n.output | with_unit}} {{n.yuan | yi 1 | with_unit}} {{n.bare | with_unit}}",
+                  "124.2亿元 15.2亿元 2675");
     expect_render("{{n.eleven | cn}} {{n.firms | cn}}", "十一 三十四");
 }
 
@@ -289,9 +295,10 @@ static void test_filter_errors(void **state)
     (void)state;
     expect_error("产值{{ n.output | yl 1 }}", 1, 17, "unknown filter 'yl'; did you mean 'yi'?");
     expect_error("{{n.output | frobnicate}}", 1, 14, "unknown filter 'frobnicate'");
-    expect_error("{{n.output | yi}}", 1, 14, "filter 'yi' takes 1 argument, not 0");
+    expect_error("{{n.output | fixed}}", 1, 14, "filter 'fixed' takes 1 argument, not 0");
+    expect_error("{{n.output | yi 1 2}}", 1, 14, "filter 'yi' takes 0 to 1 arguments, not 2");
     expect_error("{{n.output | growth 1 \"a\" \"b\" \"c\" \"d\"}}", 1, 14,
-                 "takes 1 to 4 arguments, not 5");
+                 "takes 0 to 4 arguments, not 5");
     expect_error("{{n.output | yi 12}}", 1, 14, "a number of decimals, 0 to 9");
     expect_error("{{n.output | yi \"1\"}}", 1, 14, "a number of decimals");
     expect_error("{{n.output | gt \"1\"}}", 1, 14, "is a number, not \"1\"");
