@@ -33,6 +33,8 @@ typedef struct builder {
     bool in_para;
     int para_line;
     doc_run pending;    /* a run-in heading waiting for its paragraph */
+    doc_block *table;   /* the table whose rows are being read */
+    size_t cells_cap;
     int pending_line;
     int counters[DOC_MAX_LEVEL + 1];
 } builder;
@@ -101,6 +103,59 @@ static size_t token_len(const char *s, size_t n)
     return k;
 }
 
+/* "| a | b |" -> cells a, b; \| is a bar inside a cell. */
+static int table_row(builder *b, const char *name, const char *s, size_t n, int line, int col,
+                     rg_diags *diags)
+{
+    doc_table *t = &b->table->table;
+    size_t ncells = 0;
+    size_t i = 1; /* past the leading bar */
+    if (n > 1 && s[n - 1] == '|' && s[n - 2] != '\\')
+        n--; /* the closing bar is optional */
+    while (i <= n) {
+        rg_buf cell = {0};
+        rg_buf_append(&cell, "", 0);
+        for (; i < n && s[i] != '|'; i++) {
+            if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|')
+                i++;
+            rg_buf_putc(&cell, s[i]);
+        }
+        i++;
+        char *text = rg_buf_take(&cell);
+        char *start = text, *end = text + strlen(text);
+        while (*start == ' ' || *start == '\t')
+            start++;
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        void *arr = t->cells;
+        xgrow(&arr, &b->cells_cap, t->nrows * (t->ncols ? t->ncols : 0) + ncells + 1,
+              sizeof *t->cells);
+        t->cells = arr;
+        if (t->nrows > 0 && ncells >= t->ncols) {
+            free(text);
+            rg_diag_add(diags, RG_ERROR, name, line, col,
+                        "this row has more cells than the header's %zu: every row of a table "
+                        "has as many", t->ncols);
+            return -1;
+        }
+        size_t base = t->nrows * t->ncols;
+        t->cells[base + ncells++] = xstrndup(start, (size_t)(end - start));
+        free(text);
+    }
+    if (t->nrows == 0) {
+        t->ncols = ncells;
+    } else if (ncells != t->ncols) {
+        rg_diag_add(diags, RG_ERROR, name, line, col,
+                    "this row has %zu cells, the header %zu: every row of a table has as many",
+                    ncells, t->ncols);
+        for (size_t k = 0; k < ncells; k++)
+            free(t->cells[t->nrows * t->ncols + k]);
+        return -1;
+    }
+    t->nrows++;
+    return 0;
+}
+
 static int parse_line(builder *b, const char *name, const char *s, size_t n, int line,
                       rg_diags *diags)
 {
@@ -111,9 +166,29 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         lead++;
     if (lead == n) {
         end_paragraph(b);
+        b->table = NULL;
         return 0;
     }
     s += lead, n -= lead;
+    if (s[0] == '|') {
+        if (!b->table) {
+            end_paragraph(b);
+            flush_pending(b);
+            b->table = add_block(b, DOC_TABLE, line);
+            b->cells_cap = 0;
+        }
+        return table_row(b, name, s, n, line, (int)lead + 1, diags);
+    }
+    b->table = NULL; /* any other line ends a table */
+    if (n >= 6 && memcmp(s, "#table", 6) == 0 && (n == 6 || s[6] == ' ')) {
+        end_paragraph(b);
+        flush_pending(b);
+        b->table = add_block(b, DOC_TABLE, line);
+        b->cells_cap = 0;
+        if (n > 7)
+            add_run(b->table, DOC_STYLE_H1, xstrndup(s + 7, n - 7));
+        return 0;
+    }
     if (s[0] == '=' && (n == 1 || s[1] == ' ')) {
         end_paragraph(b);
         flush_pending(b);
@@ -135,7 +210,7 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         if (level < 1 || level > DOC_MAX_LEVEL || (n > skip && s[skip] != ' ')) {
             rg_diag_add(diags, RG_ERROR, name, line, (int)lead + 1,
                         "unknown line marker \"%.*s\": headings are #1 to #%d (#2> runs in), a "
-                        "page break is #page; write \\# for a literal #",
+                        "page break is #page, a table #table; write \\# for a literal #",
                         (int)token_len(s, n), s, DOC_MAX_LEVEL);
             return -1;
         }
@@ -155,7 +230,7 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         }
         return 0;
     }
-    if (s[0] == '\\' && n > 1 && (s[1] == '#' || s[1] == '=' || s[1] == '\\'))
+    if (s[0] == '\\' && n > 1 && (s[1] == '#' || s[1] == '=' || s[1] == '\\' || s[1] == '|'))
         s++, n--;
     if (!b->in_para) {
         b->in_para = true;
@@ -198,6 +273,10 @@ void doc_free(doc *d)
         for (size_t k = 0; k < d->blocks[i].nruns; k++)
             free(d->blocks[i].runs[k].text);
         free(d->blocks[i].runs);
+        const doc_table *t = &d->blocks[i].table;
+        for (size_t k = 0; k < t->nrows * t->ncols; k++)
+            free(t->cells[k]);
+        free(t->cells);
     }
     free(d->blocks);
     free(d);
@@ -218,6 +297,25 @@ void doc_write(const doc *d, rg_buf *out)
         case DOC_PAGE_BREAK:
             rg_buf_puts(out, "#page\n\n");
             break;
+        case DOC_TABLE:
+            rg_buf_puts(out, "#table");
+            if (blk->nruns)
+                rg_buf_printf(out, " %s", blk->runs[0].text);
+            rg_buf_putc(out, '\n');
+            for (size_t row = 0; row < blk->table.nrows; row++) {
+                for (size_t c = 0; c < blk->table.ncols; c++) {
+                    rg_buf_puts(out, "| ");
+                    for (const char *q = blk->table.cells[row * blk->table.ncols + c]; *q; q++) {
+                        if (*q == '|')
+                            rg_buf_putc(out, '\\');
+                        rg_buf_putc(out, *q);
+                    }
+                    rg_buf_putc(out, ' ');
+                }
+                rg_buf_puts(out, "|\n");
+            }
+            rg_buf_putc(out, '\n');
+            break;
         case DOC_PARAGRAPH:
             for (size_t k = 0; k < blk->nruns; k++) {
                 if (blk->runs[k].style != DOC_STYLE_BODY)
@@ -225,7 +323,7 @@ void doc_write(const doc *d, rg_buf *out)
                                   blk->runs[k].text);
                 else
                     rg_buf_printf(out, "%s%s\n\n",
-                                  strchr("#=\\", blk->runs[k].text[0]) && blk->runs[k].text[0]
+                                  strchr("#=\\|", blk->runs[k].text[0]) && blk->runs[k].text[0]
                                       ? "\\"
                                       : "",
                                   blk->runs[k].text);

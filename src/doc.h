@@ -7,6 +7,8 @@
  *     #1 TEXT            a heading of level 1-4, numbered 一、 （一） 1. （1）
  *     #2> TEXT           a heading run in to the start of the next paragraph
  *     #page              a page break
+ *     #table CAPTION     a table; its rows follow, the first the header:
+ *     | cell | cell |    one row (\| is a literal bar in a cell)
  *     (blank line)       ends a paragraph; lines of one paragraph are joined
  *                        with no space between them (Chinese has none)
  *     \# \= \\           a literal # = or \ at the start of a line
@@ -23,7 +25,7 @@
 
 #define DOC_MAX_LEVEL 4
 
-typedef enum { DOC_TITLE, DOC_HEADING, DOC_PARAGRAPH, DOC_PAGE_BREAK } doc_block_kind;
+typedef enum { DOC_TITLE, DOC_HEADING, DOC_PARAGRAPH, DOC_PAGE_BREAK, DOC_TABLE } doc_block_kind;
 
 /* What a run of text is set as; the style file maps these to fonts. */
 typedef enum {
@@ -41,11 +43,19 @@ typedef struct doc_run {
     char *text;
 } doc_run;
 
+/* A table: nrows x ncols cells, row by row; row 0 is the header, repeated
+ * on every page the table runs onto. */
+typedef struct doc_table {
+    char **cells;
+    size_t nrows, ncols;
+} doc_table;
+
 typedef struct doc_block {
     doc_block_kind kind;
     int level; /* headings: 1-4 */
-    doc_run *runs;
+    doc_run *runs; /* a table's caption, when it has one */
     size_t nruns;
+    doc_table table;
     int line; /* in the template output, for messages */
 } doc_block;
 

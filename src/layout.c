@@ -25,6 +25,7 @@ void layout_style_gbt9704(layout_style *st)
     st->role[DOC_STYLE_TITLE] = (layout_font_role){1, 22};
     st->role[DOC_STYLE_H1] = (layout_font_role){1, 16};
     st->page_number = (layout_font_role){0, 14};
+    st->table = (layout_font_role){0, 12};
     st->page_number_gap = 7 * MM + 14;
 }
 
@@ -187,13 +188,21 @@ static void build_atoms(para *p)
 
 /* --- lines ------------------------------------------------------------ */
 
-typedef enum { LINE_TITLE, LINE_HEADING, LINE_BODY, LINE_BLANK, LINE_PAGE_BREAK } line_kind;
+typedef enum {
+    LINE_TITLE,
+    LINE_HEADING,
+    LINE_BODY,
+    LINE_TABLE_ROW,
+    LINE_BLANK,
+    LINE_PAGE_BREAK
+} line_kind;
 
 typedef struct line {
     line_kind kind;
     size_t first_item, end_item; /* in the result, y unset until pagination */
     bool para_first, para_last;
     double size; /* largest size on the line */
+    long header; /* a table row: the index of its table's header line, or -1 for the header */
 } line;
 
 typedef struct lines {
@@ -225,6 +234,18 @@ static void add_item(layout_result *r, int font, double size, double x, const ch
     it->x = x;
     it->y = 0;
     it->text = xstrndup(text, len);
+    it->x2 = it->y2 = it->rise = it->rise2 = 0;
+}
+
+static void add_rule(layout_result *r, double x, double rise, double x2, double rise2)
+{
+    add_item(r, 0, 0, x, "", 0);
+    layout_item *it = &r->items[r->nitems - 1];
+    free(it->text);
+    it->text = NULL;
+    it->x2 = x2;
+    it->rise = rise;
+    it->rise2 = rise2;
 }
 
 /* Emits atoms [a0, a1) as one line starting at x, spreading `gap` between
@@ -351,13 +372,179 @@ static void set_block(layout_result *r, lines *ls, const doc_block *blk, const l
     free(p.a);
 }
 
+/* --- tables ----------------------------------------------------------- */
+
+static double text_width(const char *s, size_t n, int font, double size, const layout_metrics *mx)
+{
+    double w = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            cp = 0xFFFD, k = 1;
+        w += mx->advance(mx->ud, font, cp) * size / 1000;
+        i += k;
+    }
+    return w;
+}
+
+/* A cell of a column of numbers: digits with an optional bound, sign,
+ * decimal point and per cent sign (124.2, -3.2, 16.33%, ≥11). */
+static bool numeric_cell(const char *s)
+{
+    if (strncmp(s, "\xE2\x89\xA5", 3) == 0 || strncmp(s, "\xE2\x89\xA4", 3) == 0) /* ≥ ≤ */
+        s += 3;
+    if (*s == '-' || *s == '+')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    while ((*s >= '0' && *s <= '9') || *s == '.')
+        s++;
+    return *s == '\0' || strcmp(s, "%") == 0;
+}
+
+/* Bytes of a numeric cell before its decimal point (all of it when none). */
+static size_t int_part(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (dot)
+        return (size_t)(dot - s);
+    size_t n = strlen(s);
+    return n && s[n - 1] == '%' ? n - 1 : n;
+}
+
+static void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+                      const layout_metrics *mx)
+{
+    const doc_table *t = &blk->table;
+    if (t->nrows == 0 || t->ncols == 0)
+        return;
+    int font = st->table.font;
+    double size = st->table.size;
+    double pad = size / 2;
+    double *width = xcalloc(t->ncols, sizeof *width);
+    double *int_w = xcalloc(t->ncols, sizeof *int_w);
+    double *frac_w = xcalloc(t->ncols, sizeof *frac_w);
+    bool *numeric = xcalloc(t->ncols, sizeof *numeric);
+    for (size_t c = 0; c < t->ncols; c++) {
+        numeric[c] = t->nrows > 1;
+        for (size_t row = 0; row < t->nrows; row++) {
+            const char *cell = t->cells[row * t->ncols + c];
+            double w = text_width(cell, strlen(cell), font, size, mx);
+            if (w > width[c])
+                width[c] = w;
+            if (row == 0)
+                continue;
+            if (numeric_cell(cell)) {
+                size_t ip = int_part(cell);
+                double iw = text_width(cell, ip, font, size, mx);
+                double fw = text_width(cell + ip, strlen(cell) - ip, font, size, mx);
+                int_w[c] = iw > int_w[c] ? iw : int_w[c];
+                frac_w[c] = fw > frac_w[c] ? fw : frac_w[c];
+            } else if (*cell && strcmp(cell, "\xE2\x80\x94") != 0) { /* — marks no value */
+                numeric[c] = false;
+            }
+        }
+    }
+    double natural = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (numeric[c] && int_w[c] + frac_w[c] > width[c])
+            width[c] = int_w[c] + frac_w[c];
+        width[c] += 2 * pad;
+        natural += width[c];
+    }
+    /* The table spans the block: spare room goes to every column alike; a
+     * table too wide for the block is set smaller. */
+    double scale = natural > st->block_w ? st->block_w / natural : 1;
+    double spare = natural < st->block_w ? (st->block_w - natural) / (double)t->ncols : 0;
+    size *= scale, pad *= scale;
+    /* Rows sit on the grid; the rules are centred on the text's body. */
+    double mid = 0.38 * size, half = st->line_pitch / 2;
+    if (ls->n > 0)
+        add_line(ls, LINE_BLANK); /* a table stands apart from the text before it */
+    if (blk->nruns) {
+        line *cap = add_line(ls, LINE_HEADING);
+        cap->para_first = cap->para_last = true;
+        cap->first_item = r->nitems;
+        const doc_run *run = &blk->runs[0];
+        const layout_font_role *role = &st->role[run->style];
+        double w = text_width(run->text, strlen(run->text), role->font, role->size, mx);
+        add_item(r, role->font, role->size, st->margin_left + (st->block_w - w) / 2, run->text,
+                 strlen(run->text));
+        cap->end_item = r->nitems;
+        cap->size = role->size;
+    }
+    long header = (long)ls->n;
+    for (size_t row = 0; row < t->nrows; row++) {
+        line *ln = add_line(ls, LINE_TABLE_ROW);
+        ln->header = row == 0 ? -1 : header;
+        ln->para_first = row == 0;
+        ln->para_last = row + 1 == t->nrows;
+        ln->size = size;
+        ln->first_item = r->nitems;
+        double x = st->margin_left;
+        add_rule(r, x, mid + half, x + st->block_w, mid + half);
+        add_rule(r, x, mid - half, x + st->block_w, mid - half);
+        add_rule(r, x, mid + half, x, mid - half);
+        for (size_t c = 0; c < t->ncols; c++) {
+            double cw = (width[c] + spare) * scale;
+            const char *cell = t->cells[row * t->ncols + c];
+            size_t n = strlen(cell);
+            double w = text_width(cell, n, font, size, mx);
+            double at;
+            if (row > 0 && numeric[c] && numeric_cell(cell)) {
+                /* The decimal points of a column line up, the numbers centred. */
+                double block = (int_w[c] + frac_w[c]) * scale;
+                double point = x + (cw - block) / 2 + int_w[c] * scale;
+                at = point - text_width(cell, int_part(cell), font, size, mx);
+            } else if (row > 0 && !numeric[c]) {
+                at = x + pad;
+            } else {
+                at = x + (cw - w) / 2;
+            }
+            if (n)
+                add_item(r, font, size, at, cell, n);
+            x += cw;
+            add_rule(r, x, mid + half, x, mid - half);
+        }
+        ln->end_item = r->nitems;
+    }
+    free(width);
+    free(int_w);
+    free(frac_w);
+    free(numeric);
+}
+
 /* --- pages ------------------------------------------------------------ */
 
 static void place(layout_result *r, const line *ln, int page, double y)
 {
     for (size_t i = ln->first_item; i < ln->end_item; i++) {
-        r->items[i].page = page;
-        r->items[i].y = y;
+        layout_item *it = &r->items[i];
+        it->page = page;
+        it->y = y - it->rise;
+        it->y2 = y - it->rise2;
+    }
+}
+
+/* A table's header again, at the top of a page the table runs onto. */
+static void repeat_header(layout_result *r, const line *header, int page, double y)
+{
+    for (size_t i = header->first_item; i < header->end_item; i++) {
+        layout_item copy = r->items[i];
+        const char *text = copy.text;
+        add_item(r, copy.font, copy.size, copy.x, text ? text : "", text ? strlen(text) : 0);
+        layout_item *it = &r->items[r->nitems - 1];
+        if (!text) {
+            free(it->text);
+            it->text = NULL;
+        }
+        it->x2 = copy.x2;
+        it->rise = copy.rise;
+        it->rise2 = copy.rise2;
+        it->page = page;
+        it->y = y - it->rise;
+        it->y2 = y - it->rise2;
     }
 }
 
@@ -383,9 +570,14 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
             size_t k = i + 1;
             while (k < ls->n && ls->l[k].kind == LINE_HEADING && !ls->l[k].para_first)
                 k++, need++;
-            for (int extra = 0; extra < 2 && k < ls->n && ls->l[k].kind == LINE_BODY; extra++, k++)
+            for (int extra = 0; extra < 2 && k < ls->n &&
+                                (ls->l[k].kind == LINE_BODY || ls->l[k].kind == LINE_TABLE_ROW);
+                 extra++, k++)
                 need++;
         }
+        if (ln->kind == LINE_TABLE_ROW && ln->header < 0 && i + 1 < ls->n &&
+            ls->l[i + 1].kind == LINE_TABLE_ROW && ls->l[i + 1].header >= 0)
+            need = 2; /* a header never ends a page */
         if (slot + need > per_page && slot > 0) {
             page++, slot = 0;
         } else if (slot == per_page) {
@@ -396,6 +588,11 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
             i >= 2 && !ls->l[i - 1].para_first) {
             const line *prev = &ls->l[i - 1];
             place(r, prev, page, st->margin_top + st->role[DOC_STYLE_BODY].size);
+            slot = 1;
+        }
+        if (slot == 0 && page > 0 && ln->kind == LINE_TABLE_ROW && ln->header >= 0) {
+            repeat_header(r, &ls->l[ln->header], page,
+                          st->margin_top + st->role[DOC_STYLE_BODY].size);
             slot = 1;
         }
         double y = st->margin_top + st->role[DOC_STYLE_BODY].size + slot * st->line_pitch;
@@ -425,6 +622,9 @@ layout_result *layout_run(const doc *d, const layout_style *st, const layout_met
             break;
         case DOC_PAGE_BREAK:
             add_line(&ls, LINE_PAGE_BREAK);
+            break;
+        case DOC_TABLE:
+            set_table(r, &ls, blk, st, mx);
             break;
         }
     }

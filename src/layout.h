@@ -8,7 +8,9 @@
  * a line-end full-width mark is set half width; lines are justified except a
  * paragraph's last; paragraphs start with a two-character indent and never
  * end on a line of one character; headings stay with the text after them; no
- * page starts with a paragraph's lone last line.
+ * page starts with a paragraph's lone last line. Tables are ruled, a row a
+ * line, their columns as wide as their text; columns of numbers align on
+ * the decimal point; the header row is repeated on each page.
  *
  * Ownership: layout_run returns a result the caller frees with layout_free.
  */
@@ -37,12 +39,14 @@ typedef struct layout_style {
     double block_w, block_h;        /* pt */
     double line_pitch;              /* pt, baseline to baseline */
     layout_font_role role[DOC_STYLE_COUNT];
+    layout_font_role table;         /* table cells; a table's caption is set as H1 */
     layout_font_role page_number;
     double page_number_gap; /* pt from the bottom of the block to the number's baseline */
 } layout_style;
 
 /* GB/T 9704-2012: A4, 156 x 225 mm block 37 mm from the top and 28 mm from
- * the left, 22 lines of 28 characters of 16 pt, title 22 pt. Fonts: 0 body,
+ * the left, 22 lines of 28 characters of 16 pt, title 22 pt; tables in 12 pt,
+ * a row on each line of the grid. Fonts: 0 body,
  * 1 headings (Hei); the renderer maps them to files. */
 void layout_style_gbt9704(layout_style *st);
 
@@ -51,7 +55,10 @@ typedef struct layout_item {
     int font;
     double size;
     double x, y;  /* pt from the page's left and top edges; y is the baseline */
-    char *text;   /* UTF-8 */
+    char *text;   /* UTF-8; NULL for a rule */
+    /* A rule (a table's lines): from (x, y) to (x2, y2). rise and rise2 are
+     * its ends' heights over the baseline of the row it belongs to. */
+    double x2, y2, rise, rise2;
 } layout_item;
 
 typedef struct layout_result {

@@ -77,6 +77,7 @@ static tval *indicators_data(const model *m)
         for (int s = 0; s < MODEL_SLOT_COUNT; s++)
             tval_set(t, slot_name[s], figure_value(ind->slot[s]));
         tval_set(t, "plan_name", tval_string(ind->plan_name ? ind->plan_name : ind->name));
+        tval_set(t, "base", figure_value(model_plan_base(ind)));
         tval_set(t, "at_least", tval_bool(ind->plan_bound == MODEL_BOUND_AT_LEAST));
         tval_set(t, "at_most", tval_bool(ind->plan_bound == MODEL_BOUND_AT_MOST));
         double x = 0;

@@ -198,7 +198,6 @@ static void set_info(pdf_job *j, const pdf_options *opt)
 
 static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st)
 {
-    size_t next = 0;
     for (int page = 0; page < r->npages; page++) {
         HPDF_Page p = HPDF_AddPage(j->pdf);
         if (!p || j->err.error)
@@ -208,8 +207,11 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         HPDF_Page_BeginText(p);
         int font = -1;
         double size = 0;
-        for (; next < r->nitems && r->items[next].page == page; next++) {
-            const layout_item *it = &r->items[next];
+        /* Repeated table headers are appended after the rest: scan them all. */
+        for (size_t i = 0; i < r->nitems; i++) {
+            const layout_item *it = &r->items[i];
+            if (it->page != page || !it->text)
+                continue;
             if (it->font != font || it->size != size) {
                 font = it->font;
                 size = it->size;
@@ -227,8 +229,21 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
                           (HPDF_REAL)(st->page_h - (st->margin_top + st->block_h + st->page_number_gap)),
                           num);
         HPDF_Page_EndText(p);
+        bool ruled = false;
+        for (size_t i = 0; i < r->nitems; i++) {
+            const layout_item *it = &r->items[i];
+            if (it->page != page || it->text)
+                continue;
+            if (!ruled)
+                HPDF_Page_SetLineWidth(p, 0.75);
+            ruled = true;
+            HPDF_Page_MoveTo(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y));
+            HPDF_Page_LineTo(p, (HPDF_REAL)it->x2, (HPDF_REAL)(st->page_h - it->y2));
+        }
+        if (ruled)
+            HPDF_Page_Stroke(p);
         if (j->err.error)
-            return fail(j, "cannot draw the text");
+            return fail(j, "cannot draw the page");
     }
     return 0;
 }
