@@ -48,6 +48,11 @@ grep -v '^— [0-9]* —$' "$T/a.txt" | tr -d ' \n\f\r\t' > "$T/a.flat"
 check "pdf: figures from the data in the prose" sh -c "
     grep -q '1-11月，园区规上企业34户，实现工业总产值124.2亿元，同比增长16.33%。' '$T/a.flat' &&
     grep -q '鞋服纺织类项目3个45.3亿元' '$T/a.flat' && grep -q '新建安置房11万余平方米' '$T/a.flat'"
+check "pdf: the table of next year's targets, a row a line, from the template" sh -c "
+    pdftotext -layout -enc UTF-8 '$T/a/park-2023.pdf' - 2>/dev/null > '$T/a.layout' &&
+    grep -q '附表 *2024年主要工作目标' '$T/a.layout' &&
+    grep -Eq '^ *工业总产值 +亿元 +140 +200 +42.9%$' '$T/a.layout' &&
+    grep -Eq '^ *培育规上企业 +户 +6 +≥11 +83.3%$' '$T/a.layout'"
 check "pdf: headings numbered from the structure" sh -c "
     grep -q '一、主要工作及成效' '$T/a.flat' && grep -q '三、2024年工作计划' '$T/a.flat' &&
     grep -q '（五）平台建设投入困难。' '$T/a.flat' && grep -q '（六）积极对上争取，推动园区上档升级。' '$T/a.flat'"

@@ -107,6 +107,41 @@ static void test_bad_marker(void **state)
     rg_diags_fini(&d);
 }
 
+static void test_tables(void **state)
+{
+    (void)state;
+    doc *d = parse("段落\n#table 表一　目标\n| 指标 | 值 |\n|甲\\|乙| 1.5|\n\n| 单 | 2 |\n");
+    assert_int_equal(d->nblocks, 3);
+    const doc_block *t = &d->blocks[1];
+    assert_int_equal(t->kind, DOC_TABLE);
+    assert_string_equal(t->runs[0].text, "表一　目标");
+    assert_int_equal(t->table.nrows, 2);
+    assert_int_equal(t->table.ncols, 2);
+    assert_string_equal(t->table.cells[0], "指标");
+    assert_string_equal(t->table.cells[2], "甲|乙"); /* \\| is a bar inside a cell */
+    assert_string_equal(t->table.cells[3], "1.5");
+    /* A blank line ends a table; rows after it start another, without a caption. */
+    assert_int_equal(d->blocks[2].kind, DOC_TABLE);
+    assert_int_equal(d->blocks[2].nruns, 0);
+    rg_buf out = {0};
+    doc_write(d, &out);
+    assert_non_null(strstr(out.data, "#table 表一　目标\n| 指标 | 值 |\n| 甲\\|乙 | 1.5 |\n\n"));
+    rg_buf_fini(&out);
+    doc_free(d);
+
+    rg_diags g = {0};
+    const char *bad = "#table\n| a | b |\n  | 1 | 2 | 3 |\n";
+    assert_null(doc_parse("t", bad, strlen(bad), &g));
+    assert_int_equal(g.items[0].line, 3);
+    assert_int_equal(g.items[0].col, 3);
+    assert_non_null(strstr(g.items[0].msg, "more cells than the header's 2"));
+    rg_diags_fini(&g);
+    bad = "| a | b |\n| 1 |\n";
+    assert_null(doc_parse("t", bad, strlen(bad), &g));
+    assert_non_null(strstr(g.items[0].msg, "this row has 1 cells, the header 2"));
+    rg_diags_fini(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +150,7 @@ int main(void)
         cmocka_unit_test(test_paragraphs_and_run_in),
         cmocka_unit_test(test_escapes_and_indent),
         cmocka_unit_test(test_bad_marker),
+        cmocka_unit_test(test_tables),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Unit tests of the layout with fake metrics: every CJK character is 1 em,
  * every ASCII character 1/2 em. A 10-em measure and 5 lines per page make
  * the cases small enough to reason about by hand. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -71,6 +72,8 @@ static void lay(const char *src, laid *out)
     out->npages = r->npages;
     for (size_t i = 0; i < r->nitems; i++) {
         const layout_item *it = &r->items[i];
+        if (!it->text)
+            continue; /* a table's rule */
         text_line *ln = out->n ? &out->lines[out->n - 1] : NULL;
         if (!ln || ln->page != it->page || ln->y != it->y) {
             assert_true(out->n < 64);
@@ -281,6 +284,78 @@ static void test_title_centred_and_balanced(void **state)
     assert_true(l.lines[2].y - l.lines[1].y == 40); /* a blank line after the title */
 }
 
+static layout_result *lay_result(const char *src, layout_style *st)
+{
+    rg_diags d = {0};
+    doc *document = doc_parse("t", src, strlen(src), &d);
+    assert_non_null(document);
+    small_style(st);
+    layout_metrics mx = {NULL, fake_advance};
+    layout_result *r = layout_run(document, st, &mx);
+    doc_free(document);
+    rg_diags_fini(&d);
+    return r;
+}
+
+static const layout_item *find_item(const layout_result *r, const char *text, int page)
+{
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].text && strcmp(r->items[i].text, text) == 0 && r->items[i].page == page)
+            return &r->items[i];
+    return NULL;
+}
+
+static void test_table_columns_and_rules(void **state)
+{
+    (void)state;
+    layout_style st;
+    layout_result *r = lay_result("#table 表\n| 名称 | 值 |\n| 甲 | 1.5 |\n| 乙乙 | 12.25 |\n"
+                                  "| 丙 | — |\n", &st);
+    const layout_item *a = find_item(r, "1.5", 0), *b = find_item(r, "12.25", 0);
+    assert_non_null(a);
+    assert_non_null(b);
+    /* The decimal points line up: 1 and 12 end at the same x. */
+    assert_true(fabs((a->x + width_of("1") * a->size / EM) - (b->x + width_of("12") * b->size / EM)) < 0.001);
+    /* Text columns start at the left pad, the header is centred, rows on the grid. */
+    const layout_item *jia = find_item(r, "甲", 0), *yi = find_item(r, "乙乙", 0);
+    assert_true(fabs(jia->x - yi->x) < 0.001);
+    assert_true(fabs(b->y - a->y - st.line_pitch) < 0.001);
+    /* Each row is ruled: top, bottom, left edge and one rule after each column,
+     * spanning the text block. */
+    size_t rules = 0;
+    double left = 1e9, right = 0;
+    for (size_t i = 0; i < r->nitems; i++)
+        if (!r->items[i].text) {
+            rules++;
+            left = fmin(left, fmin(r->items[i].x, r->items[i].x2));
+            right = fmax(right, fmax(r->items[i].x, r->items[i].x2));
+        }
+    assert_int_equal(rules, 4 * (3 + 2));
+    assert_true(fabs(left - st.margin_left) < 0.001);
+    assert_true(fabs(right - (st.margin_left + st.block_w)) < 0.001);
+    layout_free(r);
+}
+
+static void test_table_header_repeats(void **state)
+{
+    (void)state;
+    layout_style st;
+    /* 5 lines a page: caption, header and three rows on page 1, then the
+     * header again above the rest. */
+    layout_result *r = lay_result("#table 表\n| 名 | 值 |\n| 一 | 1 |\n| 二 | 2 |\n| 三 | 3 |\n"
+                                  "| 四 | 4 |\n| 五 | 5 |\n", &st);
+    assert_int_equal(r->npages, 2);
+    const layout_item *h0 = find_item(r, "名", 0), *h1 = find_item(r, "名", 1);
+    assert_non_null(h0);
+    assert_non_null(h1);
+    const layout_item *four = find_item(r, "四", 1);
+    assert_non_null(four);
+    assert_true(h1->y < four->y); /* the header heads the page */
+    assert_true(fabs(h1->y - (st.margin_top + EM)) < 0.001);
+    assert_non_null(find_item(r, "三", 0));
+    layout_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +369,8 @@ int main(void)
         cmocka_unit_test(test_no_lone_last_line_atop_a_page),
         cmocka_unit_test(test_heading_stays_with_text),
         cmocka_unit_test(test_title_centred_and_balanced),
+        cmocka_unit_test(test_table_columns_and_rules),
+        cmocka_unit_test(test_table_header_repeats),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
