@@ -108,11 +108,11 @@ static int table_row(builder *b, const char *name, const char *s, size_t n, int 
                      rg_diags *diags)
 {
     doc_table *t = &b->table->table;
-    size_t ncells = 0;
-    size_t i = 1; /* past the leading bar */
+    char **row = NULL;
+    size_t ncells = 0, cap = 0;
     if (n > 1 && s[n - 1] == '|' && s[n - 2] != '\\')
         n--; /* the closing bar is optional */
-    while (i <= n) {
+    for (size_t i = 1; i <= n; i++) { /* from past the leading bar */
         rg_buf cell = {0};
         rg_buf_append(&cell, "", 0);
         for (; i < n && s[i] != '|'; i++) {
@@ -120,39 +120,33 @@ static int table_row(builder *b, const char *name, const char *s, size_t n, int 
                 i++;
             rg_buf_putc(&cell, s[i]);
         }
-        i++;
-        char *text = rg_buf_take(&cell);
-        char *start = text, *end = text + strlen(text);
+        const char *start = cell.data, *end = cell.data + cell.len;
         while (*start == ' ' || *start == '\t')
             start++;
         while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
             end--;
-        void *arr = t->cells;
-        xgrow(&arr, &b->cells_cap, t->nrows * (t->ncols ? t->ncols : 0) + ncells + 1,
-              sizeof *t->cells);
-        t->cells = arr;
-        if (t->nrows > 0 && ncells >= t->ncols) {
-            free(text);
-            rg_diag_add(diags, RG_ERROR, name, line, col,
-                        "this row has more cells than the header's %zu: every row of a table "
-                        "has as many", t->ncols);
-            return -1;
-        }
-        size_t base = t->nrows * t->ncols;
-        t->cells[base + ncells++] = xstrndup(start, (size_t)(end - start));
-        free(text);
+        void *arr = row;
+        xgrow(&arr, &cap, ncells + 1, sizeof *row);
+        row = arr;
+        row[ncells++] = xstrndup(start, (size_t)(end - start));
+        rg_buf_fini(&cell);
     }
-    if (t->nrows == 0) {
-        t->ncols = ncells;
-    } else if (ncells != t->ncols) {
+    if (t->nrows > 0 && ncells != t->ncols) {
         rg_diag_add(diags, RG_ERROR, name, line, col,
-                    "this row has %zu cells, the header %zu: every row of a table has as many",
-                    ncells, t->ncols);
+                    "this row has %zu cell%s, the header %zu: every row of a table has as many",
+                    ncells, ncells == 1 ? "" : "s", t->ncols);
         for (size_t k = 0; k < ncells; k++)
-            free(t->cells[t->nrows * t->ncols + k]);
+            free(row[k]);
+        free(row);
         return -1;
     }
+    t->ncols = ncells;
+    void *arr = t->cells;
+    xgrow(&arr, &b->cells_cap, (t->nrows + 1) * t->ncols, sizeof *t->cells);
+    t->cells = arr;
+    memcpy(t->cells + t->nrows * t->ncols, row, ncells * sizeof *row);
     t->nrows++;
+    free(row);
     return 0;
 }
 
