@@ -140,6 +140,31 @@ static int table_row(builder *b, const char *name, const char *s, size_t n, int 
         free(row);
         return -1;
     }
+    if (b->table->kind == DOC_CHART && t->nrows > 0) {
+        for (size_t k = 1; k < ncells; k++) {
+            rg_dec v;
+            size_t len = strlen(row[k]);
+            char *number = xstrndup(row[k], len && row[k][len - 1] == '%' ? len - 1 : len);
+            bool ok = rg_dec_parse(number, &v) == 0;
+            free(number);
+            if (!ok) {
+                rg_diag_add(diags, RG_ERROR, name, line, col,
+                            "\"%s\" is not a number: after its label, each row of a chart "
+                            "holds numbers", row[k]);
+                for (size_t j = 0; j < ncells; j++)
+                    free(row[j]);
+                free(row);
+                return -1;
+            }
+        }
+    } else if (b->table->kind == DOC_CHART && ncells < 2) {
+        rg_diag_add(diags, RG_ERROR, name, line, col,
+                    "a chart's header names the axis and at least one series: | 亿元 | 实际 |");
+        for (size_t j = 0; j < ncells; j++)
+            free(row[j]);
+        free(row);
+        return -1;
+    }
     t->ncols = ncells;
     void *arr = t->cells;
     xgrow(&arr, &b->cells_cap, (t->nrows + 1) * t->ncols, sizeof *t->cells);
@@ -174,10 +199,12 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         return table_row(b, name, s, n, line, (int)lead + 1, diags);
     }
     b->table = NULL; /* any other line ends a table */
-    if (n >= 6 && memcmp(s, "#table", 6) == 0 && (n == 6 || s[6] == ' ')) {
+    bool is_table = n >= 6 && memcmp(s, "#table", 6) == 0 && (n == 6 || s[6] == ' ');
+    bool is_chart = n >= 6 && memcmp(s, "#chart", 6) == 0 && (n == 6 || s[6] == ' ');
+    if (is_table || is_chart) {
         end_paragraph(b);
         flush_pending(b);
-        b->table = add_block(b, DOC_TABLE, line);
+        b->table = add_block(b, is_chart ? DOC_CHART : DOC_TABLE, line);
         b->cells_cap = 0;
         if (n > 7)
             add_run(b->table, DOC_STYLE_H1, xstrndup(s + 7, n - 7));
@@ -204,7 +231,8 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         if (level < 1 || level > DOC_MAX_LEVEL || (n > skip && s[skip] != ' ')) {
             rg_diag_add(diags, RG_ERROR, name, line, (int)lead + 1,
                         "unknown line marker \"%.*s\": headings are #1 to #%d (#2> runs in), a "
-                        "page break is #page, a table #table; write \\# for a literal #",
+                        "page break is #page, a table #table, a chart #chart; write \\# for a "
+                        "literal #",
                         (int)token_len(s, n), s, DOC_MAX_LEVEL);
             return -1;
         }
@@ -292,7 +320,8 @@ void doc_write(const doc *d, rg_buf *out)
             rg_buf_puts(out, "#page\n\n");
             break;
         case DOC_TABLE:
-            rg_buf_puts(out, "#table");
+        case DOC_CHART:
+            rg_buf_puts(out, blk->kind == DOC_TABLE ? "#table" : "#chart");
             if (blk->nruns)
                 rg_buf_printf(out, " %s", blk->runs[0].text);
             rg_buf_putc(out, '\n');

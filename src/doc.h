@@ -9,6 +9,9 @@
  *     #page              a page break
  *     #table CAPTION     a table; its rows follow, the first the header:
  *     | cell | cell |    one row (\| is a literal bar in a cell)
+ *     #chart CAPTION     a bar chart of the rows that follow: a header
+ *                        (axis title, series names), then a label and
+ *                        numbers per row
  *     (blank line)       ends a paragraph; lines of one paragraph are joined
  *                        with no space between them (Chinese has none)
  *     \# \= \\           a literal # = or \ at the start of a line
@@ -25,7 +28,14 @@
 
 #define DOC_MAX_LEVEL 4
 
-typedef enum { DOC_TITLE, DOC_HEADING, DOC_PARAGRAPH, DOC_PAGE_BREAK, DOC_TABLE } doc_block_kind;
+typedef enum {
+    DOC_TITLE,
+    DOC_HEADING,
+    DOC_PARAGRAPH,
+    DOC_PAGE_BREAK,
+    DOC_TABLE,
+    DOC_CHART /* its data in table, as a table's */
+} doc_block_kind;
 
 /* What a run of text is set as; the style file maps these to fonts. */
 typedef enum {

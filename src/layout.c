@@ -193,6 +193,7 @@ typedef enum {
     LINE_HEADING,
     LINE_BODY,
     LINE_TABLE_ROW,
+    LINE_CHART,
     LINE_BLANK,
     LINE_PAGE_BREAK
 } line_kind;
@@ -203,6 +204,7 @@ typedef struct line {
     bool para_first, para_last;
     double size; /* largest size on the line */
     long header; /* a table row: the index of its table's header line, or -1 for the header */
+    int keep;    /* the first line of a chart: how many lines go on its page with it */
 } line;
 
 typedef struct lines {
@@ -234,7 +236,7 @@ static void add_item(layout_result *r, int font, double size, double x, const ch
     it->x = x;
     it->y = 0;
     it->text = xstrndup(text, len);
-    it->x2 = it->y2 = it->rise = it->rise2 = 0;
+    it->x2 = it->y2 = it->rise = it->rise2 = it->fill = 0;
 }
 
 static void add_rule(layout_result *r, double x, double rise, double x2, double rise2)
@@ -246,6 +248,12 @@ static void add_rule(layout_result *r, double x, double rise, double x2, double 
     it->x2 = x2;
     it->rise = rise;
     it->rise2 = rise2;
+}
+
+static void add_bar(layout_result *r, double x, double rise, double x2, double rise2, double grey)
+{
+    add_rule(r, x, rise, x2, rise2);
+    r->items[r->nitems - 1].fill = grey;
 }
 
 /* Emits atoms [a0, a1) as one line starting at x, spreading `gap` between
@@ -413,6 +421,26 @@ static size_t int_part(const char *s)
     return n && s[n - 1] == '%' ? n - 1 : n;
 }
 
+/* A table's or chart's caption, centred, after a blank line. */
+static void add_caption(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+                        const layout_metrics *mx)
+{
+    if (ls->n > 0)
+        add_line(ls, LINE_BLANK); /* it stands apart from the text before it */
+    if (!blk->nruns)
+        return;
+    line *cap = add_line(ls, LINE_HEADING);
+    cap->para_first = cap->para_last = true;
+    cap->first_item = r->nitems;
+    const doc_run *run = &blk->runs[0];
+    const layout_font_role *role = &st->role[run->style];
+    double w = text_width(run->text, strlen(run->text), role->font, role->size, mx);
+    add_item(r, role->font, role->size, st->margin_left + (st->block_w - w) / 2, run->text,
+             strlen(run->text));
+    cap->end_item = r->nitems;
+    cap->size = role->size;
+}
+
 static void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                       const layout_metrics *mx)
 {
@@ -460,20 +488,7 @@ static void set_table(layout_result *r, lines *ls, const doc_block *blk, const l
     size *= scale, pad *= scale;
     /* Rows sit on the grid; the rules are centred on the text's body. */
     double mid = 0.38 * size, half = st->line_pitch / 2;
-    if (ls->n > 0)
-        add_line(ls, LINE_BLANK); /* a table stands apart from the text before it */
-    if (blk->nruns) {
-        line *cap = add_line(ls, LINE_HEADING);
-        cap->para_first = cap->para_last = true;
-        cap->first_item = r->nitems;
-        const doc_run *run = &blk->runs[0];
-        const layout_font_role *role = &st->role[run->style];
-        double w = text_width(run->text, strlen(run->text), role->font, role->size, mx);
-        add_item(r, role->font, role->size, st->margin_left + (st->block_w - w) / 2, run->text,
-                 strlen(run->text));
-        cap->end_item = r->nitems;
-        cap->size = role->size;
-    }
+    add_caption(r, ls, blk, st, mx);
     long header = (long)ls->n;
     for (size_t row = 0; row < t->nrows; row++) {
         line *ln = add_line(ls, LINE_TABLE_ROW);
@@ -515,6 +530,101 @@ static void set_table(layout_result *r, lines *ls, const doc_block *blk, const l
     free(numeric);
 }
 
+/* A chart's value: the number before an optional %. */
+static double chart_value(const char *cell)
+{
+    rg_dec d = {0, 0};
+    size_t n = strlen(cell);
+    char *number = xstrndup(cell, n && cell[n - 1] == '%' ? n - 1 : n);
+    if (rg_dec_parse(number, &d) != 0)
+        d.coef = 0; /* doc_parse let only numbers through */
+    free(number);
+    return rg_dec_to_double(d);
+}
+
+/* Horizontal bars: a line per bar, its label on the left (on the first bar
+ * of a row), the value as written at the bar's end, the series in greys. */
+static void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+                      const layout_metrics *mx)
+{
+    const doc_table *t = &blk->table;
+    if (t->nrows < 2 || t->ncols < 2)
+        return;
+    int font = st->table.font;
+    double size = st->table.size, pad = size / 2;
+    size_t nseries = t->ncols - 1;
+    double label_w = 0, value_w = 0, lo = 0, hi = 0;
+    for (size_t row = 1; row < t->nrows; row++)
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[row * t->ncols + c];
+            double w = text_width(cell, strlen(cell), font, size, mx);
+            if (c == 0) {
+                label_w = w > label_w ? w : label_w;
+                continue;
+            }
+            value_w = w > value_w ? w : value_w;
+            double v = chart_value(cell);
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    bool percent = true;
+    for (size_t row = 1; row < t->nrows; row++)
+        for (size_t c = 1; c < t->ncols; c++) {
+            const char *cell = t->cells[row * t->ncols + c];
+            percent = percent && *cell && cell[strlen(cell) - 1] == '%';
+        }
+    if (percent && hi < 100)
+        hi = 100; /* shares and completion rates are read against the whole */
+    if (hi == lo)
+        hi = lo + 1;
+    double x_plot = st->margin_left + label_w + 2 * pad;
+    double plot_w = st->block_w - label_w - value_w - 4 * pad;
+    if (plot_w < st->block_w / 4)
+        plot_w = st->block_w / 4;
+    double zero = x_plot + (0 - lo) / (hi - lo) * plot_w;
+    double mid = 0.38 * size, half = st->line_pitch / 2, bar = 0.3 * st->line_pitch;
+    add_caption(r, ls, blk, st, mx);
+    size_t first = ls->n;
+    for (size_t row = 1; row < t->nrows; row++)
+        for (size_t s = 0; s < nseries; s++) {
+            line *ln = add_line(ls, LINE_CHART);
+            ln->size = size;
+            ln->first_item = r->nitems;
+            const char *label = t->cells[row * t->ncols];
+            if (s == 0 && *label)
+                add_item(r, font, size, x_plot - pad - text_width(label, strlen(label), font,
+                                                                   size, mx),
+                         label, strlen(label));
+            const char *cell = t->cells[row * t->ncols + 1 + s];
+            double x = x_plot + (chart_value(cell) - lo) / (hi - lo) * plot_w;
+            double grey = nseries == 1 ? 0.45 : 0.25 + 0.5 * (double)s / (double)(nseries - 1);
+            add_bar(r, zero < x ? zero : x, mid + bar, zero < x ? x : zero, mid - bar, grey);
+            add_item(r, font, size, (x > zero ? x : zero) + pad, cell, strlen(cell));
+            add_rule(r, zero, mid + half, zero, mid - half); /* the axis */
+            ln->end_item = r->nitems;
+        }
+    /* The axis title and, for several series, a key: one more line. */
+    line *key = add_line(ls, LINE_CHART);
+    key->size = size;
+    key->first_item = r->nitems;
+    const char *axis = t->cells[0];
+    double x = x_plot;
+    if (*axis) {
+        add_item(r, font, size, x, axis, strlen(axis));
+        x += text_width(axis, strlen(axis), font, size, mx) + 2 * size;
+    }
+    for (size_t s = 0; nseries > 1 && s < nseries; s++) {
+        double grey = 0.25 + 0.5 * (double)s / (double)(nseries - 1);
+        add_bar(r, x, mid + bar, x + size, mid - bar, grey);
+        x += size + pad;
+        const char *name = t->cells[1 + s];
+        add_item(r, font, size, x, name, strlen(name));
+        x += text_width(name, strlen(name), font, size, mx) + 2 * size;
+    }
+    key->end_item = r->nitems;
+    ls->l[first].keep = (int)(ls->n - first);
+}
+
 /* --- pages ------------------------------------------------------------ */
 
 static void place(layout_result *r, const line *ln, int page, double y)
@@ -540,6 +650,7 @@ static void repeat_header(layout_result *r, const line *header, int page, double
             it->text = NULL;
         }
         it->x2 = copy.x2;
+        it->fill = copy.fill;
         it->rise = copy.rise;
         it->rise2 = copy.rise2;
         it->page = page;
@@ -571,10 +682,15 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
             while (k < ls->n && ls->l[k].kind == LINE_HEADING && !ls->l[k].para_first)
                 k++, need++;
             for (int extra = 0; extra < 2 && k < ls->n &&
-                                (ls->l[k].kind == LINE_BODY || ls->l[k].kind == LINE_TABLE_ROW);
+                                (ls->l[k].kind == LINE_BODY || ls->l[k].kind == LINE_TABLE_ROW ||
+                                 ls->l[k].kind == LINE_CHART);
                  extra++, k++)
                 need++;
         }
+        if (ln->kind == LINE_HEADING && i + 1 < ls->n && ls->l[i + 1].keep)
+            need = 1 + ls->l[i + 1].keep; /* a caption stays with its chart */
+        if (ln->keep > need)
+            need = ln->keep; /* a chart is not split */
         if (ln->kind == LINE_TABLE_ROW && ln->header < 0 && i + 1 < ls->n &&
             ls->l[i + 1].kind == LINE_TABLE_ROW && ls->l[i + 1].header >= 0)
             need = 2; /* a header never ends a page */
@@ -625,6 +741,9 @@ layout_result *layout_run(const doc *d, const layout_style *st, const layout_met
             break;
         case DOC_TABLE:
             set_table(r, &ls, blk, st, mx);
+            break;
+        case DOC_CHART:
+            set_chart(r, &ls, blk, st, mx);
             break;
         }
     }

@@ -10,7 +10,8 @@
  * end on a line of one character; headings stay with the text after them; no
  * page starts with a paragraph's lone last line. Tables are ruled, a row a
  * line, their columns as wide as their text; columns of numbers align on
- * the decimal point; the header row is repeated on each page.
+ * the decimal point; the header row is repeated on each page. Charts are
+ * horizontal bars, a bar a line, kept on one page.
  *
  * Ownership: layout_run returns a result the caller frees with layout_free.
  */
@@ -55,10 +56,13 @@ typedef struct layout_item {
     int font;
     double size;
     double x, y;  /* pt from the page's left and top edges; y is the baseline */
-    char *text;   /* UTF-8; NULL for a rule */
-    /* A rule (a table's lines): from (x, y) to (x2, y2). rise and rise2 are
-     * its ends' heights over the baseline of the row it belongs to. */
+    char *text;   /* UTF-8; NULL for a rule or a bar */
+    /* A rule (a table's lines, a chart's axis): from (x, y) to (x2, y2). A
+     * bar (fill > 0): the rectangle between them, filled with that grey
+     * (0 black, 1 white). rise and rise2 are the heights of y and y2 over the
+     * baseline of the line they belong to. */
     double x2, y2, rise, rise2;
+    double fill;
 } layout_item;
 
 typedef struct layout_result {

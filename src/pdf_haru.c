@@ -204,6 +204,16 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
             return fail(j, "cannot add a page");
         HPDF_Page_SetWidth(p, (HPDF_REAL)st->page_w);
         HPDF_Page_SetHeight(p, (HPDF_REAL)st->page_h);
+        for (size_t i = 0; i < r->nitems; i++) {
+            const layout_item *it = &r->items[i];
+            if (it->page != page || it->text || it->fill <= 0)
+                continue;
+            HPDF_Page_SetGrayFill(p, (HPDF_REAL)it->fill);
+            HPDF_Page_Rectangle(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y2),
+                                (HPDF_REAL)(it->x2 - it->x), (HPDF_REAL)(it->y2 - it->y));
+            HPDF_Page_Fill(p);
+        }
+        HPDF_Page_SetGrayFill(p, 0);
         HPDF_Page_BeginText(p);
         int font = -1;
         double size = 0;
@@ -232,7 +242,7 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         bool ruled = false;
         for (size_t i = 0; i < r->nitems; i++) {
             const layout_item *it = &r->items[i];
-            if (it->page != page || it->text)
+            if (it->page != page || it->text || it->fill > 0)
                 continue;
             if (!ruled)
                 HPDF_Page_SetLineWidth(p, 0.75);

@@ -53,6 +53,9 @@ check "pdf: the table of next year's targets, a row a line, from the template" s
     grep -q '附表 *2024年主要工作目标' '$T/a.layout' &&
     grep -Eq '^ *工业总产值 +亿元 +140 +200 +42.9%$' '$T/a.layout' &&
     grep -Eq '^ *培育规上企业 +户 +6 +≥11 +83.3%$' '$T/a.layout'"
+check "pdf: the charts of completion and of the leading sectors, with their labels" sh -c "
+    grep -q '附图1 *2023年1-11月主要指标完成全年预计情况' '$T/a.layout' &&
+    grep -Eq '^ *工业总产值 +88.7%$' '$T/a.layout' && grep -Eq '^ *纺织鞋服 +43.55$' '$T/a.layout'"
 check "pdf: headings numbered from the structure" sh -c "
     grep -q '一、主要工作及成效' '$T/a.flat' && grep -q '三、2024年工作计划' '$T/a.flat' &&
     grep -q '（五）平台建设投入困难。' '$T/a.flat' && grep -q '（六）积极对上争取，推动园区上档升级。' '$T/a.flat'"

@@ -136,6 +136,11 @@ static void test_tables(void **state)
     assert_int_equal(g.items[0].col, 3);
     assert_non_null(strstr(g.items[0].msg, "this row has 3 cells, the header 2"));
     rg_diags_fini(&g);
+    bad = "#chart 图\n| 亿元 | 产值 |\n| 甲 | 很多 |\n";
+    assert_null(doc_parse("t", bad, strlen(bad), &g));
+    assert_int_equal(g.items[0].line, 3);
+    assert_non_null(strstr(g.items[0].msg, "\"很多\" is not a number"));
+    rg_diags_fini(&g);
     bad = "| a | b |\n| 1 |\n";
     assert_null(doc_parse("t", bad, strlen(bad), &g));
     assert_non_null(strstr(g.items[0].msg, "this row has 1 cell, the header 2"));

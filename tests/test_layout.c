@@ -356,6 +356,59 @@ static void test_table_header_repeats(void **state)
     layout_free(r);
 }
 
+static void test_chart_bars(void **state)
+{
+    (void)state;
+    layout_style st;
+    layout_result *r = lay_result("#chart 图\n| 亿元 | 产值 |\n| 甲 | 40 |\n| 乙乙 | 20 |\n", &st);
+    const layout_item *bars[2] = {NULL, NULL};
+    size_t nbars = 0;
+    for (size_t i = 0; i < r->nitems; i++)
+        if (!r->items[i].text && r->items[i].fill > 0 && nbars < 2)
+            bars[nbars++] = &r->items[i];
+    assert_int_equal(nbars, 2);
+    /* Bars start at the axis and are as long as their values. */
+    assert_true(fabs(bars[0]->x - bars[1]->x) < 0.001);
+    double w0 = bars[0]->x2 - bars[0]->x, w1 = bars[1]->x2 - bars[1]->x;
+    assert_true(fabs(w0 - 2 * w1) < 0.001);
+    assert_true(bars[0]->x2 <= st.margin_left + st.block_w);
+    /* Labels end before the axis, values follow their bars, one bar a line. */
+    const layout_item *jia = find_item(r, "甲", 0), *forty = find_item(r, "40", 0);
+    assert_true(jia->x + width_of("甲") * jia->size / EM <= bars[0]->x);
+    assert_true(forty->x >= bars[0]->x2);
+    assert_true(fabs(find_item(r, "20", 0)->y - forty->y - st.line_pitch) < 0.001);
+    assert_non_null(find_item(r, "亿元", 0)); /* the axis title */
+    layout_free(r);
+
+    /* Per cent is drawn against 100%: 50% fills half the plot. */
+    r = lay_result("#chart\n| % | 完成率 |\n| 甲 | 50% |\n", &st);
+    const layout_item *bar = NULL;
+    for (size_t i = 0; i < r->nitems; i++)
+        if (!r->items[i].text && r->items[i].fill > 0)
+            bar = &r->items[i];
+    const layout_item *value = find_item(r, "50%", 0);
+    assert_non_null(bar);
+    double plot_end = st.margin_left + st.block_w - (value->x - bar->x2) -
+                      width_of("50%") * value->size / EM - value->size / 2;
+    assert_true(fabs((bar->x2 - bar->x) * 2 - (plot_end - bar->x)) < 0.01);
+    layout_free(r);
+}
+
+static void test_chart_kept_on_one_page(void **state)
+{
+    (void)state;
+    layout_style st;
+    /* Two lines of text leave three: caption, two bars and the axis line
+     * need four, so the chart and its caption move to the next page. */
+    layout_result *r = lay_result("一\n\n二\n\n#chart 图\n| 亿元 | 值 |\n| 甲 | 1 |\n| 乙 | 2 |\n",
+                                  &st);
+    assert_int_equal(r->npages, 2);
+    assert_non_null(find_item(r, "图", 1));
+    assert_non_null(find_item(r, "甲", 1));
+    assert_non_null(find_item(r, "乙", 1));
+    layout_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +424,8 @@ int main(void)
         cmocka_unit_test(test_title_centred_and_balanced),
         cmocka_unit_test(test_table_columns_and_rules),
         cmocka_unit_test(test_table_header_repeats),
+        cmocka_unit_test(test_chart_bars),
+        cmocka_unit_test(test_chart_kept_on_one_page),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
