@@ -9,13 +9,30 @@
 #include <xlsxwriter.h>
 
 #define MAX_SCALE 6 /* decimals a number format is made for */
+#define MAX_COLS 16
+
+/* Excel's limits; libxlsxwriter refuses longer strings with a bare code. */
+#define XLSX_MAX_STRING 32767
+#define XLSX_MAX_HEADER 255
 
 typedef struct book {
     lxw_workbook *wb;
     const model *m;
-    lxw_format *title, *header, *text, *number[MAX_SCALE + 1], *percent, *points;
+    lxw_format *title, *header, *text, *number[MAX_SCALE + 1], *percent, *points, *missed,
+        *mismatch;
+    lxw_chart *completion_chart, *sector_chart; /* given sheets of their own at the end */
     lxw_error err; /* the first failed write */
+    const char *too_long; /* a string over Excel's limit, for the message */
 } book;
+
+/* One sheet being written: its columns' widths grow with what is put in them. */
+typedef struct sheet {
+    book *b;
+    lxw_worksheet *ws;
+    char *name;
+    double width[MAX_COLS];
+    int ncols;
+} sheet;
 
 static void note(book *b, lxw_error e)
 {
@@ -42,27 +59,81 @@ static lxw_format *number_format(book *b, int scale)
     return b->number[scale];
 }
 
-static void put_text(book *b, lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
+/* Column width in Excel's units: a hanzi takes two, other characters one. */
+static double text_width(const char *s, size_t *chars)
 {
-    note(b, worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
+    double w = 0;
+    size_t n = strlen(s), count = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            cp = '?', k = 1;
+        w += cp >= 0x2E80 ? 2.1 : 1.1;
+        count++;
+        i += k;
+    }
+    if (chars)
+        *chars = count;
+    return w;
 }
 
-static void put_figure(book *b, lxw_worksheet *ws, int row, int col, const model_figure *fig)
+static void grow(sheet *sh, int col, double w)
 {
-    if (!fig) {
-        put_text(b, ws, row, col, "", b->text);
+    if (col < MAX_COLS && w + 2 > sh->width[col])
+        sh->width[col] = w + 2;
+}
+
+static void put_text(sheet *sh, int row, int col, const char *s, lxw_format *f)
+{
+    size_t chars;
+    grow(sh, col, text_width(s, &chars));
+    if (chars > XLSX_MAX_STRING) {
+        sh->b->too_long = s;
+        note(sh->b, LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED);
         return;
     }
-    note(b, worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col,
-                                   rg_dec_to_double(fig->value), number_format(b, fig->value.scale)));
+    note(sh->b, worksheet_write_string(sh->ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
+}
+
+static void put_number(sheet *sh, int row, int col, rg_dec v)
+{
+    rg_buf text = {0};
+    rg_dec_format(v, &text);
+    grow(sh, col, text_width(text.data, NULL));
+    rg_buf_fini(&text);
+    note(sh->b, worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
+                                       rg_dec_to_double(v), number_format(sh->b, v.scale)));
+}
+
+static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
+{
+    if (fig)
+        put_number(sh, row, col, fig->value);
+    else
+        put_text(sh, row, col, "", sh->b->text);
 }
 
 /* A formula with the value the model computed as its cached result. */
-static void put_formula(book *b, lxw_worksheet *ws, int row, int col, const char *formula,
-                        double value, lxw_format *format)
+static void put_formula(sheet *sh, int row, int col, const char *formula, double value,
+                        lxw_format *format)
 {
-    note(b, worksheet_write_formula_num(ws, (lxw_row_t)row, (lxw_col_t)col, formula, format,
-                                        value));
+    grow(sh, col, 8);
+    note(sh->b, worksheet_write_formula_num(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+                                            format, value));
+}
+
+static void put_formula_text(sheet *sh, int row, int col, const char *formula, const char *value)
+{
+    grow(sh, col, text_width(value, NULL));
+    note(sh->b, worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+                                            sh->b->text, value));
+}
+
+static void put_serial(sheet *sh, int row, int n)
+{
+    rg_dec d = {n, 0};
+    put_number(sh, row, 0, d);
 }
 
 static void cell_name(int row, int col, char *out, size_t n)
@@ -70,81 +141,199 @@ static void cell_name(int row, int col, char *out, size_t n)
     snprintf(out, n, "%c%d", 'A' + col, row + 1);
 }
 
-static void heading_block(book *b, lxw_worksheet *ws, const char *title, int ncols,
-                          const char *const *headers)
+/* Page headers and footers take & as a code: the park's name may hold one. */
+static void escape_amp(const char *s, rg_buf *out)
 {
-    note(b, worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
-    char info[512];
-    snprintf(info, sizeof info, "填报单位：%s    报告期：%d年%s", b->m->park, b->m->year,
-             b->m->period);
-    note(b, worksheet_merge_range(ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info, NULL));
-    for (int c = 0; c < ncols; c++)
-        put_text(b, ws, 2, c, headers[c], b->header);
-    note(b, worksheet_set_row(ws, 0, 28, NULL));
-    worksheet_freeze_panes(ws, 3, 0);
-    worksheet_set_paper(ws, 9); /* A4 */
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
-    note(b, worksheet_repeat_rows(ws, 2, 2));
+    for (; *s; s++) {
+        if (*s == '&')
+            rg_buf_putc(out, '&');
+        rg_buf_putc(out, *s);
+    }
 }
 
-static int add_sheet(book *b, lxw_worksheet **ws, const char *name, rg_diags *diags)
+/* The heading block of a Chinese statistical form (title; 填报单位, 报告期,
+ * 计量单位), the header row, and the page set-up for A4 landscape. */
+static int open_sheet(book *b, sheet *sh, const char *name, const char *title, const char *units,
+                      int ncols, const char *const *headers, rg_diags *diags)
 {
-    *ws = workbook_add_worksheet(b->wb, name);
-    if (!*ws) {
+    memset(sh, 0, sizeof *sh);
+    sh->b = b;
+    sh->ncols = ncols;
+    sh->name = xstrdup(name);
+    sh->ws = workbook_add_worksheet(b->wb, name);
+    if (!sh->ws) {
         rg_diag_add(diags, RG_ERROR, b->m->file, 0, 0, "cannot add the worksheet \"%s\"", name);
         return -1;
     }
+    note(b, worksheet_merge_range(sh->ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
+    rg_buf info = {0};
+    rg_buf_printf(&info, "填报单位：%s    报告期：%d年%s    计量单位：%s", b->m->park, b->m->year,
+                  b->m->period, units);
+    note(b, worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, NULL));
+    rg_buf_fini(&info);
+    for (int c = 0; c < ncols; c++)
+        put_text(sh, 2, c, headers[c], b->header);
+    note(b, worksheet_set_row(sh->ws, 0, 28, NULL));
+    worksheet_freeze_panes(sh->ws, 3, 0);
+    worksheet_set_paper(sh->ws, 9); /* A4 */
+    worksheet_set_landscape(sh->ws);
+    worksheet_fit_to_pages(sh->ws, 1, 0);
+    note(b, worksheet_repeat_rows(sh->ws, 2, 2));
+    rg_buf head = {0};
+    rg_buf_puts(&head, "&L");
+    escape_amp(b->m->park, &head);
+    rg_buf_puts(&head, "&R");
+    escape_amp(title, &head);
+    size_t chars;
+    text_width(head.data, &chars);
+    if (chars <= XLSX_MAX_HEADER)
+        note(b, worksheet_set_header(sh->ws, head.data));
+    rg_buf_fini(&head);
+    note(b, worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
     return 0;
 }
 
+static void close_sheet(sheet *sh)
+{
+    for (int c = 0; c < sh->ncols; c++) {
+        double w = sh->width[c] < 6 ? 6 : sh->width[c] > 50 ? 50 : sh->width[c];
+        note(sh->b, worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
+    }
+    free(sh->name);
+}
+
+static void highlight(sheet *sh, int first_row, int last_row, int col, uint8_t criteria,
+                      double value, lxw_format *f)
+{
+    if (last_row < first_row)
+        return;
+    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_CELL, .criteria = criteria,
+                                 .value = value, .format = f};
+    note(sh->b, worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
+                                                   (lxw_row_t)last_row, (lxw_col_t)col, &cf));
+}
+
+/* A chart on a sheet of its own, which prints on one A4 page. */
+static void chart_sheet(book *b, const char *name, lxw_chart *chart)
+{
+    lxw_chartsheet *cs = workbook_add_chartsheet(b->wb, name);
+    if (!cs) {
+        note(b, LXW_ERROR_SHEETNAME_ALREADY_USED);
+        return;
+    }
+    note(b, chartsheet_set_chart(cs, chart));
+    chartsheet_set_paper(cs, 9);
+    chartsheet_set_landscape(cs);
+    note(b, chartsheet_set_footer(cs, "&C第 &P 页，共 &N 页"));
+}
+
+static void range_ref(const char *sheet_name, int first_row, int last_row, int col, rg_buf *out)
+{
+    rg_buf_printf(out, "='%s'!$%c$%d:$%c$%d", sheet_name, 'A' + col, first_row + 1, 'A' + col,
+                  last_row + 1);
+}
+
+static void chart_series(lxw_chart *chart, const char *sheet_name, int first_row, int last_row,
+                         int label_col, int value_col, const char *series_name)
+{
+    rg_buf cats = {0}, vals = {0};
+    range_ref(sheet_name, first_row, last_row, label_col, &cats);
+    range_ref(sheet_name, first_row, last_row, value_col, &vals);
+    lxw_chart_series *s = chart_add_series(chart, cats.data, vals.data);
+    if (s) {
+        chart_series_set_name(s, series_name);
+        chart_series_set_labels(s);
+    }
+    rg_buf_fini(&cats);
+    rg_buf_fini(&vals);
+}
+
+/* Targets against actuals: each indicator's target, actual, forecast and
+ * completion; a chart of the completion rates. */
 static int actuals_sheet(book *b, rg_diags *diags)
 {
     const model *m = b->m;
-    char name[64], title[512], h_target[32], h_actual[256];
-    snprintf(name, sizeof name, "%d年指标完成情况", m->year);
-    snprintf(title, sizeof title, "%s%d年主要指标完成情况", m->park, m->year);
-    snprintf(h_target, sizeof h_target, "%d年目标", m->year);
-    snprintf(h_actual, sizeof h_actual, "%s实际", m->period);
-    const char *const headers[] = {"序号", "指标", "单位", h_target, h_actual, "同比增长（%）",
-                                   "全年预计", "预计增长（%）", "完成率"};
-    lxw_worksheet *ws;
-    if (add_sheet(b, &ws, name, diags) != 0)
-        return -1;
-    heading_block(b, ws, title, 9, headers);
+    rg_buf name = {0}, title = {0}, h_target = {0}, h_actual = {0};
+    rg_buf_printf(&name, "%d年指标完成情况", m->year);
+    rg_buf_printf(&title, "%s%d年主要指标完成情况", m->park, m->year);
+    rg_buf_printf(&h_target, "%d年目标", m->year);
+    rg_buf_printf(&h_actual, "%s实际", m->period);
+    const char *const headers[] = {"序号", "指标", "单位", h_target.data, h_actual.data,
+                                   "同比增长（%）", "全年预计", "预计增长（%）", "完成率", "状态"};
+    sheet sh;
+    int rc = open_sheet(b, &sh, name.data, title.data, "见“单位”列", 10, headers, diags);
     int row = 3, n = 0;
-    for (size_t i = 0; i < m->nindicators; i++) {
+    /* The completion rates again, beside the table, for the chart: only the
+     * indicators that have one, so the chart has no gaps. */
+    int chart_row = 3;
+    for (size_t i = 0; rc == 0 && i < m->nindicators; i++) {
         const model_indicator *ind = &m->indicators[i];
         if (!ind->slot[MODEL_TARGET] && !ind->slot[MODEL_ACTUAL] && !ind->slot[MODEL_FORECAST])
             continue;
-        note(b, worksheet_write_number(ws, (lxw_row_t)row, 0, ++n, number_format(b, 0)));
-        put_text(b, ws, row, 1, ind->name, b->text);
+        put_serial(&sh, row, ++n);
+        put_text(&sh, row, 1, ind->name, b->text);
         const model_figure *act = ind->slot[MODEL_ACTUAL];
-        put_text(b, ws, row, 2, act ? act->unit : ind->unit, b->text);
-        put_figure(b, ws, row, 3, ind->slot[MODEL_TARGET]);
-        put_figure(b, ws, row, 4, act);
-        put_figure(b, ws, row, 5, ind->slot[MODEL_ACTUAL_GROWTH]);
-        put_figure(b, ws, row, 6, ind->slot[MODEL_FORECAST]);
-        put_figure(b, ws, row, 7, ind->slot[MODEL_FORECAST_GROWTH]);
+        put_text(&sh, row, 2, act ? act->unit : ind->unit, b->text);
+        put_figure(&sh, row, 3, ind->slot[MODEL_TARGET]);
+        put_figure(&sh, row, 4, act);
+        put_figure(&sh, row, 5, ind->slot[MODEL_ACTUAL_GROWTH]);
+        put_figure(&sh, row, 6, ind->slot[MODEL_FORECAST]);
+        put_figure(&sh, row, 7, ind->slot[MODEL_FORECAST_GROWTH]);
         double completion;
         if (model_completion(ind, &completion)) {
-            char a[16], base[16], formula[48];
+            char a[16], base[16], formula[64], rate[16];
             cell_name(row, 4, a, sizeof a);
             cell_name(row, ind->slot[MODEL_TARGET] ? 3 : 6, base, sizeof base);
             snprintf(formula, sizeof formula, "=%s/%s", a, base);
-            put_formula(b, ws, row, 8, formula, completion, b->percent);
+            put_formula(&sh, row, 8, formula, completion, b->percent);
+            cell_name(row, 8, rate, sizeof rate);
+            snprintf(formula, sizeof formula, "=IF(%s>=1,\"已完成\",\"未完成\")", rate);
+            put_formula_text(&sh, row, 9, formula, completion >= 1 ? "已完成" : "未完成");
+            char name_ref[16];
+            cell_name(row, 1, name_ref, sizeof name_ref);
+            snprintf(formula, sizeof formula, "=%s", name_ref);
+            note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 12, formula, NULL,
+                                                ind->name));
+            snprintf(formula, sizeof formula, "=%s", rate);
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 13, formula,
+                                                b->percent, completion));
+            chart_row++;
         } else {
-            put_text(b, ws, row, 8, "", b->text);
+            put_text(&sh, row, 8, "", b->text);
+            put_text(&sh, row, 9, "", b->text);
         }
         row++;
     }
-    note(b, worksheet_write_string(ws, (lxw_row_t)(row + 1), 0,
-                                   "注：完成率为实际值与目标之比；无目标时为与全年预计之比。", NULL));
-    note(b, worksheet_set_column(ws, 0, 0, 6, NULL));
-    note(b, worksheet_set_column(ws, 1, 1, 22, NULL));
-    note(b, worksheet_set_column(ws, 2, 2, 10, NULL));
-    note(b, worksheet_set_column(ws, 3, 8, 14, NULL));
-    return 0;
+    if (rc == 0) {
+        highlight(&sh, 3, row - 1, 8, LXW_CONDITIONAL_CRITERIA_LESS_THAN, 1, b->missed);
+        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
+                                       "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
+                                       NULL));
+        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
+        if (chart_row > 3) {
+            note(b, worksheet_write_string(sh.ws, 2, 12, "图表数据：指标", b->header));
+            note(b, worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
+            note(b, worksheet_set_column(sh.ws, 12, 13, 16, NULL));
+            lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_COLUMN);
+            if (chart) {
+                chart_series(chart, sh.name, 3, chart_row - 1, 12, 13, "完成率");
+                rg_buf ct = {0};
+                rg_buf_printf(&ct, "%s%d年%s主要指标完成率", m->park, m->year, m->period);
+                chart_title_set_name(chart, ct.data);
+                rg_buf_fini(&ct);
+                chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+                chart_axis_set_num_format(chart->y_axis, "0%");
+                chart_axis_set_min(chart->y_axis, 0);
+                b->completion_chart = chart;
+            }
+        }
+        close_sheet(&sh);
+    }
+    rg_buf_fini(&name);
+    rg_buf_fini(&title);
+    rg_buf_fini(&h_target);
+    rg_buf_fini(&h_actual);
+    return rc;
 }
 
 static const char *bound_text(model_bound bound)
@@ -159,58 +348,264 @@ static const char *bound_text(model_bound bound)
     }
 }
 
+/* Next year's plan: each target beside its base and the growth it needs. */
 static int plan_sheet(book *b, rg_diags *diags)
 {
     const model *m = b->m;
-    char name[64], title[512], h_base[32], h_plan[32];
-    snprintf(name, sizeof name, "%d年工作目标", m->plan_year);
-    snprintf(title, sizeof title, "%s%d年主要工作目标", m->park, m->plan_year);
-    snprintf(h_base, sizeof h_base, "%d年基数", m->year);
-    snprintf(h_plan, sizeof h_plan, "%d年目标", m->plan_year);
-    const char *const headers[] = {"序号", "指标", "单位", h_base, "基数口径",
-                                   h_plan, "目标要求", "需增长"};
-    lxw_worksheet *ws;
-    if (add_sheet(b, &ws, name, diags) != 0)
-        return -1;
-    heading_block(b, ws, title, 8, headers);
+    rg_buf name = {0}, title = {0}, h_base = {0}, h_plan = {0};
+    rg_buf_printf(&name, "%d年工作目标", m->plan_year);
+    rg_buf_printf(&title, "%s%d年主要工作目标", m->park, m->plan_year);
+    rg_buf_printf(&h_base, "%d年基数", m->year);
+    rg_buf_printf(&h_plan, "%d年目标", m->plan_year);
+    const char *const headers[] = {"序号", "指标", "单位", h_base.data, "基数口径",
+                                   h_plan.data, "目标要求", "需增长"};
+    sheet sh;
+    int rc = open_sheet(b, &sh, name.data, title.data, "见“单位”列", 8, headers, diags);
     int row = 3, n = 0;
-    for (size_t i = 0; i < m->nindicators; i++) {
+    for (size_t i = 0; rc == 0 && i < m->nindicators; i++) {
         const model_indicator *ind = &m->indicators[i];
         const model_figure *plan = ind->slot[MODEL_PLAN];
         if (!plan)
             continue;
         const model_figure *base = model_plan_base(ind);
-        note(b, worksheet_write_number(ws, (lxw_row_t)row, 0, ++n, number_format(b, 0)));
-        put_text(b, ws, row, 1, ind->plan_name ? ind->plan_name : ind->name, b->text);
-        put_text(b, ws, row, 2, plan->unit, b->text);
-        put_figure(b, ws, row, 3, base);
-        put_text(b, ws, row, 4,
+        put_serial(&sh, row, ++n);
+        put_text(&sh, row, 1, ind->plan_name ? ind->plan_name : ind->name, b->text);
+        put_text(&sh, row, 2, plan->unit, b->text);
+        put_figure(&sh, row, 3, base);
+        put_text(&sh, row, 4,
                  !base ? ""
                  : base == ind->slot[MODEL_FORECAST] ? "全年预计"
                                                      : "实际",
                  b->text);
-        put_figure(b, ws, row, 5, plan);
-        put_text(b, ws, row, 6, bound_text(ind->plan_bound), b->text);
+        put_figure(&sh, row, 5, plan);
+        put_text(&sh, row, 6, bound_text(ind->plan_bound), b->text);
         double need;
         char p[16], bs[16], formula[48];
         cell_name(row, 5, p, sizeof p);
         cell_name(row, 3, bs, sizeof bs);
         if (model_growth_needed(ind, &need)) {
             snprintf(formula, sizeof formula, "=%s/%s-1", p, bs);
-            put_formula(b, ws, row, 7, formula, need, b->percent);
+            put_formula(&sh, row, 7, formula, need, b->percent);
         } else if (model_points_needed(ind, &need)) {
             snprintf(formula, sizeof formula, "=%s-%s", p, bs);
-            put_formula(b, ws, row, 7, formula, need, b->points);
+            put_formula(&sh, row, 7, formula, need, b->points);
+            grow(&sh, 7, 14);
         } else {
-            put_text(b, ws, row, 7, "", b->text);
+            put_text(&sh, row, 7, "", b->text);
         }
         row++;
     }
-    note(b, worksheet_set_column(ws, 0, 0, 6, NULL));
-    note(b, worksheet_set_column(ws, 1, 1, 26, NULL));
-    note(b, worksheet_set_column(ws, 2, 2, 10, NULL));
-    note(b, worksheet_set_column(ws, 3, 7, 14, NULL));
-    return 0;
+    if (rc == 0)
+        close_sheet(&sh);
+    rg_buf_fini(&name);
+    rg_buf_fini(&title);
+    rg_buf_fini(&h_base);
+    rg_buf_fini(&h_plan);
+    return rc;
+}
+
+static const char *role_text(model_role role)
+{
+    return role == MODEL_ROLE_LEADING ? "主导产业" : role == MODEL_ROLE_FEATURED ? "特色产业" : "";
+}
+
+/* Sectors: firms, output, growth and their share of the park's output; a
+ * pie chart of the output, with the rest of the park as 其他. */
+static int sectors_sheet(book *b, rg_diags *diags)
+{
+    const model *m = b->m;
+    if (m->nsectors == 0)
+        return 0;
+    const model_figure *total = model_figure_find(m, "output.actual");
+    const char *output_unit = total ? total->unit : "亿元";
+    for (size_t i = 0; i < m->nsectors; i++)
+        if (m->sectors[i].output)
+            output_unit = m->sectors[i].output->unit;
+    rg_buf title = {0}, h_output = {0}, units = {0};
+    rg_buf_printf(&title, "%s%d年%s主要产业发展情况", m->park, m->year, m->period);
+    rg_buf_printf(&h_output, "产值（%s）", output_unit);
+    rg_buf_printf(&units, "户、%s、%%", output_unit);
+    const char *const headers[] = {"序号", "产业", "定位", "规上企业（户）", h_output.data,
+                                   "同比增长（%）", "占园区产值比重"};
+    sheet sh;
+    int rc = open_sheet(b, &sh, "产业发展", title.data, units.data, 7, headers, diags);
+    int first = 3, row = 3;
+    for (size_t i = 0; rc == 0 && i < m->nsectors; i++, row++) {
+        const model_sector *s = &m->sectors[i];
+        put_serial(&sh, row, (int)i + 1);
+        put_text(&sh, row, 1, s->name, b->text);
+        put_text(&sh, row, 2, role_text(s->role), b->text);
+        put_figure(&sh, row, 3, s->firms);
+        put_figure(&sh, row, 4, s->output);
+        put_figure(&sh, row, 5, s->growth);
+    }
+    int total_row = row;
+    if (rc == 0) {
+        put_text(&sh, total_row, 1, "园区规上工业总产值", b->header);
+        put_figure(&sh, total_row, 4, total);
+        char ref[16], tot[16], formula[48];
+        cell_name(total_row, 4, tot, sizeof tot);
+        for (size_t i = 0; i < m->nsectors; i++) {
+            double share;
+            if (model_sector_share(m, &m->sectors[i], &share)) {
+                cell_name(first + (int)i, 4, ref, sizeof ref);
+                snprintf(formula, sizeof formula, "=%s/%s", ref, tot);
+                put_formula(&sh, first + (int)i, 6, formula, share, b->percent);
+            } else {
+                put_text(&sh, first + (int)i, 6, "", b->text);
+            }
+        }
+        /* The pie: sectors with output, then the rest of the park. */
+        int chart_row = 3;
+        rg_dec rest = total ? total->value : (rg_dec){0, 0};
+        bool rest_ok = total != NULL;
+        for (size_t i = 0; i < m->nsectors; i++) {
+            const model_sector *s = &m->sectors[i];
+            if (!s->output)
+                continue;
+            cell_name(first + (int)i, 1, ref, sizeof ref);
+            snprintf(formula, sizeof formula, "=%s", ref);
+            note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 9, formula, NULL,
+                                                s->name));
+            cell_name(first + (int)i, 4, ref, sizeof ref);
+            snprintf(formula, sizeof formula, "=%s", ref);
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, formula,
+                                                number_format(b, s->output->value.scale),
+                                                rg_dec_to_double(s->output->value)));
+            rg_dec neg = s->output->value;
+            neg.coef = -neg.coef;
+            rest_ok = rest_ok && strcmp(s->output->unit, total->unit) == 0 &&
+                      rg_dec_add(rest, neg, &rest) == 0;
+            chart_row++;
+        }
+        if (chart_row > 3 && rest_ok && rest.coef > 0) {
+            rg_buf f = {0};
+            rg_buf_printf(&f, "=%s-SUM(K4:K%d)", tot, chart_row);
+            note(b, worksheet_write_string(sh.ws, (lxw_row_t)chart_row, 9, "其他", NULL));
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, f.data,
+                                                number_format(b, rest.scale),
+                                                rg_dec_to_double(rest)));
+            rg_buf_fini(&f);
+            chart_row++;
+        }
+        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)total_row, 6));
+        if (chart_row > 3) {
+            note(b, worksheet_write_string(sh.ws, 2, 9, "图表数据：产业", b->header));
+            note(b, worksheet_write_string(sh.ws, 2, 10, h_output.data, b->header));
+            note(b, worksheet_set_column(sh.ws, 9, 10, 16, NULL));
+            lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_PIE);
+            if (chart) {
+                chart_series(chart, "产业发展", 3, chart_row - 1, 9, 10, h_output.data);
+                chart_title_set_name(chart, title.data);
+                chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+                b->sector_chart = chart;
+            }
+        }
+        close_sheet(&sh);
+    }
+    rg_buf_fini(&title);
+    rg_buf_fini(&h_output);
+    rg_buf_fini(&units);
+    return rc;
+}
+
+/* Investment promotion by category: the sums set against the stated totals. */
+static int promotion_sheet(book *b, rg_diags *diags)
+{
+    const model *m = b->m;
+    const model_promotion *p = &m->promotion;
+    if (!p->present || p->ncategories == 0)
+        return 0;
+    const char *count_unit = p->categories[0].projects->unit;
+    const char *amount_unit = p->categories[0].amount->unit;
+    rg_buf title = {0}, h_count = {0}, h_amount = {0}, units = {0};
+    rg_buf_printf(&title, "%s%d年%s招商引资情况", m->park, m->year, m->period);
+    rg_buf_printf(&h_count, "项目数（%s）", count_unit);
+    rg_buf_printf(&h_amount, "投资额（%s）", amount_unit);
+    rg_buf_printf(&units, "%s、%s", count_unit, amount_unit);
+    const char *const headers[] = {"序号", "类别", h_count.data, h_amount.data};
+    sheet sh;
+    int rc = open_sheet(b, &sh, "招商引资", title.data, units.data, 4, headers, diags);
+    int row = 3;
+    for (size_t i = 0; rc == 0 && i < p->ncategories; i++, row++) {
+        put_serial(&sh, row, (int)i + 1);
+        put_text(&sh, row, 1, p->categories[i].name, b->text);
+        put_figure(&sh, row, 2, p->categories[i].projects);
+        put_figure(&sh, row, 3, p->categories[i].amount);
+    }
+    rg_dec projects, amount;
+    if (rc == 0 && model_promotion_sum(m, &projects, &amount)) {
+        int sum_row = row, stated_row = row + 1, diff_row = row + 2;
+        const rg_dec sums[2] = {projects, amount};
+        const model_figure *stated[2] = {p->projects, p->amount};
+        put_text(&sh, sum_row, 1, "分类合计", b->header);
+        put_text(&sh, stated_row, 1, "上报总数", b->header);
+        put_text(&sh, diff_row, 1, "差额（合计－总数）", b->header);
+        for (int c = 0; c < 2; c++) {
+            char formula[64];
+            snprintf(formula, sizeof formula, "=SUM(%c4:%c%d)", 'C' + c, 'C' + c, sum_row);
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)sum_row, (lxw_col_t)(2 + c),
+                                                formula, number_format(b, sums[c].scale),
+                                                rg_dec_to_double(sums[c])));
+            put_figure(&sh, stated_row, 2 + c, stated[c]);
+            rg_dec neg, diff;
+            if (stated[c]) {
+                neg = stated[c]->value;
+                neg.coef = -neg.coef;
+            }
+            if (stated[c] && rg_dec_add(sums[c], neg, &diff) == 0) {
+                snprintf(formula, sizeof formula, "=%c%d-%c%d", 'C' + c, sum_row + 1, 'C' + c,
+                         stated_row + 1);
+                note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)diff_row,
+                                                    (lxw_col_t)(2 + c), formula,
+                                                    number_format(b, diff.scale),
+                                                    rg_dec_to_double(diff)));
+                highlight(&sh, diff_row, diff_row, 2 + c, LXW_CONDITIONAL_CRITERIA_NOT_EQUAL_TO,
+                          0, b->mismatch);
+            } else {
+                put_text(&sh, diff_row, 2 + c, "", b->text);
+            }
+        }
+        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(diff_row + 2), 0,
+                                       "注：差额不为零时，分类数与上报总数不一致，请核对。", NULL));
+    }
+    if (rc == 0)
+        close_sheet(&sh);
+    rg_buf_fini(&title);
+    rg_buf_fini(&h_count);
+    rg_buf_fini(&h_amount);
+    rg_buf_fini(&units);
+    return rc;
+}
+
+/* The named projects and firms, one a row with their status, filterable. */
+static int projects_sheet(book *b, rg_diags *diags)
+{
+    const model *m = b->m;
+    if (m->ngroups == 0)
+        return 0;
+    rg_buf title = {0};
+    rg_buf_printf(&title, "%s%d年重点项目和企业", m->park, m->year);
+    const char *const headers[] = {"序号", "项目（企业）", "状态", "说明"};
+    sheet sh;
+    int rc = open_sheet(b, &sh, "重点项目", title.data, "—", 4, headers, diags);
+    int row = 3, n = 0;
+    for (size_t g = 0; rc == 0 && g < m->ngroups; g++) {
+        const model_group *grp = &m->groups[g];
+        for (size_t i = 0; i < grp->nitems; i++, row++) {
+            put_serial(&sh, row, ++n);
+            put_text(&sh, row, 1, grp->items[i], b->text);
+            put_text(&sh, row, 2, grp->status, b->text);
+            put_text(&sh, row, 3, grp->partial ? "所列为部分项目" : "", b->text);
+        }
+    }
+    if (rc == 0) {
+        if (row > 3)
+            note(b, worksheet_autofilter(sh.ws, 2, 0, (lxw_row_t)(row - 1), 3));
+        close_sheet(&sh);
+    }
+    rg_buf_fini(&title);
+    return rc;
 }
 
 int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t created,
@@ -242,21 +637,49 @@ int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t crea
     b.points = workbook_add_format(b.wb);
     format_set_num_format(b.points, "0.00\"个百分点\"");
     format_set_border(b.points, LXW_BORDER_THIN);
+    /* Conditional formats: a target not met, a sum that disagrees. */
+    b.missed = workbook_add_format(b.wb);
+    format_set_bg_color(b.missed, 0xFFC7CE);
+    format_set_font_color(b.missed, 0x9C0006);
+    b.mismatch = workbook_add_format(b.wb);
+    format_set_bg_color(b.mismatch, 0xFFEB9C);
+    format_set_font_color(b.mismatch, 0x9C5700);
 
-    char title[512];
-    snprintf(title, sizeof title, "%s%d年主要指标完成情况和%d年工作目标", m->park, m->year,
-             m->plan_year);
+    rg_buf title = {0};
+    rg_buf_printf(&title, "%s%d年主要指标完成情况和%d年工作目标", m->park, m->year, m->plan_year);
+    char subject[] = "工作总结和工作计划";
     lxw_doc_properties props = {
-        .title = title, .author = m->author ? m->author : m->park, .company = m->park,
-        .created = created};
+        .title = title.data, .author = m->author ? m->author : m->park, .company = m->park,
+        .subject = subject, .created = created};
     note(&b, workbook_set_properties(b.wb, &props));
 
-    int rc = actuals_sheet(&b, diags) == 0 && plan_sheet(&b, diags) == 0 ? 0 : -1;
+    int rc = actuals_sheet(&b, diags) == 0 && plan_sheet(&b, diags) == 0 &&
+                     sectors_sheet(&b, diags) == 0 && promotion_sheet(&b, diags) == 0 &&
+                     projects_sheet(&b, diags) == 0
+                 ? 0
+                 : -1;
+    if (rc == 0 && b.completion_chart)
+        chart_sheet(&b, "完成率图", b.completion_chart);
+    if (rc == 0 && b.sector_chart)
+        chart_sheet(&b, "产业结构图", b.sector_chart);
     if (rc == 0 && b.err != LXW_NO_ERROR) {
-        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write a cell: %s", lxw_strerror(b.err));
+        if (b.too_long) {
+            size_t cut = 0; /* the first 20 characters, to name it */
+            for (int k = 0; k < 20 && b.too_long[cut]; k++)
+                do
+                    cut++;
+                while (((unsigned char)b.too_long[cut] & 0xC0) == 0x80);
+            rg_diag_add(diags, RG_ERROR, m->file, 0, 0,
+                        "a text of more than %d characters does not fit in a cell of the "
+                        "workbook: \"%.*s…\"; shorten it", XLSX_MAX_STRING, (int)cut, b.too_long);
+        }
+        else
+            rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write a cell: %s",
+                        lxw_strerror(b.err));
         rc = -1;
     }
     lxw_error closed = workbook_close(b.wb); /* frees the workbook in every case */
+    rg_buf_fini(&title);
     if (rc == 0 && closed != LXW_NO_ERROR) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write the workbook: %s",
                     lxw_strerror(closed));

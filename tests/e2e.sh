@@ -78,32 +78,18 @@ else
     echo "# skipped: the seed text (../shared) is not beside this checkout"
 fi
 
-check "xlsx: cells read back by openpyxl match the data" $PY - "$T/a/park-2023.xlsx" <<'PYEOF'
-import sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-assert wb.sheetnames == ["2023年指标完成情况", "2024年工作目标"], wb.sheetnames
-ws = wb["2023年指标完成情况"]
-rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]}
-assert rows["工业总产值"][2:9] == ("亿元", None, 124.2, 16.33, 140, 21.2, "=E5/G5"), rows["工业总产值"]
-assert rows["规上企业"][2:7] == ("户", None, 34, None, 44), rows["规上企业"]
-assert rows["税收"][4] == 1.52 and rows["税收"][6] == 1.9
-assert rows["基础设施投资"][4] == 15.43
-assert rows["招引项目"][4] == 25          # written once in <promotion>, referenced
-assert rows["实施技改扩能"][2] == "个"
-assert ws["E5"].number_format == "0.0" and ws["F5"].number_format == "0.00"
-assert ws["E4"].number_format == "0"
-assert ws.freeze_panes == "A4"
-plan = wb["2024年工作目标"]
-prow = {r[1]: r for r in plan.iter_rows(min_row=4, values_only=True) if r[1]}
-assert prow["工业总产值"][3:8] == (140, "全年预计", 200, None, "=F4/D4-1"), prow["工业总产值"]
-assert prow["主导、特色产业产值占比"][7] == "=F5-D5"
-assert prow["招引项目"][6] == "不低于"
-assert wb.properties.title == "工业园区2023年主要指标完成情况和2024年工作目标"
-cached = openpyxl.load_workbook(sys.argv[1], data_only=True)
-assert cached["2023年指标完成情况"]["I5"].value == 124.2 / 140
-assert cached["2024年工作目标"]["H4"].value == 200 / 140 - 1
-assert abs(cached["2024年工作目标"]["H5"].value - 19.86) < 1e-9
-PYEOF
+check "xlsx: every sheet read back by openpyxl matches the input XML, with print set-up and formats" \
+    $PY "$TOP/tests/xlsx_check.py" "$SEED_XML" "$T/a/park-2023.xlsx"
+check "xlsx: Gnumeric's recalculation gives every formula's stored value" \
+    $PY "$TOP/tests/xlsx_recalc.py" "$T/a/park-2023.xlsx"
+SOURCE_DATE_EPOCH=1700000000 "$BIN" -o "$T/epoch" "$SEED_XML" > /dev/null 2>&1
+(unset SOURCE_DATE_EPOCH; "$BIN" -o "$T/noepoch" "$SEED_XML" > /dev/null 2>&1)
+check "xlsx: created from SOURCE_DATE_EPOCH, else from the report's year" $PY -c "
+import sys, openpyxl, datetime
+a = openpyxl.load_workbook('$T/epoch/park-2023.xlsx').properties.created
+b = openpyxl.load_workbook('$T/noepoch/park-2023.xlsx').properties.created
+assert a == datetime.datetime(2023, 11, 14, 22, 13, 20), a
+assert b.date() == datetime.date(2023, 12, 31), b"
 
 "$BIN" -o "$T/b" "$SEED_XML" > /dev/null 2>&1
 check "reproducible: the same input gives identical bytes" sh -c "
