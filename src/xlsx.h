@@ -1,13 +1,12 @@
 /* xlsx.h - the workbook of targets against actuals; the only user of
  * libxlsxwriter.
  *
- * Pipeline: model -> workbook. Sheets: "<year>年指标完成情况" (each
- * indicator's target, actual, growth, forecast and completion) and
- * "<plan-year>年工作目标" (each plan target beside its base and the growth it
- * needs). Numbers are written as the model holds them with a number format of
- * their written precision; derived cells are live formulas whose cached value
- * is computed by the model, so clients that never recalculate show the right
- * number.
+ * Pipeline: model -> workbook. Sheets (docs/workbook.md): this year's
+ * targets against actuals, next year's plan, sectors, investment promotion,
+ * the named projects, and two chart sheets. Numbers are written as the model
+ * holds them with a number format of their written precision; derived cells
+ * are live formulas whose cached value is computed by the model, so clients
+ * that never recalculate show the right number.
  *
  * xlsx_write writes `path` (the caller's temporary name) and then checks the
  * file, since libxlsxwriter can report success for a damaged one. Returns 0,

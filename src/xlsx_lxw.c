@@ -18,7 +18,7 @@
 typedef struct book {
     lxw_workbook *wb;
     const model *m;
-    lxw_format *title, *header, *text, *number[MAX_SCALE + 1], *percent, *points, *missed,
+    lxw_format *title, *info, *header, *text, *number[MAX_SCALE + 1], *percent, *points, *missed,
         *mismatch;
     lxw_chart *completion_chart, *sector_chart; /* given sheets of their own at the end */
     lxw_error err; /* the first failed write */
@@ -32,6 +32,7 @@ typedef struct sheet {
     char *name;
     double width[MAX_COLS];
     int ncols;
+    double info_width; /* of the 填报单位 line, which wraps when the table is narrower */
 } sheet;
 
 static void note(book *b, lxw_error e)
@@ -106,12 +107,18 @@ static void put_number(sheet *sh, int row, int col, rg_dec v)
                                        rg_dec_to_double(v), number_format(sh->b, v.scale)));
 }
 
+/* A missing figure is a blank cell, ruled like the others. */
+static void put_blank(sheet *sh, int row, int col)
+{
+    note(sh->b, worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
+}
+
 static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
 {
     if (fig)
         put_number(sh, row, col, fig->value);
     else
-        put_text(sh, row, col, "", sh->b->text);
+        put_blank(sh, row, col);
 }
 
 /* A formula with the value the model computed as its cached result. */
@@ -169,7 +176,8 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
     rg_buf info = {0};
     rg_buf_printf(&info, "填报单位：%s    报告期：%d年%s    计量单位：%s", b->m->park, b->m->year,
                   b->m->period, units);
-    note(b, worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, NULL));
+    note(b, worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
+    sh->info_width = text_width(info.data, NULL);
     rg_buf_fini(&info);
     for (int c = 0; c < ncols; c++)
         put_text(sh, 2, c, headers[c], b->header);
@@ -195,20 +203,32 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
 
 static void close_sheet(sheet *sh)
 {
+    double table = 0;
     for (int c = 0; c < sh->ncols; c++) {
         double w = sh->width[c] < 6 ? 6 : sh->width[c] > 50 ? 50 : sh->width[c];
         note(sh->b, worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
+        table += w;
     }
+    int lines = (int)(sh->info_width / table) + 1;
+    if (lines > 1)
+        note(sh->b, worksheet_set_row(sh->ws, 1, 15.0 * lines, NULL));
     free(sh->name);
 }
 
-static void highlight(sheet *sh, int first_row, int last_row, int col, uint8_t criteria,
-                      double value, lxw_format *f)
+/* Marks the numbers of a column that are below `limit` (below, or else
+ * different from it): blanks are left alone, which a plain "cell < 1" rule
+ * would paint as zeros. */
+static void highlight(sheet *sh, int first_row, int last_row, int col, bool below, double limit,
+                      lxw_format *f)
 {
     if (last_row < first_row)
         return;
-    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_CELL, .criteria = criteria,
-                                 .value = value, .format = f};
+    char cell[16], rule[96];
+    cell_name(first_row, col, cell, sizeof cell);
+    snprintf(rule, sizeof rule, "=AND(ISNUMBER(%s),%s%s%g)", cell, cell, below ? "<" : "<>",
+             limit);
+    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
+                                 .format = f};
     note(sh->b, worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
                                                    (lxw_row_t)last_row, (lxw_col_t)col, &cf));
 }
@@ -234,7 +254,7 @@ static void range_ref(const char *sheet_name, int first_row, int last_row, int c
 }
 
 static void chart_series(lxw_chart *chart, const char *sheet_name, int first_row, int last_row,
-                         int label_col, int value_col, const char *series_name)
+                         int label_col, int value_col, const char *series_name, bool percentage)
 {
     rg_buf cats = {0}, vals = {0};
     range_ref(sheet_name, first_row, last_row, label_col, &cats);
@@ -243,6 +263,8 @@ static void chart_series(lxw_chart *chart, const char *sheet_name, int first_row
     if (s) {
         chart_series_set_name(s, series_name);
         chart_series_set_labels(s);
+        if (percentage) /* a pie's slices read best as shares */
+            chart_series_set_labels_percentage(s);
     }
     rg_buf_fini(&cats);
     rg_buf_fini(&vals);
@@ -299,13 +321,13 @@ static int actuals_sheet(book *b, rg_diags *diags)
                                                 b->percent, completion));
             chart_row++;
         } else {
-            put_text(&sh, row, 8, "", b->text);
-            put_text(&sh, row, 9, "", b->text);
+            put_blank(&sh, row, 8);
+            put_blank(&sh, row, 9);
         }
         row++;
     }
     if (rc == 0) {
-        highlight(&sh, 3, row - 1, 8, LXW_CONDITIONAL_CRITERIA_LESS_THAN, 1, b->missed);
+        highlight(&sh, 3, row - 1, 8, true, 1, b->missed);
         note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
                                        "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
                                        NULL));
@@ -316,7 +338,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
             note(b, worksheet_set_column(sh.ws, 12, 13, 16, NULL));
             lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_COLUMN);
             if (chart) {
-                chart_series(chart, sh.name, 3, chart_row - 1, 12, 13, "完成率");
+                chart_series(chart, sh.name, 3, chart_row - 1, 12, 13, "完成率", false);
                 rg_buf ct = {0};
                 rg_buf_printf(&ct, "%s%d年%s主要指标完成率", m->park, m->year, m->period);
                 chart_title_set_name(chart, ct.data);
@@ -391,7 +413,7 @@ static int plan_sheet(book *b, rg_diags *diags)
             put_formula(&sh, row, 7, formula, need, b->points);
             grow(&sh, 7, 14);
         } else {
-            put_text(&sh, row, 7, "", b->text);
+            put_blank(&sh, row, 7);
         }
         row++;
     }
@@ -452,7 +474,7 @@ static int sectors_sheet(book *b, rg_diags *diags)
                 snprintf(formula, sizeof formula, "=%s/%s", ref, tot);
                 put_formula(&sh, first + (int)i, 6, formula, share, b->percent);
             } else {
-                put_text(&sh, first + (int)i, 6, "", b->text);
+                put_blank(&sh, first + (int)i, 6);
             }
         }
         /* The pie: sectors with output, then the rest of the park. */
@@ -495,7 +517,7 @@ static int sectors_sheet(book *b, rg_diags *diags)
             note(b, worksheet_set_column(sh.ws, 9, 10, 16, NULL));
             lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_PIE);
             if (chart) {
-                chart_series(chart, "产业发展", 3, chart_row - 1, 9, 10, h_output.data);
+                chart_series(chart, "产业发展", 3, chart_row - 1, 9, 10, h_output.data, true);
                 chart_title_set_name(chart, title.data);
                 chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
                 b->sector_chart = chart;
@@ -560,10 +582,9 @@ static int promotion_sheet(book *b, rg_diags *diags)
                                                     (lxw_col_t)(2 + c), formula,
                                                     number_format(b, diff.scale),
                                                     rg_dec_to_double(diff)));
-                highlight(&sh, diff_row, diff_row, 2 + c, LXW_CONDITIONAL_CRITERIA_NOT_EQUAL_TO,
-                          0, b->mismatch);
+                highlight(&sh, diff_row, diff_row, 2 + c, false, 0, b->mismatch);
             } else {
-                put_text(&sh, diff_row, 2 + c, "", b->text);
+                put_blank(&sh, diff_row, 2 + c);
             }
         }
         note(b, worksheet_write_string(sh.ws, (lxw_row_t)(diff_row + 2), 0,
@@ -623,6 +644,9 @@ int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t crea
     format_set_font_size(b.title, 16);
     format_set_align(b.title, LXW_ALIGN_CENTER);
     format_set_align(b.title, LXW_ALIGN_VERTICAL_CENTER);
+    b.info = workbook_add_format(b.wb);
+    format_set_text_wrap(b.info);
+    format_set_align(b.info, LXW_ALIGN_VERTICAL_TOP);
     b.header = workbook_add_format(b.wb);
     format_set_bold(b.header);
     format_set_border(b.header, LXW_BORDER_THIN);

@@ -82,6 +82,16 @@ check "xlsx: every sheet read back by openpyxl matches the input XML, with print
     $PY "$TOP/tests/xlsx_check.py" "$SEED_XML" "$T/a/park-2023.xlsx"
 check "xlsx: Gnumeric's recalculation gives every formula's stored value" \
     $PY "$TOP/tests/xlsx_recalc.py" "$T/a/park-2023.xlsx"
+sed 's|<forecast>44</forecast>|<forecast>0</forecast>|' "$SEED_XML" > "$T/zero.xml"
+"$BIN" -o "$T/zero" "$T/zero.xml" > /dev/null 2>&1
+check "xlsx: a zero base leaves the completion empty, never #DIV/0! or NaN" $PY -c "
+import zipfile, openpyxl
+ws = openpyxl.load_workbook('$T/zero/zero.xlsx')['2023年指标完成情况']
+assert ws['B4'].value == '规上企业' and ws['G4'].value == 0
+assert ws['I4'].value is None and ws['J4'].value is None, (ws['I4'].value, ws['J4'].value)
+assert ws['I5'].value == '=E5/G5'
+xml = zipfile.ZipFile('$T/zero/zero.xlsx').read('xl/worksheets/sheet1.xml')
+assert b'NAN' not in xml and b'INF' not in xml"
 SOURCE_DATE_EPOCH=1700000000 "$BIN" -o "$T/epoch" "$SEED_XML" > /dev/null 2>&1
 (unset SOURCE_DATE_EPOCH; "$BIN" -o "$T/noepoch" "$SEED_XML" > /dev/null 2>&1)
 check "xlsx: created from SOURCE_DATE_EPOCH, else from the report's year" $PY -c "
@@ -160,6 +170,7 @@ check "each third-party header is included by one file" sh -c "
     test \$(grep -l '#include <xlsxwriter' *.c *.h | wc -l) -eq 1 &&
     test \$(grep -l '#include <libxml' *.c *.h | wc -l) -eq 1"
 check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
+check "LC_NUMERIC stays C (a comma-decimal locale corrupts the workbook)" sh -c "! grep -n 'setlocale' '$TOP'/src/*.c"
 check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"
 
 if [ -n "${STRICT_CFLAGS:-}" ]; then

@@ -108,7 +108,7 @@ for ind in root.iter("indicator"):
         assert r[8] is None and c[9] is None, r
 assert rows[n][1] is None, rows[n]  # nothing else
 rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-assert any(rule.operator == "lessThan" and rule.formula == ["1"] for rule in rules), rules
+assert [rule.formula for rule in rules] == [["AND(ISNUMBER(I4),I4<1)"]], rules
 assert f"$A$1:$J${n + 5}" in str(ws.print_area), ws.print_area  # the chart's data left out
 
 # Next year's plan.
@@ -149,7 +149,8 @@ for k, col in enumerate("CD"):
     assert ws[f"{col}{s + 1}"].value == stated[k]
     assert abs(wc[f"{col}{s + 2}"].value - (sums[k] - stated[k])) < 1e-9
 rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-assert any(rule.operator == "notEqual" for rule in rules), rules
+assert sorted(rule.formula[0] for rule in rules) == [
+    f"AND(ISNUMBER(C{s + 2}),C{s + 2}<>0)", f"AND(ISNUMBER(D{s + 2}),D{s + 2}<>0)"], rules
 
 # The named projects and firms, each with its group's status, filterable.
 ws = wb["重点项目"]
@@ -161,3 +162,17 @@ assert ws.auto_filter.ref == f"A3:D{3 + len(items)}", ws.auto_filter.ref
 assert wb.properties.title == f"{park}{year}年主要指标完成情况和{plan_year}年工作目标"
 assert wb.properties.creator == park and wb.properties.subject == "工作总结和工作计划"
 print("ok: every sheet matches", xml_path)
+
+# The native charts (openpyxl does not read charts back: look at their XML).
+import zipfile
+
+with zipfile.ZipFile(book_path) as z:
+    bar = z.read("xl/charts/chart1.xml").decode()
+    pie = z.read("xl/charts/chart2.xml").decode()
+    sheets = [z.read(f"xl/chartsheets/sheet{i}.xml").decode() for i in (1, 2)]
+assert '<c:barDir val="col"/>' in bar and f"{park}{year}年{period}主要指标完成率" in bar
+assert f"'{names[0]}'!$M$4:$M$" in bar and f"'{names[0]}'!$N$4:$N$" in bar
+assert "<c:pieChart>" in pie and '<c:showPercent val="1"/>' in pie and "产业发展" in pie
+for xml in sheets:  # each prints on one A4 page, landscape
+    assert 'paperSize="9"' in xml and 'orientation="landscape"' in xml, xml
+print("ok: the charts are there")
