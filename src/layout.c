@@ -23,7 +23,9 @@ void layout_style_gbt9704(layout_style *st)
     for (int i = 0; i < DOC_STYLE_COUNT; i++)
         st->role[i] = (layout_font_role){0, 16};
     st->role[DOC_STYLE_TITLE] = (layout_font_role){1, 22};
-    st->role[DOC_STYLE_H1] = (layout_font_role){1, 16};
+    st->role[DOC_STYLE_H1] = (layout_font_role){2, 16};
+    st->role[DOC_STYLE_H2] = (layout_font_role){3, 16};
+    st->fallback_font = 4;
     st->page_number = (layout_font_role){0, 14};
     st->table = (layout_font_role){0, 12};
     st->page_number_gap = 7 * MM + 14;
@@ -93,6 +95,7 @@ typedef struct glyph {
     uint32_t cp;
     size_t off, len; /* bytes in the run's text */
     int run;
+    int font; /* the run's, or the fallback for a character it lacks */
     double w;
     char_class cl;
 } glyph;
@@ -131,7 +134,11 @@ static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_
         g->off = i;
         g->len = k;
         g->run = run_index;
-        g->w = mx->advance(mx->ud, role->font, cp) * role->size / 1000.0;
+        g->font = role->font;
+        if (mx->has && st->fallback_font >= 0 && !mx->has(mx->ud, role->font, cp) &&
+            mx->has(mx->ud, st->fallback_font, cp))
+            g->font = st->fallback_font;
+        g->w = mx->advance(mx->ud, g->font, cp) * role->size / 1000.0;
         g->cl = classify(cp);
         i += k;
     }
@@ -271,12 +278,13 @@ static void emit_line(layout_result *r, const para *p, const doc_block *blk,
         for (size_t k = a->first; k < a->end;) {
             size_t e = k + 1;
             double w = p->g[k].w;
-            while (e < a->end && p->g[e].run == p->g[k].run)
+            while (e < a->end && p->g[e].run == p->g[k].run && p->g[e].font == p->g[k].font)
                 w += p->g[e++].w;
             const doc_run *run = &blk->runs[p->g[k].run];
             const layout_font_role *role = &st->role[run->style];
             size_t off = p->g[k].off;
-            add_item(r, role->font, role->size, x, run->text + off, p->g[e - 1].off + p->g[e - 1].len - off);
+            add_item(r, p->g[k].font, role->size, x, run->text + off,
+                     p->g[e - 1].off + p->g[e - 1].len - off);
             if (role->size > ln->size)
                 ln->size = role->size;
             x += w;

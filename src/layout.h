@@ -18,6 +18,7 @@
 #ifndef RG_LAYOUT_H
 #define RG_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,8 @@ typedef struct layout_metrics {
     void *ud;
     /* Advance of code point cp in font `font`, in 1/1000 em. */
     double (*advance)(void *ud, int font, uint32_t cp);
+    /* Whether font `font` has cp; NULL: every font has every character. */
+    bool (*has)(void *ud, int font, uint32_t cp);
 } layout_metrics;
 
 typedef struct layout_font_role {
@@ -41,14 +44,16 @@ typedef struct layout_style {
     double line_pitch;              /* pt, baseline to baseline */
     layout_font_role role[DOC_STYLE_COUNT];
     layout_font_role table;         /* table cells; a table's caption is set as H1 */
+    int fallback_font;              /* for a character the run's font lacks; -1: none */
     layout_font_role page_number;
     double page_number_gap; /* pt from the bottom of the block to the number's baseline */
 } layout_style;
 
 /* GB/T 9704-2012: A4, 156 x 225 mm block 37 mm from the top and 28 mm from
  * the left, 22 lines of 28 characters of 16 pt, title 22 pt; tables in 12 pt,
- * a row on each line of the grid. Fonts: 0 body,
- * 1 headings (Hei); the renderer maps them to files. */
+ * a row on each line of the grid. Fonts: 0 body (Song), 1 title (Xiaobiaosong
+ * or Hei), 2 level-1 headings (Hei), 3 level-2 headings (Kai), 4 fallback;
+ * the renderer maps them to files. */
 void layout_style_gbt9704(layout_style *st);
 
 typedef struct layout_item {

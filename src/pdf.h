@@ -1,12 +1,12 @@
 /* pdf.h - draws a laid-out document into a PDF file; the only user of libharu.
  *
- * Pipeline stage 5: document -> layout -> PDF. pdf_write loads the fonts,
- * lays the document out with their real metrics (layout.h), draws every
- * page with its page number, and saves to `path`. Fonts are embedded as
- * subsets. The file is written only by this call; the caller renames it
- * into place (see cli).
+ * Pipeline stage 5: document -> layout -> PDF. pdf_write lays the document
+ * out with the fonts' real metrics (layout.h), embeds of each font a subset
+ * holding only the characters the document uses (font.h), draws every page
+ * with its page number, and saves to `path`. The file is written only by
+ * this call; the caller renames it into place.
  *
- * Returns 0, or -1 with an error in diags (a font that cannot be loaded is
+ * Returns 0, or -1 with an error in diags (a font that cannot be used is
  * named with its path).
  */
 #ifndef RG_PDF_H
@@ -15,29 +15,30 @@
 #include <time.h>
 
 #include "doc.h"
+#include "font.h"
 #include "layout.h"
 
-#define PDF_MAX_FONTS 4
+/* Font roles; their numbers are the layout's font numbers. */
+enum { PDF_ROLE_BODY, PDF_ROLE_TITLE, PDF_ROLE_H1, PDF_ROLE_H2, PDF_ROLE_FALLBACK, PDF_NROLES };
 
 typedef struct pdf_font_file {
-    char *path; /* .ttf, or .ttc with a face index; owned by the options */
+    char *path; /* .ttf, or .ttc with a face index */
     int index;
+    font_face *face;
 } pdf_font_file;
 
 typedef struct pdf_options {
-    pdf_font_file fonts[PDF_MAX_FONTS]; /* indexed by layout font number */
-    int nfonts;
-    const char *title, *author;
+    pdf_font_file files[PDF_NROLES]; /* each file once, however many roles it has */
+    int nfiles;
+    int role_file[PDF_NROLES];       /* index into files; -1: no fallback font */
+    const char *title, *author, *subject;
     time_t created; /* (time_t)-1: no date */
 } pdf_options;
 
-/* Font roles, in the order of layout font numbers. */
-#define PDF_FONT_BODY 0
-#define PDF_FONT_HEADING 1
-
-/* Reads DIR/fonts.conf: lines "ROLE FILE [FACE]" with roles body and
- * heading; relative FILEs are relative to DIR. Returns 0, or -1 with errors
- * (FILE:LINE:COL) in diags. Free the paths with pdf_options_fini. */
+/* Reads DIR/fonts.conf: lines "ROLE FILE [FACE]" with the roles body,
+ * title, heading1, heading2 and fallback (which may be left out); relative
+ * FILEs are relative to DIR. Opens each file once. Returns 0, or -1 with
+ * errors (FILE:LINE:COL) in diags. Free with pdf_options_fini. */
 int pdf_fonts_load(pdf_options *opt, const char *dir, rg_diags *diags);
 void pdf_options_fini(pdf_options *opt);
 

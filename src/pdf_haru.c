@@ -24,11 +24,51 @@ static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
     }
 }
 
-static const char *const role_names[] = {[PDF_FONT_BODY] = "body", [PDF_FONT_HEADING] = "heading"};
-#define NROLES (int)(sizeof role_names / sizeof *role_names)
+static const char *const role_names[PDF_NROLES] = {
+    [PDF_ROLE_BODY] = "body", [PDF_ROLE_TITLE] = "title", [PDF_ROLE_H1] = "heading1",
+    [PDF_ROLE_H2] = "heading2", [PDF_ROLE_FALLBACK] = "fallback"};
+
+/* The next blank-separated word of s at *i, or NULL at the end. */
+static char *next_word(const char *s, size_t *i, size_t *at)
+{
+    while (s[*i] == ' ' || s[*i] == '\t' || s[*i] == '\r')
+        (*i)++;
+    if (!s[*i])
+        return NULL;
+    *at = *i;
+    while (s[*i] && s[*i] != ' ' && s[*i] != '\t' && s[*i] != '\r')
+        (*i)++;
+    return xstrndup(s + *at, *i - *at);
+}
+
+/* The file of a role, opened once however many roles name it. */
+static int add_file(pdf_options *opt, const char *path, int face, const char *conf, int lineno,
+                    int col, const char *role, rg_diags *diags)
+{
+    for (int k = 0; k < opt->nfiles; k++)
+        if (strcmp(opt->files[k].path, path) == 0 && opt->files[k].index == face)
+            return k;
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        rg_diag_add(diags, RG_ERROR, conf, lineno, col, "cannot open the %s font %s: %s", role,
+                    path, strerror(errno));
+        return -1;
+    }
+    fclose(probe);
+    font_face *ff = font_face_open(path, face, diags);
+    if (!ff)
+        return -1;
+    pdf_font_file *f = &opt->files[opt->nfiles];
+    f->path = xstrdup(path);
+    f->index = face;
+    f->face = ff;
+    return opt->nfiles++;
+}
 
 int pdf_fonts_load(pdf_options *opt, const char *dir, rg_diags *diags)
 {
+    for (int r = 0; r < PDF_NROLES; r++)
+        opt->role_file[r] = -1;
     rg_buf path = {0};
     rg_buf_printf(&path, "%s/fonts.conf", dir);
     FILE *f = fopen(path.data, "r");
@@ -53,55 +93,51 @@ int pdf_fonts_load(pdf_options *opt, const char *dir, rg_diags *diags)
         char *s = line.data, *hash = strchr(s, '#');
         if (hash)
             *hash = '\0';
-        char role[32], file[4096];
-        int face = 0, consumed = 0;
-        int n = sscanf(s, " %31s %4095s %n", role, file, &consumed);
-        if (n <= 0)
+        size_t i = 0, role_at = 0, file_at = 0, face_at = 0;
+        char *role = next_word(s, &i, &role_at);
+        if (!role)
             continue; /* blank or comment */
-        int col = (int)(strspn(s, " \t") + 1);
+        char *file = next_word(s, &i, &file_at);
+        char *face_text = file ? next_word(s, &i, &face_at) : NULL;
+        char *extra = face_text ? next_word(s, &i, &face_at) : NULL;
         int r = 0;
-        while (r < NROLES && strcmp(role, role_names[r]) != 0)
+        while (r < PDF_NROLES && strcmp(role, role_names[r]) != 0)
             r++;
-        if (r == NROLES || n < 2) {
-            rg_diag_add(diags, RG_ERROR, path.data, lineno, col,
-                        n < 2 ? "expected ROLE FILE [FACE]" : "unknown role \"%s\" (the roles are body and heading)",
-                        role);
-            continue;
-        }
-        const char *rest = s + consumed;
-        if (*rest) {
-            char *end;
-            long v = strtol(rest, &end, 10);
-            if (end == rest || v < 0 || v > 255 || end[strspn(end, " \t\r")] != '\0') {
-                rg_diag_add(diags, RG_ERROR, path.data, lineno, (int)(rest - s) + 1,
-                            "the face index must be a number from 0 to 255");
-                continue;
-            }
+        int face = 0;
+        char *end = NULL;
+        long v = face_text ? strtol(face_text, &end, 10) : 0;
+        if (r == PDF_NROLES) {
+            rg_diag_add(diags, RG_ERROR, path.data, lineno, (int)role_at + 1,
+                        "unknown role \"%s\" (the roles are body, title, heading1, heading2 and "
+                        "fallback)", role);
+        } else if (!file) {
+            rg_diag_add(diags, RG_ERROR, path.data, lineno, (int)role_at + 1,
+                        "expected ROLE FILE [FACE]");
+        } else if (face_text && (*end || v < 0 || v > 255 || extra)) {
+            rg_diag_add(diags, RG_ERROR, path.data, lineno, (int)face_at + 1,
+                        "the face index must be a number from 0 to 255, and nothing may follow it");
+        } else {
             face = (int)v;
-        }
-        rg_buf full = {0};
-        if (file[0] == '/')
-            rg_buf_puts(&full, file);
-        else
-            rg_buf_printf(&full, "%s/%s", dir, file);
-        FILE *probe = fopen(full.data, "rb");
-        if (!probe) {
-            rg_diag_add(diags, RG_ERROR, path.data, lineno, (int)(strstr(s, file) - s) + 1,
-                        "cannot open the %s font %s: %s", role, full.data, strerror(errno));
+            rg_buf full = {0};
+            if (file[0] == '/')
+                rg_buf_puts(&full, file);
+            else
+                rg_buf_printf(&full, "%s/%s", dir, file);
+            int k = add_file(opt, full.data, face, path.data, lineno, (int)file_at + 1, role, diags);
+            if (k >= 0)
+                opt->role_file[r] = k;
             rg_buf_fini(&full);
-            continue;
         }
-        fclose(probe);
-        free(opt->fonts[r].path);
-        opt->fonts[r].path = rg_buf_take(&full);
-        opt->fonts[r].index = face;
+        free(role);
+        free(file);
+        free(face_text);
+        free(extra);
     }
     fclose(f);
-    for (int r = 0; r < NROLES && diags->errors == errors; r++)
-        if (!opt->fonts[r].path)
+    for (int r = 0; r < PDF_NROLES && diags->errors == errors; r++)
+        if (opt->role_file[r] < 0 && r != PDF_ROLE_FALLBACK)
             rg_diag_add(diags, RG_ERROR, path.data, 0, 0, "no font is named for the role %s",
                         role_names[r]);
-    opt->nfonts = NROLES;
     rg_buf_fini(&line);
     rg_buf_fini(&path);
     return diags->errors == errors ? 0 : -1;
@@ -109,17 +145,18 @@ int pdf_fonts_load(pdf_options *opt, const char *dir, rg_diags *diags)
 
 void pdf_options_fini(pdf_options *opt)
 {
-    for (int i = 0; i < PDF_MAX_FONTS; i++) {
-        free(opt->fonts[i].path);
-        opt->fonts[i].path = NULL;
+    for (int i = 0; i < opt->nfiles; i++) {
+        free(opt->files[i].path);
+        font_face_close(opt->files[i].face);
     }
+    opt->nfiles = 0;
 }
 
 typedef struct pdf_job {
     HPDF_Doc pdf;
     haru_ctx err;
-    HPDF_Font fonts[PDF_MAX_FONTS];
-    int nfonts;
+    HPDF_Font fonts[PDF_NROLES]; /* by file */
+    const pdf_options *opt;
     const char *path;
     rg_diags *diags;
 } pdf_job;
@@ -132,51 +169,47 @@ static int fail(pdf_job *j, const char *what)
     return -1;
 }
 
-static bool ends_with(const char *s, const char *suffix)
+/* Loads the subset of font file k written to `subset`; messages name the
+ * original file. `used` lists the code points, which are all marked for
+ * embedding so that libharu 2.3.0 keeps the parts of composite glyphs. */
+static int load_font(pdf_job *j, int k, const char *subset, const uint32_t *used, size_t nused)
 {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static int load_font(pdf_job *j, const pdf_font_file *ff)
-{
-    FILE *probe = fopen(ff->path, "rb");
-    if (!probe) {
-        rg_diag_add(j->diags, RG_ERROR, ff->path, 0, 0,
-                    "cannot open the font file; install the package that provides it "
-                    "(see README) or name another font");
-        return -1;
-    }
-    fclose(probe);
+    const char *original = j->opt->files[k].path;
     j->err.error = 0;
-    const char *name = ends_with(ff->path, ".ttc") || ends_with(ff->path, ".TTC")
-                           ? HPDF_LoadTTFontFromFile2(j->pdf, ff->path, (HPDF_UINT)ff->index, HPDF_TRUE)
-                           : HPDF_LoadTTFontFromFile(j->pdf, ff->path, HPDF_TRUE);
+    const char *name = HPDF_LoadTTFontFromFile(j->pdf, subset, HPDF_TRUE);
     /* A truncated font returns NULL without calling the handler: test both. */
     HPDF_Font font = name && !j->err.error ? HPDF_GetFont(j->pdf, name, "UTF-8") : NULL;
     if (!font || j->err.error) {
-        rg_diag_add(j->diags, RG_ERROR, ff->path, 0, 0,
+        rg_diag_add(j->diags, RG_ERROR, original, 0, 0,
                     "libharu cannot use this font (error 0x%04X, detail %u): it must be a "
                     "TrueType font (glyf outlines, not CFF/OpenType) that allows embedding",
                     (unsigned)j->err.error, (unsigned)j->err.detail);
         return -1;
     }
-    /* Measuring marks a glyph for embedding. Marking ASCII first keeps
-     * libharu 2.3.0 from losing base glyphs to nested composites (ⅰ eating i). */
-    for (HPDF_UNICODE c = 0x20; c < 0x7F; c++)
-        HPDF_Font_GetUnicodeWidth(font, c);
-    j->fonts[j->nfonts++] = font;
+    for (size_t i = 0; i < nused; i++)
+        if (used[i] <= 0xFFFF)
+            HPDF_Font_GetUnicodeWidth(font, (HPDF_UNICODE)used[i]);
+    j->fonts[k] = font;
     return 0;
+}
+
+static const font_face *role_face(const pdf_options *opt, int font)
+{
+    int k = font >= 0 && font < PDF_NROLES ? opt->role_file[font] : -1;
+    return opt->files[k >= 0 ? k : opt->role_file[PDF_ROLE_BODY]].face;
 }
 
 static double advance(void *ud, int font, uint32_t cp)
 {
-    pdf_job *j = ud;
-    if (font < 0 || font >= j->nfonts)
-        font = 0;
-    if (cp > 0xFFFF)
-        cp = 0xFFFD; /* libharu's code units are 16-bit */
-    return (double)HPDF_Font_GetUnicodeWidth(j->fonts[font], (HPDF_UNICODE)cp);
+    return font_face_advance(role_face(ud, font), cp);
+}
+
+static bool has(void *ud, int font, uint32_t cp)
+{
+    const pdf_options *opt = ud;
+    if (font == PDF_ROLE_FALLBACK && opt->role_file[PDF_ROLE_FALLBACK] < 0)
+        return false;
+    return font_face_has(role_face(opt, font), cp);
 }
 
 static void set_info(pdf_job *j, const pdf_options *opt)
@@ -194,6 +227,12 @@ static void set_info(pdf_job *j, const pdf_options *opt)
         HPDF_SetInfoDateAttr(j->pdf, HPDF_INFO_CREATION_DATE, date);
         HPDF_SetInfoDateAttr(j->pdf, HPDF_INFO_MOD_DATE, date);
     }
+}
+
+static int file_of(const pdf_options *opt, int font)
+{
+    int k = font >= 0 && font < PDF_NROLES ? opt->role_file[font] : -1;
+    return k >= 0 ? k : opt->role_file[PDF_ROLE_BODY];
 }
 
 static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st)
@@ -225,14 +264,14 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
             if (it->font != font || it->size != size) {
                 font = it->font;
                 size = it->size;
-                HPDF_Page_SetFontAndSize(p, j->fonts[font], (HPDF_REAL)size);
+                HPDF_Page_SetFontAndSize(p, j->fonts[file_of(j->opt, font)], (HPDF_REAL)size);
             }
             HPDF_Page_TextOut(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y), it->text);
         }
         /* Page number "— N —", centred below the text block. */
         char num[48];
         snprintf(num, sizeof num, "\xE2\x80\x94 %d \xE2\x80\x94", page + 1);
-        HPDF_Font nf = j->fonts[st->page_number.font < j->nfonts ? st->page_number.font : 0];
+        HPDF_Font nf = j->fonts[file_of(j->opt, st->page_number.font)];
         HPDF_Page_SetFontAndSize(p, nf, (HPDF_REAL)st->page_number.size);
         double w = HPDF_Page_TextWidth(p, num);
         HPDF_Page_TextOut(p, (HPDF_REAL)((st->page_w - w) / 2),
@@ -258,28 +297,75 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
     return 0;
 }
 
+/* The code points each font file draws, as sorted lists. */
+typedef struct used_chars {
+    uint32_t *cps;
+    size_t n, cap;
+    unsigned char *seen; /* a bit per code point */
+} used_chars;
+
+static void use(used_chars *u, uint32_t cp)
+{
+    if (cp > 0x10FFFF || (u->seen[cp >> 3] & (1u << (cp & 7))))
+        return;
+    u->seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+    void *arr = u->cps;
+    xgrow(&arr, &u->cap, u->n + 1, sizeof *u->cps);
+    u->cps = arr;
+    u->cps[u->n++] = cp;
+}
+
+static void use_text(used_chars *u, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            cp = 0xFFFD, k = 1;
+        use(u, cp);
+        i += k;
+    }
+}
+
 int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, const char *path,
               rg_diags *diags)
 {
-    pdf_job j = {.path = path, .diags = diags};
+    layout_metrics mx = {(void *)opt, advance, has};
+    layout_result *r = layout_run(d, st, &mx);
+    used_chars used[PDF_NROLES] = {0};
+    char *subset[PDF_NROLES] = {0};
+    pdf_job j = {.path = path, .diags = diags, .opt = opt};
+    int rc = -1;
+    for (int k = 0; k < opt->nfiles; k++)
+        used[k].seen = xcalloc(0x110000 / 8, 1);
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].text)
+            use_text(&used[file_of(opt, r->items[i].font)], r->items[i].text);
+    use_text(&used[file_of(opt, st->page_number.font)], "\xE2\x80\x94 0123456789");
+    for (int k = 0; k < opt->nfiles; k++) {
+        rg_buf name = {0};
+        rg_buf_printf(&name, "%s.font%d.ttf", path, k);
+        subset[k] = rg_buf_take(&name);
+        if (used[k].n == 0)
+            use(&used[k], ' ');
+        if (font_face_subset(opt->files[k].face, used[k].cps, used[k].n, subset[k], diags) != 0)
+            goto done;
+    }
     j.pdf = HPDF_New(on_error, &j.err);
     if (!j.pdf) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot start a PDF document (out of memory?)");
-        return -1;
+        goto done;
     }
-    int rc = -1;
-    layout_result *r = NULL;
     if (HPDF_SetCompressionMode(j.pdf, HPDF_COMP_ALL) != HPDF_OK ||
         HPDF_UseUTFEncodings(j.pdf) != HPDF_OK || HPDF_SetCurrentEncoder(j.pdf, "UTF-8") != HPDF_OK) {
         fail(&j, "cannot set up UTF-8 text");
         goto done;
     }
-    for (int i = 0; i < opt->nfonts; i++)
-        if (load_font(&j, &opt->fonts[i]) != 0)
+    for (int k = 0; k < opt->nfiles; k++)
+        if (load_font(&j, k, subset[k], used[k].cps, used[k].n) != 0)
             goto done;
     set_info(&j, opt);
-    layout_metrics mx = {&j, advance};
-    r = layout_run(d, st, &mx);
     if (draw_pages(&j, r, st) != 0)
         goto done;
     if (HPDF_SaveToFile(j.pdf, path) != HPDF_OK || j.err.error) {
@@ -288,7 +374,15 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     }
     rc = 0;
 done:
+    for (int k = 0; k < opt->nfiles; k++) {
+        if (subset[k])
+            remove(subset[k]); /* libharu has read it; the PDF holds what it needs */
+        free(subset[k]);
+        free(used[k].cps);
+        free(used[k].seen);
+    }
     layout_free(r);
-    HPDF_Free(j.pdf);
+    if (j.pdf)
+        HPDF_Free(j.pdf);
     return rc;
 }

@@ -66,7 +66,7 @@ static void lay(const char *src, laid *out)
     assert_non_null(document);
     layout_style st;
     small_style(&st);
-    layout_metrics mx = {NULL, fake_advance};
+    layout_metrics mx = {.advance = fake_advance};
     layout_result *r = layout_run(document, &st, &mx);
     memset(out, 0, sizeof *out);
     out->npages = r->npages;
@@ -290,7 +290,7 @@ static layout_result *lay_result(const char *src, layout_style *st)
     doc *document = doc_parse("t", src, strlen(src), &d);
     assert_non_null(document);
     small_style(st);
-    layout_metrics mx = {NULL, fake_advance};
+    layout_metrics mx = {.advance = fake_advance};
     layout_result *r = layout_run(document, st, &mx);
     doc_free(document);
     rg_diags_fini(&d);
@@ -409,6 +409,42 @@ static void test_chart_kept_on_one_page(void **state)
     layout_free(r);
 }
 
+/* Font 0 lacks 鿏; the fallback font has everything. */
+static bool fake_has(void *ud, int font, uint32_t cp)
+{
+    (void)ud;
+    return !(font == 0 && cp == 0x9FCF);
+}
+
+static void test_fallback_font(void **state)
+{
+    (void)state;
+    const char *src = "元素鿏的名字";
+    rg_diags d = {0};
+    doc *document = doc_parse("t", src, strlen(src), &d);
+    layout_style st;
+    small_style(&st);
+    layout_metrics mx = {.advance = fake_advance, .has = fake_has};
+    layout_result *r = layout_run(document, &st, &mx);
+    /* The paragraph is cut into runs of one font: 元素 | 鿏 | 的名字 (atoms
+     * may split it further), and only 鿏 is in the fallback font. */
+    bool seen = false;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const layout_item *it = &r->items[i];
+        if (strstr(it->text, "鿏")) {
+            assert_string_equal(it->text, "鿏");
+            assert_int_equal(it->font, st.fallback_font);
+            seen = true;
+        } else {
+            assert_int_equal(it->font, 0);
+        }
+    }
+    assert_true(seen);
+    layout_free(r);
+    doc_free(document);
+    rg_diags_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_table_columns_and_rules),
         cmocka_unit_test(test_table_header_repeats),
         cmocka_unit_test(test_chart_bars),
+        cmocka_unit_test(test_fallback_font),
         cmocka_unit_test(test_chart_kept_on_one_page),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);

@@ -1,0 +1,39 @@
+/* font.h - one face of a font file, for measuring and subsetting; the only
+ * user of HarfBuzz.
+ *
+ * The layout measures text with the face's own advances, and the PDF embeds
+ * a subset of it holding only the characters the document uses: libharu
+ * 2.3.0 copies whole font tables and a width map of the whole BMP, which
+ * made a report over 1 MB.
+ *
+ * Ownership: a font_face is opened once per run and only read afterwards,
+ * so several documents, in several threads, may use it at once.
+ */
+#ifndef RG_FONT_H
+#define RG_FONT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef struct font_face font_face;
+
+/* Opens face `index` of a .ttf or .ttc file. NULL with an error naming the
+ * file when it cannot be read or holds no such face. */
+font_face *font_face_open(const char *path, int index, rg_diags *diags);
+void font_face_close(font_face *f);
+
+/* Whether the face has a glyph for cp. */
+bool font_face_has(const font_face *f, uint32_t cp);
+/* Advance of cp in 1/1000 em (the missing glyph's when there is none). */
+double font_face_advance(const font_face *f, uint32_t cp);
+
+/* Writes to out_path a TrueType font with the glyphs of the n code points
+ * cps only (and what they are built from), without hinting or glyph names.
+ * Returns 0, or -1 with an error naming `path`. */
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const char *out_path,
+                     rg_diags *diags);
+
+#endif
