@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libxml2-dev
-libcmocka-dev libjson-c-dev libharfbuzz-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils qpdf python3-openpyxl
+libcmocka-dev libjson-c-dev libharfbuzz-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils qpdf mupdf-tools python3-openpyxl
 gnumeric"
 
 missing=""

@@ -726,6 +726,15 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
     r->npages = page + 1;
 }
 
+/* Records a heading set from line `line` on; its page comes with pagination. */
+static void add_mark(layout_result *r, int level, const char *text, size_t first_line)
+{
+    void *arr = r->marks;
+    xgrow(&arr, &r->mcap, r->nmarks + 1, sizeof *r->marks);
+    r->marks = arr;
+    r->marks[r->nmarks++] = (layout_mark){.level = level, .text = text, .page = (int)first_line};
+}
+
 layout_result *layout_run(const doc *d, const layout_style *st, const layout_metrics *mx)
 {
     layout_result *r = xcalloc(1, sizeof *r);
@@ -733,6 +742,11 @@ layout_result *layout_run(const doc *d, const layout_style *st, const layout_met
     double em = st->role[DOC_STYLE_BODY].size;
     for (size_t i = 0; i < d->nblocks; i++) {
         const doc_block *blk = &d->blocks[i];
+        if (blk->kind == DOC_TITLE && blk->nruns)
+            add_mark(r, 0, blk->runs[0].text, ls.n);
+        else if ((blk->kind == DOC_HEADING || blk->kind == DOC_PARAGRAPH) && blk->nruns &&
+                 blk->runs[0].style >= DOC_STYLE_H1)
+            add_mark(r, (int)(blk->runs[0].style - DOC_STYLE_H1) + 1, blk->runs[0].text, ls.n);
         switch (blk->kind) {
         case DOC_TITLE:
             set_block(r, &ls, blk, st, mx, LINE_TITLE, true, 0);
@@ -756,6 +770,15 @@ layout_result *layout_run(const doc *d, const layout_style *st, const layout_met
         }
     }
     paginate(r, &ls, st);
+    /* Each mark held its first line's index; give it that line's place. */
+    for (size_t i = 0; i < r->nmarks; i++) {
+        size_t at = (size_t)r->marks[i].page;
+        const layout_item *it = at < ls.n && ls.l[at].first_item < ls.l[at].end_item
+                                    ? &r->items[ls.l[at].first_item]
+                                    : NULL;
+        r->marks[i].page = it ? it->page : 0;
+        r->marks[i].y = it ? it->y : st->margin_top;
+    }
     free(ls.l);
     return r;
 }
@@ -767,5 +790,6 @@ void layout_free(layout_result *r)
     for (size_t i = 0; i < r->nitems; i++)
         free(r->items[i].text);
     free(r->items);
+    free(r->marks);
     free(r);
 }

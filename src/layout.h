@@ -70,10 +70,20 @@ typedef struct layout_item {
     double fill;
 } layout_item;
 
+/* Where a heading was set, for the PDF's bookmarks. */
+typedef struct layout_mark {
+    int level; /* 0 the title, 1-4 headings */
+    const char *text; /* the heading with its number; points into the document */
+    int page;
+    double y; /* the baseline of its first line */
+} layout_mark;
+
 typedef struct layout_result {
     layout_item *items;
     size_t nitems, cap;
     int npages;
+    layout_mark *marks;
+    size_t nmarks, mcap;
 } layout_result;
 
 layout_result *layout_run(const doc *d, const layout_style *st, const layout_metrics *mx);

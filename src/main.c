@@ -189,6 +189,7 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
         popt.title = titled ? document->blocks[0].runs[0].text : m->park;
         popt.author = m->author ? m->author : m->park;
+        popt.subject = "工作总结和工作计划";
         popt.created = when;
         rc = pdf_write(document, &style, &popt, pdf_tmp, d);
         if (rc == 0)

@@ -169,6 +169,53 @@ static int fail(pdf_job *j, const char *what)
     return -1;
 }
 
+/* libharu 2.3.0 writes an invalid ToUnicode CMap (a CID range, and
+ * Ordering "Identity-H"), which poppler warns about and other extractors may
+ * not read. CIDs are Unicode code points here, so the valid map sends each
+ * used block of 256 onto itself. libharu's exported object functions let us
+ * put it in place of the old one. */
+static int fix_font(pdf_job *j, HPDF_Font font, const uint32_t *used, size_t nused)
+{
+    HPDF_Doc pdf = j->pdf;
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    bool block[256] = {false};
+    int nblocks = 0;
+    for (size_t i = 0; i < nused; i++)
+        if (used[i] <= 0xFFFF && !(used[i] >= 0xD800 && used[i] <= 0xDFFF) &&
+            !block[used[i] >> 8])
+            block[used[i] >> 8] = true, nblocks++;
+    rg_buf cmap = {0};
+    rg_buf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                       "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                       "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    for (int hi = 0, done = 0; hi < 256; hi++) {
+        if (!block[hi])
+            continue;
+        if (done % 100 == 0) /* at most 100 entries a block */
+            rg_buf_printf(&cmap, "%d beginbfrange\n", nblocks - done < 100 ? nblocks - done : 100);
+        rg_buf_printf(&cmap, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+        if (++done % 100 == 0 || done == nblocks)
+            rg_buf_puts(&cmap, "endbfrange\n");
+    }
+    rg_buf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    HPDF_Dict stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    HPDF_STATUS st = stream ? HPDF_Stream_WriteStr(stream->stream, cmap.data) : HPDF_FAILD_TO_ALLOC_MEM;
+    rg_buf_fini(&cmap);
+    if (stream && st == HPDF_OK) {
+        stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+        st = HPDF_Dict_Add(font, "ToUnicode", stream);
+    }
+    HPDF_Dict info = attr && attr->descendant_font
+                         ? HPDF_Dict_GetItem(attr->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT)
+                         : NULL;
+    if (st == HPDF_OK && info)
+        st = HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+    if (st != HPDF_OK || j->err.error || !info)
+        return fail(j, "cannot attach a valid ToUnicode map to a font");
+    return 0;
+}
+
 /* Loads the subset of font file k written to `subset`; messages name the
  * original file. `used` lists the code points, which are all marked for
  * embedding so that libharu 2.3.0 keeps the parts of composite glyphs. */
@@ -190,7 +237,7 @@ static int load_font(pdf_job *j, int k, const char *subset, const uint32_t *used
         if (used[i] <= 0xFFFF)
             HPDF_Font_GetUnicodeWidth(font, (HPDF_UNICODE)used[i]);
     j->fonts[k] = font;
-    return 0;
+    return fix_font(j, font, used, nused);
 }
 
 static const font_face *role_face(const pdf_options *opt, int font)
@@ -218,7 +265,12 @@ static void set_info(pdf_job *j, const pdf_options *opt)
         HPDF_SetInfoAttr(j->pdf, HPDF_INFO_TITLE, opt->title);
     if (opt->author)
         HPDF_SetInfoAttr(j->pdf, HPDF_INFO_AUTHOR, opt->author);
+    if (opt->subject)
+        HPDF_SetInfoAttr(j->pdf, HPDF_INFO_SUBJECT, opt->subject);
     HPDF_SetInfoAttr(j->pdf, HPDF_INFO_CREATOR, "parkreport");
+    /* The document's language, for screen readers and search: the catalog's
+     * /Lang, which libharu has no function for. */
+    HPDF_Dict_Add(j->pdf->catalog, "Lang", HPDF_String_New(j->pdf->mmgr, "zh-CN", NULL));
     if (opt->created != (time_t)-1) {
         struct tm tm;
         gmtime_r(&opt->created, &tm);
@@ -268,13 +320,15 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
             }
             HPDF_Page_TextOut(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y), it->text);
         }
-        /* Page number "— N —", centred below the text block. */
+        /* Page number "— N —" below the text block: one character in from its
+         * right edge on odd pages, from its left edge on even ones. */
         char num[48];
         snprintf(num, sizeof num, "\xE2\x80\x94 %d \xE2\x80\x94", page + 1);
         HPDF_Font nf = j->fonts[file_of(j->opt, st->page_number.font)];
         HPDF_Page_SetFontAndSize(p, nf, (HPDF_REAL)st->page_number.size);
-        double w = HPDF_Page_TextWidth(p, num);
-        HPDF_Page_TextOut(p, (HPDF_REAL)((st->page_w - w) / 2),
+        double w = HPDF_Page_TextWidth(p, num), em = st->page_number.size;
+        double x = page % 2 == 0 ? st->margin_left + st->block_w - em - w : st->margin_left + em;
+        HPDF_Page_TextOut(p, (HPDF_REAL)x,
                           (HPDF_REAL)(st->page_h - (st->margin_top + st->block_h + st->page_number_gap)),
                           num);
         HPDF_Page_EndText(p);
@@ -295,6 +349,35 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
             return fail(j, "cannot draw the page");
     }
     return 0;
+}
+
+/* The PDF's outline: the title, and under it every heading, nested by level.
+ * Titles are given as UTF-16BE with a byte-order mark, as PDF text strings
+ * must be for anything beyond Latin-1. */
+static int add_outline(pdf_job *j, const layout_result *r, const layout_style *st)
+{
+    HPDF_Outline parent[DOC_MAX_LEVEL + 1] = {NULL};
+    HPDF_Encoder utf16 = HPDF_GetEncoder(j->pdf, "UTF-8");
+    HPDF_Page pages[1];
+    for (size_t i = 0; i < r->nmarks; i++) {
+        const layout_mark *mk = &r->marks[i];
+        int level = mk->level < 0 ? 0 : mk->level > DOC_MAX_LEVEL ? DOC_MAX_LEVEL : mk->level;
+        HPDF_Outline up = NULL;
+        for (int k = level - 1; k >= 0 && !up; k--)
+            up = parent[k];
+        HPDF_Outline o = HPDF_CreateOutline(j->pdf, up, mk->text, utf16);
+        pages[0] = HPDF_GetPageByIndex(j->pdf, (HPDF_UINT)mk->page);
+        if (!o || !pages[0])
+            return fail(j, "cannot add a bookmark");
+        HPDF_Destination dst = HPDF_Page_CreateDestination(pages[0]);
+        if (!dst || HPDF_Destination_SetFitH(dst, (HPDF_REAL)(st->page_h - mk->y + 24)) != HPDF_OK ||
+            HPDF_Outline_SetDestination(o, dst) != HPDF_OK || HPDF_Outline_SetOpened(o, level < 1) != HPDF_OK)
+            return fail(j, "cannot point a bookmark at its page");
+        parent[level] = o;
+        for (int k = level + 1; k <= DOC_MAX_LEVEL; k++)
+            parent[k] = NULL;
+    }
+    return j->err.error ? fail(j, "cannot add the bookmarks") : 0;
 }
 
 /* The code points each font file draws, as sorted lists. */
@@ -366,7 +449,7 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
         if (load_font(&j, k, subset[k], used[k].cps, used[k].n) != 0)
             goto done;
     set_info(&j, opt);
-    if (draw_pages(&j, r, st) != 0)
+    if (draw_pages(&j, r, st) != 0 || add_outline(&j, r, st) != 0)
         goto done;
     if (HPDF_SaveToFile(j.pdf, path) != HPDF_OK || j.err.error) {
         fail(&j, "cannot save the file");

@@ -34,14 +34,37 @@ check "report: the seed's two inconsistencies are warned about with positions" s
     grep -q '^$SEED_XML:[0-9:]*: warning: .* is 15.44亿元 here but 15.43亿元' '$T/a.err' &&
     test \$(wc -l < '$T/a.err') -eq 2"
 
-pdftotext -enc UTF-8 "$T/a/park-2023.pdf" "$T/a.txt" 2>/dev/null
+pdftotext -enc UTF-8 "$T/a/park-2023.pdf" "$T/a.txt" 2> "$T/a.pdftotext.err"
+check "pdf: text extraction without a warning (a valid ToUnicode map)" test ! -s "$T/a.pdftotext.err"
+check "pdf: MuPDF renders every page without a warning" sh -c "
+    mutool draw -q -o /dev/null '$T/a/park-2023.pdf' 2>&1 | grep -v 'ICC support is not available' | grep . && exit 1 || exit 0"
+check "pdf: the file is small: fonts embedded as HarfBuzz subsets" sh -c "
+    test \$(stat -c %s '$T/a/park-2023.pdf') -le 300000"
+check "pdf: bookmarks for the title, every section and subsection" sh -c "
+    mutool show '$T/a/park-2023.pdf' outline > '$T/outline' &&
+    test \$(grep -c . '$T/outline') -eq 22 &&
+    grep -q '^-.*\"工业园区2023年度工作总结和2024年工作计划\"' '$T/outline' &&
+    grep -q '^+.*\"二、存在的问题\"	#page=5' '$T/outline' &&
+    grep -q '^|.*\"（一）园区发展空间不足。\"' '$T/outline'"
+check "pdf: language zh-CN, subject and author" sh -c "
+    mutool show '$T/a/park-2023.pdf' trailer/Root/Lang | grep -q 'zh-CN' &&
+    pdfinfo '$T/a/park-2023.pdf' | grep -q '^Subject: *工作总结和工作计划' &&
+    pdfinfo '$T/a/park-2023.pdf' | grep -q '^Author: *工业园区'"
+check "pdf: page numbers on the right of odd pages, the left of even ones" sh -c "
+    pdftotext -bbox '$T/a/park-2023.pdf' - 2>/dev/null | awk '
+        /<page / { page++ } /<word .*>1<\/word>|<word .*>2<\/word>/ {
+            match(\$0, /xMin=\"[0-9.]+/); x = substr(\$0, RSTART + 6, RLENGTH - 6)
+            if (\$0 ~ />1</ && page == 1) odd = x; if (\$0 ~ />2</ && page == 2) even = x }
+        END { exit !(odd > 420 && even < 175) }'"
 check "pdf: qpdf finds no damage" qpdf --check "$T/a/park-2023.pdf"
 check "pdf: A4 pages" sh -c "pdfinfo '$T/a/park-2023.pdf' | grep -q 'Page size: *595.276 x 841.89 pts (A4)'"
 check "pdf: the title and date" sh -c "pdfinfo '$T/a/park-2023.pdf' | grep -q 'Title: *工业园区2023年度工作总结和2024年工作计划' &&
     pdfinfo '$T/a/park-2023.pdf' | grep -q 'CreationDate: *Sun Dec 31 00:00:00 2023 UTC'"
-check "pdf: both Chinese fonts embedded as subsets" sh -c "
+check "pdf: Song, Hei and Kai embedded as subsets, each once" sh -c "
     pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'UMingCN.*CID TrueType *Identity-H *yes yes yes' &&
-    pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'WenQuanYiZenHei.*CID TrueType *Identity-H *yes yes yes'"
+    pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'WenQuanYiZenHei.*CID TrueType *Identity-H *yes yes yes' &&
+    pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'UKaiCN.*CID TrueType *Identity-H *yes yes yes' &&
+    test \$(pdffonts '$T/a/park-2023.pdf' 2>/dev/null | tail -n +3 | wc -l) -eq 3"
 check "pdf: page numbers — N —" grep -q '^— 3 —$' "$T/a.txt"
 # The text with page numbers and all white space removed.
 grep -v '^— [0-9]* —$' "$T/a.txt" | tr -d ' \n\f\r\t' > "$T/a.flat"
@@ -168,7 +191,8 @@ check "each third-party header is included by one file" sh -c "
     cd '$TOP/src' &&
     test \$(grep -l '#include <hpdf' *.c *.h | wc -l) -eq 1 &&
     test \$(grep -l '#include <xlsxwriter' *.c *.h | wc -l) -eq 1 &&
-    test \$(grep -l '#include <libxml' *.c *.h | wc -l) -eq 1"
+    test \$(grep -l '#include <libxml' *.c *.h | wc -l) -eq 1 &&
+    test \$(grep -l '#include <hb' *.c *.h | wc -l) -eq 1"
 check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
 check "LC_NUMERIC stays C (a comma-decimal locale corrupts the workbook)" sh -c "! grep -n 'setlocale' '$TOP'/src/*.c"
 check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"
