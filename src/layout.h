@@ -47,6 +47,7 @@ typedef struct layout_style {
     int fallback_font;              /* for a character the run's font lacks; -1: none */
     layout_font_role page_number;
     double page_number_gap; /* pt from the bottom of the block to the number's baseline */
+    bool page_number_outside; /* odd pages right, even left (GB/T 9704); else centred */
 } layout_style;
 
 /* GB/T 9704-2012: A4, 156 x 225 mm block 37 mm from the top and 28 mm from
@@ -55,6 +56,12 @@ typedef struct layout_style {
  * or Hei), 2 level-1 headings (Hei), 3 level-2 headings (Kai), 4 fallback;
  * the renderer maps them to files. */
 void layout_style_gbt9704(layout_style *st);
+
+/* Reads a style file (templates/gbt9704.style documents the keys): the
+ * GB/T 9704 values, changed by each "KEY VALUE..." line of text. Returns 0,
+ * or -1 with errors (NAME:LINE:COL) in diags. */
+int layout_style_parse(const char *name, const char *text, size_t len, layout_style *st,
+                       rg_diags *diags);
 
 typedef struct layout_item {
     int page;     /* 0-based */

@@ -37,6 +37,7 @@ typedef struct options {
     const char *output_dir;
     const char *template_dir;
     const char *font_dir;
+    const char *style_file; /* NULL: TEMPLATE_DIR/gbt9704.style */
     bool check_only, strict, emit_doc;
 } options;
 
@@ -46,8 +47,42 @@ typedef struct run {
     tmpl *report_tmpl;
     char *template_path;
     pdf_options fonts; /* the font files, read once */
+    layout_style style; /* the page, read once */
     time_t epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } run;
+
+/* Reads the style file: the page and type sizes (layout.h). */
+static int load_style(const options *opt, layout_style *st, rg_diags *d)
+{
+    rg_buf path = {0};
+    if (opt->style_file)
+        rg_buf_puts(&path, opt->style_file);
+    else
+        rg_buf_printf(&path, "%s/gbt9704.style", opt->template_dir);
+    FILE *f = fopen(path.data, "rb");
+    rg_buf text = {0};
+    int rc = -1;
+    if (!f && !opt->style_file && errno == ENOENT) {
+        layout_style_gbt9704(st); /* a templates folder without one: GB/T 9704 */
+        rc = 0;
+    } else if (!f) {
+        rg_diag_add(d, RG_ERROR, path.data, 0, 0, "cannot open the style file: %s (name one with --style)",
+                    strerror(errno));
+    } else {
+        char chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            rg_buf_append(&text, chunk, n);
+        if (ferror(f))
+            rg_diag_add(d, RG_ERROR, path.data, 0, 0, "cannot read the style file");
+        else
+            rc = layout_style_parse(path.data, text.data ? text.data : "", text.len, st, d);
+        fclose(f);
+    }
+    rg_buf_fini(&text);
+    rg_buf_fini(&path);
+    return rc;
+}
 
 static void usage(FILE *out)
 {
@@ -59,6 +94,8 @@ static void usage(FILE *out)
             "  -o, --output DIR      write into DIR (default: out)\n"
             "      --templates DIR   read report.mustache from DIR (default: %s)\n"
             "      --fonts DIR       read fonts.conf from DIR (default: %s)\n"
+            "      --style FILE      the page and type sizes (default: gbt9704.style in the\n"
+            "                        templates folder)\n"
             "      --check           validate and run the consistency checks; write nothing\n"
             "      --strict          treat warnings as errors\n"
             "      --emit-doc        print the document form the template produced; write nothing\n"
@@ -183,15 +220,13 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
     int rc = -1;
     if (pdf_tmp && xlsx_tmp) {
         time_t when = document_time(r, m);
-        layout_style style;
-        layout_style_gbt9704(&style);
         pdf_options popt = r->fonts;
         bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
         popt.title = titled ? document->blocks[0].runs[0].text : m->park;
         popt.author = m->author ? m->author : m->park;
         popt.subject = "工作总结和工作计划";
         popt.created = when;
-        rc = pdf_write(document, &style, &popt, pdf_tmp, d);
+        rc = pdf_write(document, &r->style, &popt, pdf_tmp, d);
         if (rc == 0)
             rc = verify_pdf(pdf_tmp, d);
         if (rc == 0)
@@ -283,11 +318,12 @@ int main(int argc, char **argv)
 {
     options opt = {.output_dir = "out", .template_dir = PARKREPORT_TEMPLATE_DIR,
                    .font_dir = PARKREPORT_FONT_DIR};
-    enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_EMIT_DOC };
+    enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_STYLE, OPT_EMIT_DOC };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"templates", required_argument, NULL, OPT_TEMPLATES},
         {"fonts", required_argument, NULL, OPT_FONTS},
+        {"style", required_argument, NULL, OPT_STYLE},
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"emit-doc", no_argument, NULL, OPT_EMIT_DOC},
@@ -303,6 +339,9 @@ int main(int argc, char **argv)
             break;
         case OPT_TEMPLATES:
             opt.template_dir = optarg;
+            break;
+        case OPT_STYLE:
+            opt.style_file = optarg;
             break;
         case OPT_FONTS:
             opt.font_dir = optarg;
@@ -343,7 +382,8 @@ int main(int argc, char **argv)
         r.report_tmpl = tmpl_load(opt.template_dir, "report.mustache", &d);
         if (!r.report_tmpl)
             status = EXIT_INPUT_FAILED;
-        if (!opt.emit_doc && (pdf_fonts_load(&r.fonts, opt.font_dir, &d) != 0 ||
+        if (!opt.emit_doc && (load_style(&opt, &r.style, &d) != 0 ||
+                              pdf_fonts_load(&r.fonts, opt.font_dir, &d) != 0 ||
                               ensure_dir(opt.output_dir) != 0))
             status = EXIT_INPUT_FAILED;
     }

@@ -321,13 +321,15 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
             HPDF_Page_TextOut(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y), it->text);
         }
         /* Page number "— N —" below the text block: one character in from its
-         * right edge on odd pages, from its left edge on even ones. */
+         * right edge on odd pages, from its left edge on even ones (or centred). */
         char num[48];
         snprintf(num, sizeof num, "\xE2\x80\x94 %d \xE2\x80\x94", page + 1);
         HPDF_Font nf = j->fonts[file_of(j->opt, st->page_number.font)];
         HPDF_Page_SetFontAndSize(p, nf, (HPDF_REAL)st->page_number.size);
         double w = HPDF_Page_TextWidth(p, num), em = st->page_number.size;
-        double x = page % 2 == 0 ? st->margin_left + st->block_w - em - w : st->margin_left + em;
+        double x = !st->page_number_outside ? (st->page_w - w) / 2
+                   : page % 2 == 0          ? st->margin_left + st->block_w - em - w
+                                            : st->margin_left + em;
         HPDF_Page_TextOut(p, (HPDF_REAL)x,
                           (HPDF_REAL)(st->page_h - (st->margin_top + st->block_h + st->page_number_gap)),
                           num);

@@ -50,6 +50,18 @@ check "pdf: language zh-CN, subject and author" sh -c "
     mutool show '$T/a/park-2023.pdf' trailer/Root/Lang | grep -q 'zh-CN' &&
     pdfinfo '$T/a/park-2023.pdf' | grep -q '^Subject: *工作总结和工作计划' &&
     pdfinfo '$T/a/park-2023.pdf' | grep -q '^Author: *工业园区'"
+"$BIN" --style "$TOP/templates/report-a4.style" -o "$T/a4" "$SEED_XML" > /dev/null 2>&1
+check "pdf: another style file, another layout: plain A4, fewer pages, centred page numbers" sh -c "
+    test \$(pdfinfo '$T/a4/park-2023.pdf' | sed -n 's/^Pages: *//p') -lt \$(pdfinfo '$T/a/park-2023.pdf' | sed -n 's/^Pages: *//p') &&
+    pdftotext -bbox '$T/a4/park-2023.pdf' - 2>/dev/null | awk '
+        /<page / { page++ } page == 2 && /<word .*>2<\\/word>/ {
+            match(\$0, /xMin=\"[0-9.]+/); x = substr(\$0, RSTART + 6, RLENGTH - 6) }
+        END { exit !(x > 280 && x < 315) }'"
+printf 'body 16pt\nmargins 1mm\n' > "$T/bad.style"
+"$BIN" --style "$T/bad.style" -o "$T/bs" "$SEED_XML" > /dev/null 2> "$T/bs.err"
+check "pdf: a bad style file is an error at FILE:LINE:COL before any input is read" sh -c "
+    test $? -eq 1 && grep -q '^$T/bad.style:2:1: error: unknown style key \"margins\"' '$T/bs.err' &&
+    test ! -e '$T/bs/park-2023.pdf'"
 check "pdf: page numbers on the right of odd pages, the left of even ones" sh -c "
     pdftotext -bbox '$T/a/park-2023.pdf' - 2>/dev/null | awk '
         /<page / { page++ } /<word .*>1<\/word>|<word .*>2<\/word>/ {

@@ -445,6 +445,61 @@ static void test_fallback_font(void **state)
     rg_diags_fini(&d);
 }
 
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    rg_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rg_buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return rg_buf_take(&b);
+}
+
+static void test_style_files(void **state)
+{
+    (void)state;
+    /* templates/gbt9704.style says what the built-in GB/T 9704 style is. */
+    size_t len;
+    char *text = read_all(TEST_SOURCE_DIR "/templates/gbt9704.style", &len);
+    layout_style parsed, builtin;
+    rg_diags d = {0};
+    assert_int_equal(layout_style_parse("gbt9704.style", text, len, &parsed, &d), 0);
+    layout_style_gbt9704(&builtin);
+    assert_memory_equal(&parsed, &builtin, sizeof parsed);
+    free(text);
+
+    text = read_all(TEST_SOURCE_DIR "/templates/report-a4.style", &len);
+    assert_int_equal(layout_style_parse("report-a4.style", text, len, &parsed, &d), 0);
+    assert_true(fabs(parsed.margin_left - 25 * 72 / 25.4) < 1e-9);
+    assert_true(fabs(parsed.role[DOC_STYLE_BODY].size - 12) < 1e-9);
+    assert_true(fabs(parsed.line_pitch - (247 * 72 / 25.4 - 12) / 35) < 1e-9);
+    assert_false(parsed.page_number_outside);
+    assert_int_equal(d.count, 0);
+    free(text);
+
+    const char *bad = "page 210mm 297mm\n  margin-lef 28mm\nbody 16px\nblock 156mm\n"
+                      "lines 1\npage-number-at middle\n";
+    assert_int_equal(layout_style_parse("s.style", bad, strlen(bad), &parsed, &d), -1);
+    assert_int_equal(d.errors, 5);
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 3);
+    assert_non_null(strstr(d.items[0].msg, "unknown style key \"margin-lef\""));
+    assert_int_equal(d.items[1].col, 6);
+    assert_non_null(strstr(d.items[1].msg, "\"16px\" is not a length"));
+    assert_non_null(strstr(d.items[2].msg, "\"block\" takes 2 values"));
+    assert_non_null(strstr(d.items[3].msg, "2 to 200"));
+    assert_non_null(strstr(d.items[4].msg, "outside"));
+    rg_diags_fini(&d);
+    bad = "block 300mm 225mm\n";
+    assert_int_equal(layout_style_parse("s.style", bad, strlen(bad), &parsed, &d), -1);
+    assert_non_null(strstr(d.items[0].msg, "does not fit on the page"));
+    rg_diags_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_table_header_repeats),
         cmocka_unit_test(test_chart_bars),
         cmocka_unit_test(test_fallback_font),
+        cmocka_unit_test(test_style_files),
         cmocka_unit_test(test_chart_kept_on_one_page),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
