@@ -84,6 +84,39 @@ static int load_style(const options *opt, layout_style *st, rg_diags *d)
     return rc;
 }
 
+/* A character no font has: a warning at its first place in the input. */
+typedef struct missing_ctx {
+    const char *input;
+    rg_buf text; /* the input, read when first needed */
+    bool read;
+    rg_diags *d;
+} missing_ctx;
+
+static void missing_glyph(void *ud, uint32_t cp)
+{
+    missing_ctx *c = ud;
+    if (!c->read) {
+        c->read = true;
+        FILE *f = fopen(c->input, "rb");
+        char chunk[8192];
+        size_t n;
+        while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            rg_buf_append(&c->text, chunk, n);
+        if (f)
+            fclose(f);
+    }
+    rg_buf ch = {0};
+    rg_utf8_put(&ch, cp);
+    const char *at = c->text.data ? strstr(c->text.data, ch.data) : NULL;
+    int line = 0, col = 0;
+    if (at)
+        rg_utf8_position(c->text.data, (size_t)(at - c->text.data), &line, &col);
+    rg_diag_add(c->d, RG_WARNING, c->input, line, col,
+                "no font has %s (U+%04X): it is drawn as an empty box; name a font that has it "
+                "as the fallback in fonts.conf, or write it otherwise", ch.data, (unsigned)cp);
+    rg_buf_fini(&ch);
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -226,7 +259,11 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         popt.author = m->author ? m->author : m->park;
         popt.subject = "工作总结和工作计划";
         popt.created = when;
+        missing_ctx missing = {.input = input, .d = d};
+        popt.missing = missing_glyph;
+        popt.missing_ud = &missing;
         rc = pdf_write(document, &r->style, &popt, pdf_tmp, d);
+        rg_buf_fini(&missing.text);
         if (rc == 0)
             rc = verify_pdf(pdf_tmp, d);
         if (rc == 0)

@@ -33,6 +33,10 @@ typedef struct pdf_options {
     int role_file[PDF_NROLES];       /* index into files; -1: no fallback font */
     const char *title, *author, *subject;
     time_t created; /* (time_t)-1: no date */
+    /* Called once for each character that no font has (drawn as an empty
+     * box); NULL: not told. */
+    void (*missing)(void *ud, uint32_t cp);
+    void *missing_ud;
 } pdf_options;
 
 /* Reads DIR/fonts.conf: lines "ROLE FILE [FACE]" with the roles body,

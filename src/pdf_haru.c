@@ -413,6 +413,31 @@ static void use_text(used_chars *u, const char *s)
     }
 }
 
+/* Characters set in a font that lacks them: the fallback lacks them too. */
+static void report_missing(const pdf_options *opt, const layout_result *r)
+{
+    used_chars told = {.seen = xcalloc(0x110000 / 8, 1)};
+    for (size_t i = 0; i < r->nitems; i++) {
+        const char *s = r->items[i].text;
+        size_t n = s ? strlen(s) : 0;
+        for (size_t k = 0; k < n;) {
+            uint32_t cp;
+            size_t len = rg_utf8_decode(s + k, n - k, &cp);
+            if (len == 0)
+                cp = 0xFFFD, len = 1;
+            k += len;
+            if (cp <= ' ' || has((void *)opt, r->items[i].font, cp))
+                continue;
+            size_t before = told.n;
+            use(&told, cp);
+            if (told.n > before) /* once for each character */
+                opt->missing(opt->missing_ud, cp);
+        }
+    }
+    free(told.cps);
+    free(told.seen);
+}
+
 int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, const char *path,
               rg_diags *diags)
 {
@@ -427,6 +452,8 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     for (size_t i = 0; i < r->nitems; i++)
         if (r->items[i].text)
             use_text(&used[file_of(opt, r->items[i].font)], r->items[i].text);
+    if (opt->missing)
+        report_missing(opt, r);
     use_text(&used[file_of(opt, st->page_number.font)], "\xE2\x80\x94 0123456789");
     for (int k = 0; k < opt->nfiles; k++) {
         rg_buf name = {0};
