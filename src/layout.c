@@ -383,7 +383,7 @@ static void add_item(layout_result *r, int font, double size, double x, const ch
     it->x = x;
     it->y = 0;
     it->text = xstrndup(text, len);
-    it->x2 = it->y2 = it->rise = it->rise2 = it->fill = 0;
+    it->x2 = it->y2 = it->rise = it->rise2 = it->fill = it->spacing = 0;
 }
 
 static void add_rule(layout_result *r, double x, double rise, double x2, double rise2)
@@ -409,10 +409,29 @@ static void emit_line(layout_result *r, const para *p, const doc_block *blk,
                       const layout_style *st, size_t a0, size_t a1, double x, double gap, line *ln)
 {
     ln->first_item = r->nitems;
+    /* A run of one-character atoms of one run and font becomes one item whose
+     * characters are spaced by `gap`: one text operator instead of one for
+     * each character, so the PDF stays small. */
+    bool spacing_open = false; /* the last item may take the next atom */
+    int open_run = -1;
     for (size_t ai = a0; ai < a1; ai++) {
         const atom *a = &p->a[ai];
         if (a->space) {
+            spacing_open = false;
             x += a->w + gap;
+            continue;
+        }
+        const glyph *g = &p->g[a->first];
+        bool single = a->end == a->first + 1;
+        layout_item *last = r->nitems ? &r->items[r->nitems - 1] : NULL;
+        if (spacing_open && single && g->run == open_run && last->font == g->font) {
+            const char *src = blk->runs[g->run].text + g->off;
+            size_t old = strlen(last->text);
+            last->text = xrealloc(last->text, old + g->len + 1);
+            memcpy(last->text + old, src, g->len);
+            last->text[old + g->len] = '\0';
+            last->spacing = gap;
+            x += g->w + gap;
             continue;
         }
         for (size_t k = a->first; k < a->end;) {
@@ -430,6 +449,8 @@ static void emit_line(layout_result *r, const para *p, const doc_block *blk,
             x += w;
             k = e;
         }
+        spacing_open = single;
+        open_run = g->run;
         x += gap;
     }
     ln->end_item = r->nitems;
@@ -799,6 +820,7 @@ static void repeat_header(layout_result *r, const line *header, int page, double
         }
         it->x2 = copy.x2;
         it->fill = copy.fill;
+        it->spacing = copy.spacing;
         it->rise = copy.rise;
         it->rise2 = copy.rise2;
         it->page = page;

@@ -69,6 +69,7 @@ typedef struct layout_item {
     double size;
     double x, y;  /* pt from the page's left and top edges; y is the baseline */
     char *text;   /* UTF-8; NULL for a rule or a bar */
+    double spacing; /* pt added after each character (justification) */
     /* A rule (a table's lines, a chart's axis): from (x, y) to (x2, y2). A
      * bar (fill > 0): the rectangle between them, filled with that grey
      * (0 black, 1 white). rise and rise2 are the heights of y and y2 over the

@@ -307,7 +307,7 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         HPDF_Page_SetGrayFill(p, 0);
         HPDF_Page_BeginText(p);
         int font = -1;
-        double size = 0;
+        double size = 0, spacing = 0;
         /* Repeated table headers are appended after the rest: scan them all. */
         for (size_t i = 0; i < r->nitems; i++) {
             const layout_item *it = &r->items[i];
@@ -318,6 +318,10 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
                 size = it->size;
                 HPDF_Page_SetFontAndSize(p, j->fonts[file_of(j->opt, font)], (HPDF_REAL)size);
             }
+            if (it->spacing != spacing) {
+                spacing = it->spacing;
+                HPDF_Page_SetCharSpace(p, (HPDF_REAL)spacing);
+            }
             HPDF_Page_TextOut(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y), it->text);
         }
         /* Page number "— N —" below the text block: one character in from its
@@ -326,6 +330,7 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         snprintf(num, sizeof num, "\xE2\x80\x94 %d \xE2\x80\x94", page + 1);
         HPDF_Font nf = j->fonts[file_of(j->opt, st->page_number.font)];
         HPDF_Page_SetFontAndSize(p, nf, (HPDF_REAL)st->page_number.size);
+        HPDF_Page_SetCharSpace(p, 0);
         double w = HPDF_Page_TextWidth(p, num), em = st->page_number.size;
         double x = !st->page_number_outside ? (st->page_w - w) / 2
                    : page % 2 == 0          ? st->margin_left + st->block_w - em - w
