@@ -20,7 +20,7 @@ OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_tmpl test_doc test_layout
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all setup report check test spec clean
+.PHONY: all setup report check test spec check-asan fuzz clean
 all: $(BUILD)/parkreport
 
 setup:
@@ -63,10 +63,54 @@ $(BUILD)/schema_xsd.o: $(BUILD)/schema_xsd.c
 $(BUILD)/tests/%: tests/%.c $(OBJ) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(XML_CFLAGS) -DTEST_SOURCE_DIR='"$(CURDIR)"' -o $@ $< $(OBJ) $(LIBS) -lcmocka
 
-$(BUILD) $(BUILD)/tests:
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, in
+# build-asan/, and the seed's report under valgrind memcheck.
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Sanitizer reports go to build-asan/san.*, so that one in a process whose
+# exit status a test expects to be non-zero is not missed.
+check-asan: setup
+	@rm -f build-asan/san.*
+	@ASAN_OPTIONS=log_path=$(CURDIR)/build-asan/san UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/build-asan/san \
+	    $(MAKE) --no-print-directory BUILD=build-asan CFLAGS='-O1 -g $(SAN)' test
+	@if ls build-asan/san.* > /dev/null 2>&1; then cat build-asan/san.*; echo "sanitizer reports above"; exit 1; fi
+	@$(MAKE) --no-print-directory $(BUILD)/parkreport
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    $(BUILD)/parkreport -o $(BUILD)/valgrind input/park-2023.xml
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS from tests/fuzz/corpus/;
+# new inputs go to build/fuzz/, crashes to build/fuzz/crash-*.
+FUZZ_SECONDS = 60
+FUZZERS = model tmpl layout
+FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 $(SAN) -Isrc
+FUZZ_OBJ = $(SRC:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/schema_xsd.o
+fuzz:
+	@sh scripts/setup.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
+	@for f in $(FUZZERS); do \
+	    mkdir -p $(BUILD)/fuzz/corpus-$$f; \
+	    echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	    $(BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	        -rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
+	        $(BUILD)/fuzz/corpus-$$f tests/fuzz/corpus/$$f > $(BUILD)/fuzz/$$f.log 2>&1; \
+	    status=$$?; grep -E '^stat::(number_of_executed_units|new_units_added)' $(BUILD)/fuzz/$$f.log; \
+	    if [ $$status -ne 0 ]; then tail -40 $(BUILD)/fuzz/$$f.log; exit 1; fi; \
+	done
+
+.SECONDARY: $(FUZZ_OBJ)
+
+$(BUILD)/fuzz/%.o: src/%.c | $(BUILD)/fuzz
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(XML_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/schema_xsd.o: $(BUILD)/schema_xsd.c | $(BUILD)/fuzz
+	clang -std=c11 -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(XML_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+$(BUILD) $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
 
 clean:
-	rm -rf $(BUILD) out
+	rm -rf $(BUILD) build-asan out
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

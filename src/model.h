@@ -150,6 +150,9 @@ void model_loader_free(model_loader *ld);
 /* Loads and validates one input. Returns NULL with at least one error in
  * diags when the input is unusable; no partial model is returned. */
 model *model_load(model_loader *ld, const char *path, rg_diags *diags);
+/* The same for an input already in memory; `path` names it in messages. */
+model *model_load_buffer(model_loader *ld, const char *path, const char *data, size_t len,
+                         rg_diags *diags);
 void model_free(model *m);
 
 /* Figure by reference id, or NULL. */

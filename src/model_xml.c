@@ -835,11 +835,29 @@ static void load_report(load_ctx *lc, const xmlNode *root)
 model *model_load(model_loader *ld, const char *path, rg_diags *diags)
 {
     load_ctx lc = {.path = path, .diags = diags};
-    size_t errors_at_start = diags->errors;
     size_t len = 0;
     char *bytes = read_file(&lc, &len);
     if (!bytes)
         return NULL;
+    model *m = model_load_buffer(ld, path, bytes, len, diags);
+    free(bytes);
+    return m;
+}
+
+model *model_load_buffer(model_loader *ld, const char *path, const char *data, size_t len,
+                         rg_diags *diags)
+{
+    load_ctx lc = {.path = path, .diags = diags};
+    size_t errors_at_start = diags->errors;
+    if (len > MODEL_MAX_FILE_BYTES) {
+        rg_diag_add(diags, RG_ERROR, path, 0, 0, "the input is larger than %d MB; split it",
+                    MODEL_MAX_FILE_BYTES / (1024 * 1024));
+        return NULL;
+    }
+    /* Our own copy, NUL-terminated for the searches that find columns. */
+    char *bytes = xmalloc(len + 1);
+    memcpy(bytes, data, len);
+    bytes[len] = '\0';
     xmlDocPtr doc = NULL;
     if (check_encoding(&lc, bytes, len) == 0 && check_declared_encoding(&lc, bytes, len) == 0)
         doc = parse(&lc, bytes, len);
