@@ -28,6 +28,7 @@
 /* Limits on what one input may hold; each is enforced with an error. */
 #define MODEL_MAX_FILE_BYTES (16 * 1024 * 1024)
 #define MODEL_MAX_SECTION_DEPTH 4
+#define MODEL_MAX_ELEMENTS 50000 /* elements of the XML: the seed has about 300 */
 
 typedef struct model_figure {
     char *id;     /* the reference id, e.g. "output.actual" */

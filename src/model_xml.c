@@ -133,7 +133,29 @@ static void on_parser_error(void *user, xmlErrorPtr e)
     /* After a fatal error libxml2 may add follow-up errors; the first says it. */
     if (lc->diags->errors > lc->errors_before)
         return;
+    if (e->code == XML_ERR_INTERNAL_ERROR && e->message && strstr(e->message, "Excessive depth")) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, e->int2,
+                    "elements nested more than 256 deep; a report nests sections at most %d "
+                    "deep", MODEL_MAX_SECTION_DEPTH);
+        return;
+    }
     diag_from_xml_error(lc, e);
+}
+
+/* The number of elements, against MODEL_MAX_ELEMENTS; the line of the first
+ * one past the limit, or 0. */
+static int count_elements(const xmlNode *n, size_t *count)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (++*count > MODEL_MAX_ELEMENTS)
+            return n->line ? n->line : 1;
+        int at = count_elements(n->children, count);
+        if (at)
+            return at;
+    }
+    return 0;
 }
 
 /* libxml2 names a failed pattern; a clerk needs to know what to write. */
@@ -440,6 +462,10 @@ static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, 
                     "<%s> of %s: \"%s\" is not a number as parkreport reads them (digits, an "
                     "optional minus and decimal point, at most %d digits)",
                     (const char *)n->name, id, f->text, RG_DEC_MAX_DIGITS);
+    else if (f->text[0] == '-' && f->value.coef == 0)
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, f->col,
+                    "<%s> of %s: \"%s\" is minus zero; write 0", (const char *)n->name, id,
+                    f->text);
     return f;
 }
 
@@ -867,6 +893,16 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
     }
     lc.src = bytes;
     lc.len = len;
+    size_t elements = 0;
+    int too_many = count_elements(xmlDocGetRootElement(doc), &elements);
+    if (too_many) {
+        rg_diag_add(diags, RG_ERROR, path, too_many, 0,
+                    "more than %d elements: a report holds fewer; split the input",
+                    MODEL_MAX_ELEMENTS);
+        xmlFreeDoc(doc);
+        free(bytes);
+        return NULL;
+    }
 
     xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(ld->schema);
     if (!vc) {

@@ -181,6 +181,19 @@ check "batch: one bad input fails the run but the others are written" sh -c "
 "$BIN" -o "$T/a/park-2023.pdf" "$SEED_XML" > /dev/null 2> "$T/notdir.err"
 check "an output path that is not a directory: exit 1, clear message" sh -c "test $? -eq 1 && grep -q 'not a directory' '$T/notdir.err'"
 
+# A full disk, simulated with a file-size limit: writes past 100 KB fail.
+mkdir -p "$T/full" && cp "$T/a/park-2023.pdf" "$T/a/park-2023.xlsx" "$T/full/"
+sum_before=$(cat "$T/full/park-2023.pdf" "$T/full/park-2023.xlsx" | sha256sum)
+sh -c "ulimit -f 200; trap '' XFSZ; exec '$BIN' -o '$T/full' '$SEED_XML'" > /dev/null 2> "$T/full.err"
+check "a full disk: exit 1, a clear message, earlier outputs intact, no temporary file left" sh -c "
+    test $? -eq 1 && grep -q 'error: cannot write .*: File too large' '$T/full.err' &&
+    test \"\$(cat '$T/full/park-2023.pdf' '$T/full/park-2023.xlsx' | sha256sum)\" = '$sum_before' &&
+    test \$(ls -A '$T/full' | wc -l) -eq 2"
+"$BIN" --templates "$TOP/README.md" -o "$T/nt" "$SEED_XML" > /dev/null 2> "$T/nt.err"
+check "a templates folder that cannot be read: exit 1, named, nothing written" sh -c "
+    test $? -eq 1 && grep -q '^$TOP/README.md/report.mustache: error: cannot open the template: Not a directory' '$T/nt.err' &&
+    test ! -e '$T/nt/park-2023.pdf'"
+
 # --- fonts and templates ---------------------------------------------------
 mkdir -p "$T/fonts1" "$T/fonts2" "$T/tmpl"
 sed 's|^heading1 .*|heading1  missing.ttf 0|' "$TOP/fonts/fonts.conf" > "$T/fonts1/fonts.conf"

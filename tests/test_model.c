@@ -328,6 +328,72 @@ static void test_text_where_number_belongs(void **state)
                          "'1,400' is not a number");
 }
 
+static void test_odd_numbers(void **state)
+{
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>NaN</forecast>", 9, 7,
+                         "'NaN' is not a number");
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>0x10</forecast>", 9, 7,
+                         "'0x10' is not a number");
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>-0</forecast>", 9, 7,
+                         "\"-0\" is minus zero; write 0");
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>-0.00</forecast>", 9, 7,
+                         "is minus zero");
+    expect_variant_error(*state, "<forecast>140</forecast>",
+                         "<forecast>1234567890123456789.5</forecast>", 9, 7,
+                         "at most 18 digits");
+}
+
+static void test_byte_order_mark_is_read(void **state)
+{
+    /* Notepad writes one; it says nothing that the XML declaration does not. */
+    rg_buf text = {0};
+    rg_buf_puts(&text, "\xEF\xBB\xBF");
+    rg_buf_puts(&text, minimal);
+    rg_diags d = {0};
+    char path[64];
+    model *m = load_text(*state, text.data, text.len, &d, path);
+    assert_non_null(m);
+    assert_int_equal(d.count, 0);
+    model_free(m);
+    rg_diags_fini(&d);
+    rg_buf_fini(&text);
+}
+
+static void test_limits(void **state)
+{
+    /* 10,000 nested elements: refused by the parser, with what to do. */
+    rg_buf deep = {0};
+    for (int i = 0; i < 10000; i++)
+        rg_buf_puts(&deep, "<section title=\"x\">");
+    for (int i = 0; i < 10000; i++)
+        rg_buf_puts(&deep, "</section>");
+    rg_buf_puts(&deep, "</narrative>");
+    expect_variant_error(*state, "</narrative>", deep.data, 18, 4948,
+                         "elements nested more than 256 deep; a report nests sections at most 4");
+    rg_buf_fini(&deep);
+    /* Too many elements: refused before the schema is checked. */
+    rg_buf many = {0};
+    rg_buf_puts(&many, "<item>甲</item>");
+    for (int i = 0; i < MODEL_MAX_ELEMENTS; i++)
+        rg_buf_puts(&many, "<item>乙</item>");
+    expect_variant_error(*state, "<item>甲</item>", many.data, 17, 0,
+                         "more than 50000 elements: a report holds fewer; split the input");
+    rg_buf_fini(&many);
+    /* More than 16 MB (a 100 MB text node, say): refused as it is read. */
+    rg_buf big = {0};
+    rg_buf_puts(&big, "<p>");
+    while (big.len < MODEL_MAX_FILE_BYTES + 1024)
+        rg_buf_puts(&big, "文字文字文字文字文字文字文字文字文字文字文字文字文字文字文字文字");
+    rg_buf_puts(&big, "</p>");
+    char *text = variant("<p>", big.data);
+    rg_diags d = {0};
+    assert_null(model_load_buffer(*state, "big.xml", text, strlen(text), &d));
+    assert_non_null(strstr(d.items[0].msg, "larger than 16 MB"));
+    rg_diags_fini(&d);
+    free(text);
+    rg_buf_fini(&big);
+}
+
 static void test_negative_count(void **state)
 {
     expect_variant_error(*state, "<firms>3</firms>", "<firms>-3</firms>", 12, 40,
@@ -491,6 +557,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_loads),
+        cmocka_unit_test(test_odd_numbers),
+        cmocka_unit_test(test_byte_order_mark_is_read),
+        cmocka_unit_test(test_limits),
         cmocka_unit_test(test_template_data_and_headline),
         cmocka_unit_test(test_seed_derived_figures),
         cmocka_unit_test(test_seed_checks),
