@@ -74,8 +74,9 @@ check-asan: setup
 	    $(MAKE) --no-print-directory BUILD=build-asan CFLAGS='-O1 -g $(SAN)' test
 	@if ls build-asan/san.* > /dev/null 2>&1; then cat build-asan/san.*; echo "sanitizer reports above"; exit 1; fi
 	@$(MAKE) --no-print-directory $(BUILD)/parkreport
-	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	    $(BUILD)/parkreport -o $(BUILD)/valgrind input/park-2023.xml
+	@if valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    $(BUILD)/parkreport -o $(BUILD)/valgrind input/park-2023.xml > $(BUILD)/valgrind.log 2>&1; \
+	then echo "valgrind: 1 passed, 0 failed"; else cat $(BUILD)/valgrind.log; echo "valgrind: 0 passed, 1 failed"; exit 1; fi
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS from tests/fuzz/corpus/;
 # new inputs go to build/fuzz/, crashes to build/fuzz/crash-*.
