@@ -20,7 +20,7 @@ OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_tmpl test_doc test_layout
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all setup report check test spec check-asan fuzz clean
+.PHONY: all setup report check test spec check-asan fuzz install clean
 all: $(BUILD)/parkreport
 
 setup:
@@ -32,6 +32,17 @@ report: setup
 
 check: setup
 	@$(MAKE) --no-print-directory test
+
+# make install PREFIX=... DESTDIR=...: the binary finds PREFIX/share/parkreport
+# beside it wherever it is run from.
+PREFIX = /usr/local
+SHARE = $(DESTDIR)$(PREFIX)/share/parkreport
+install: $(BUILD)/parkreport
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/templates $(SHARE)/fonts $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/parkreport $(DESTDIR)$(PREFIX)/bin/parkreport
+	install -m 644 templates/*.mustache templates/*.style $(SHARE)/templates/
+	install -m 644 fonts/fonts.conf $(SHARE)/fonts/
+	install -m 644 man/parkreport.1 $(DESTDIR)$(PREFIX)/share/man/man1/parkreport.1
 
 # The official Mustache spec; SPEC_DIR=DIR runs another copy of it.
 SPEC_DIR = $(CURDIR)/../shared/mustache-spec/specs

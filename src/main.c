@@ -117,7 +117,42 @@ static void missing_glyph(void *ud, uint32_t cp)
     rg_buf_fini(&ch);
 }
 
-static void usage(FILE *out)
+/* An installed binary, PREFIX/bin/parkreport, reads PREFIX/share/parkreport/;
+ * one in a checkout reads the checkout's folders. */
+static char *installed_dir(const char *name)
+{
+    rg_buf exe = {0};
+    size_t cap = 256;
+    for (;;) {
+        char *buf = xmalloc(cap);
+        ssize_t n = readlink("/proc/self/exe", buf, cap);
+        if (n < 0) {
+            free(buf);
+            return NULL;
+        }
+        if ((size_t)n < cap) {
+            rg_buf_append(&exe, buf, (size_t)n);
+            free(buf);
+            break;
+        }
+        free(buf);
+        cap *= 2;
+    }
+    char *slash = strrchr(exe.data, '/');
+    if (slash)
+        *slash = '\0'; /* PREFIX/bin */
+    rg_buf dir = {0};
+    rg_buf_printf(&dir, "%s/../share/parkreport/%s", exe.data, name);
+    rg_buf_fini(&exe);
+    struct stat st;
+    if (stat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        rg_buf_fini(&dir);
+        return NULL;
+    }
+    return rg_buf_take(&dir);
+}
+
+static void usage(FILE *out, const options *opt)
 {
     fprintf(out,
             "Usage: parkreport [OPTION]... INPUT.xml...\n"
@@ -137,7 +172,7 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 when every input succeeded, 1 when any failed (the others are\n"
             "still written), 2 for a usage error.\n",
-            PARKREPORT_TEMPLATE_DIR, PARKREPORT_FONT_DIR);
+            opt->template_dir, opt->font_dir);
 }
 
 static void print_diags(rg_diags *d, size_t from)
@@ -351,10 +386,11 @@ static time_t source_date_epoch(void)
     return (time_t)v;
 }
 
-int main(int argc, char **argv)
+static int parkreport(int argc, char **argv, const char *share_templates, const char *share_fonts)
 {
-    options opt = {.output_dir = "out", .template_dir = PARKREPORT_TEMPLATE_DIR,
-                   .font_dir = PARKREPORT_FONT_DIR};
+    options opt = {.output_dir = "out",
+                   .template_dir = share_templates ? share_templates : PARKREPORT_TEMPLATE_DIR,
+                   .font_dir = share_fonts ? share_fonts : PARKREPORT_FONT_DIR};
     enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_STYLE, OPT_EMIT_DOC };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -396,7 +432,7 @@ int main(int argc, char **argv)
             printf("parkreport %s\n", PARKREPORT_VERSION);
             return EXIT_OK;
         case 'h':
-            usage(stdout);
+            usage(stdout, &opt);
             return EXIT_OK;
         default:
             fprintf(stderr, "Try 'parkreport --help' for more information.\n");
@@ -405,7 +441,7 @@ int main(int argc, char **argv)
     }
     if (optind >= argc) {
         fprintf(stderr, "parkreport: no input given\n");
-        usage(stderr);
+        usage(stderr, &opt);
         return EXIT_USAGE;
     }
 
@@ -438,5 +474,14 @@ int main(int argc, char **argv)
     tmpl_free(r.report_tmpl);
     pdf_options_fini(&r.fonts);
     free(r.template_path);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    char *templates = installed_dir("templates"), *fonts = installed_dir("fonts");
+    int status = parkreport(argc, argv, templates, fonts);
+    free(templates);
+    free(fonts);
     return status;
 }

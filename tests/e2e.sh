@@ -194,6 +194,20 @@ check "a templates folder that cannot be read: exit 1, named, nothing written" s
     test $? -eq 1 && grep -q '^$TOP/README.md/report.mustache: error: cannot open the template: Not a directory' '$T/nt.err' &&
     test ! -e '$T/nt/park-2023.pdf'"
 
+# --- install ---------------------------------------------------------------
+make -s -C "$TOP" install BUILD="$(cd "$(dirname "$BIN")" && pwd)" PREFIX=/opt/pr DESTDIR="$T/inst" > /dev/null 2>&1
+printf '{{! installed }}\n#page\n' >> "$T/inst/opt/pr/share/parkreport/templates/report.mustache"
+(cd / && "$T/inst/opt/pr/bin/parkreport" --emit-doc "$SEED_XML" > "$T/inst.doc" 2> /dev/null)
+check "install: PREFIX/bin/parkreport reads PREFIX/share/parkreport from any directory" sh -c "
+    test -x '$T/inst/opt/pr/bin/parkreport' && test -f '$T/inst/opt/pr/share/man/man1/parkreport.1' &&
+    test -f '$T/inst/opt/pr/share/parkreport/fonts/fonts.conf' &&
+    test \"\$(tail -2 '$T/inst.doc' | head -1)\" = '#page'"
+tr -d '\\' < "$TOP/man/parkreport.1" > "$T/man.txt" # roff escapes off: \-\-output is --output
+check "the man page describes every option of --help" sh -c "
+    for o in \$('$BIN' --help | grep -o -- '--[a-z-]*' | sort -u); do
+        grep -q -e \"\$o\" '$T/man.txt' || { echo \"missing \$o\"; exit 1; }
+    done"
+
 # --- fonts and templates ---------------------------------------------------
 mkdir -p "$T/fonts1" "$T/fonts2" "$T/tmpl"
 sed 's|^heading1 .*|heading1  missing.ttf 0|' "$TOP/fonts/fonts.conf" > "$T/fonts1/fonts.conf"
