@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,6 +333,7 @@ static int process(run *r, const char *input)
         d.warnings = 0;
     }
     int rc = m && d.errors == 0 ? 0 : -1;
+    size_t printed = 0;
     if (rc == 0 && !r->opt->check_only) {
         doc *document = make_doc(r, m, &d);
         if (!document) {
@@ -342,12 +344,26 @@ static int process(run *r, const char *input)
             fputs(out.data, stdout);
             rg_buf_fini(&out);
         } else {
+            /* SIGINT, SIGTERM and SIGHUP wait while the temporary files
+             * exist: they take effect once both are renamed into place or
+             * removed, so an interrupted run leaves no temporary file and
+             * no half-written report. */
+            sigset_t stop, old;
+            sigemptyset(&stop);
+            sigaddset(&stop, SIGINT);
+            sigaddset(&stop, SIGTERM);
+            sigaddset(&stop, SIGHUP);
+            sigprocmask(SIG_BLOCK, &stop, &old);
             rc = write_outputs(r, m, document, input, &d);
+            fflush(stdout);
+            print_diags(&d, 0); /* before a pending signal ends the process */
+            printed = d.count;
+            sigprocmask(SIG_SETMASK, &old, NULL);
         }
         doc_free(document);
     }
     fflush(stdout);
-    print_diags(&d, 0);
+    print_diags(&d, printed);
     rg_diags_fini(&d);
     model_free(m);
     return rc;

@@ -194,6 +194,30 @@ check "a templates folder that cannot be read: exit 1, named, nothing written" s
     test $? -eq 1 && grep -q '^$TOP/README.md/report.mustache: error: cannot open the template: Not a directory' '$T/nt.err' &&
     test ! -e '$T/nt/park-2023.pdf'"
 
+# --- interrupted runs ------------------------------------------------------
+mkdir -p "$T/many" "$T/int"
+for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do cp "$SEED_XML" "$T/many/p$i.xml"; done
+cp "$T/a/park-2023.pdf" "$T/int/p20.pdf"; cp "$T/a/park-2023.xlsx" "$T/int/p20.xlsx"
+"$BIN" -o "$T/int" "$T"/many/p*.xml > /dev/null 2>&1 & pid=$!
+sleep 1; kill -TERM $pid; wait $pid; term_status=$?
+check "SIGTERM mid-batch: the run stops, no temporary file, earlier outputs intact, finished ones whole" sh -c "
+    test $term_status -eq 143 && ! ls '$T/int' | grep -q tmp &&
+    cmp '$T/int/p20.pdf' '$T/a/park-2023.pdf' && cmp '$T/int/p20.xlsx' '$T/a/park-2023.xlsx' &&
+    for f in '$T'/int/p*.pdf; do qpdf --check \"\$f\" > /dev/null || exit 1; done"
+# A shell's background job ignores SIGINT: start it with the default action.
+check "SIGINT mid-batch: the same" $PY -c "
+import glob, os, signal, subprocess, time
+out = '$T/sigint'
+os.mkdir(out)
+p = subprocess.Popen(['$BIN', '-o', out] + sorted(glob.glob('$T/many/p*.xml')), stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+time.sleep(1)
+p.send_signal(signal.SIGINT)
+assert p.wait() == -signal.SIGINT
+names = os.listdir(out)
+assert not [n for n in names if 'tmp' in n], names
+assert len(names) % 2 == 0 and len(names) < 40, names"
+
 # --- install ---------------------------------------------------------------
 make -s -C "$TOP" install BUILD="$(cd "$(dirname "$BIN")" && pwd)" PREFIX=/opt/pr DESTDIR="$T/inst" > /dev/null 2>&1
 printf '{{! installed }}\n#page\n' >> "$T/inst/opt/pr/share/parkreport/templates/report.mustache"
