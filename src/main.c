@@ -4,13 +4,18 @@
  * names only when both are complete and checked. */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +45,9 @@ typedef struct options {
     const char *font_dir;
     const char *style_file; /* NULL: TEMPLATE_DIR/gbt9704.style */
     bool check_only, strict, emit_doc;
+    bool want_pdf, want_xlsx; /* -f */
+    int jobs;                 /* -j: worker processes */
+    int verbosity;            /* 0 with -q, 1, 2 with -v */
 } options;
 
 typedef struct run {
@@ -158,13 +166,17 @@ static void usage(FILE *out, const options *opt)
     fprintf(out,
             "Usage: parkreport [OPTION]... INPUT.xml...\n"
             "Writes DIR/NAME.pdf (the narrative) and DIR/NAME.xlsx (targets against actuals)\n"
-            "for each NAME.xml.\n"
+            "for each NAME.xml; a directory means every *.xml below it.\n"
             "\n"
             "  -o, --output DIR      write into DIR (default: out)\n"
             "      --templates DIR   read report.mustache from DIR (default: %s)\n"
             "      --fonts DIR       read fonts.conf from DIR (default: %s)\n"
             "      --style FILE      the page and type sizes (default: gbt9704.style in the\n"
             "                        templates folder)\n"
+            "  -f, --format LIST     write pdf, xlsx or pdf,xlsx (default: both)\n"
+            "  -j, --jobs N          N worker processes (default: the number of processors)\n"
+            "  -q, --quiet           print only problems\n"
+            "  -v, --verbose         print more\n"
             "      --check           validate and run the consistency checks; write nothing\n"
             "      --strict          treat warnings as errors\n"
             "      --emit-doc        print the document form the template produced; write nothing\n"
@@ -282,31 +294,36 @@ static doc *make_doc(run *r, const model *m, rg_diags *d)
 static int write_outputs(run *r, const model *m, const doc *document, const char *input,
                          rg_diags *d)
 {
-    char *pdf_path = output_name(r->opt->output_dir, input, ".pdf");
-    char *xlsx_path = output_name(r->opt->output_dir, input, ".xlsx");
-    char *pdf_tmp = temp_name(pdf_path, d);
-    char *xlsx_tmp = pdf_tmp ? temp_name(xlsx_path, d) : NULL;
+    const options *o = r->opt;
+    char *pdf_path = o->want_pdf ? output_name(o->output_dir, input, ".pdf") : NULL;
+    char *xlsx_path = o->want_xlsx ? output_name(o->output_dir, input, ".xlsx") : NULL;
+    char *pdf_tmp = pdf_path ? temp_name(pdf_path, d) : NULL;
+    char *xlsx_tmp = xlsx_path && (pdf_tmp || !pdf_path) ? temp_name(xlsx_path, d) : NULL;
     int rc = -1;
-    if (pdf_tmp && xlsx_tmp) {
+    if ((pdf_tmp || !pdf_path) && (xlsx_tmp || !xlsx_path)) {
         time_t when = document_time(r, m);
-        pdf_options popt = r->fonts;
-        bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
-        popt.title = titled ? document->blocks[0].runs[0].text : m->park;
-        popt.author = m->author ? m->author : m->park;
-        popt.subject = "工作总结和工作计划";
-        popt.created = when;
-        missing_ctx missing = {.input = input, .d = d};
-        popt.missing = missing_glyph;
-        popt.missing_ud = &missing;
-        rc = pdf_write(document, &r->style, &popt, pdf_tmp, d);
-        rg_buf_fini(&missing.text);
-        if (rc == 0)
-            rc = verify_pdf(pdf_tmp, d);
-        if (rc == 0)
-            rc = xlsx_write(m, xlsx_tmp, r->opt->output_dir, when, d);
-        if (rc == 0 && (rename(pdf_tmp, pdf_path) != 0 || rename(xlsx_tmp, xlsx_path) != 0)) {
-            rg_diag_add(d, RG_ERROR, pdf_path, 0, 0, "cannot move the finished file into place: %s",
-                        strerror(errno));
+        rc = 0;
+        if (pdf_tmp) {
+            pdf_options popt = r->fonts;
+            bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
+            popt.title = titled ? document->blocks[0].runs[0].text : m->park;
+            popt.author = m->author ? m->author : m->park;
+            popt.subject = "工作总结和工作计划";
+            popt.created = when;
+            missing_ctx missing = {.input = input, .d = d};
+            popt.missing = missing_glyph;
+            popt.missing_ud = &missing;
+            rc = pdf_write(document, &r->style, &popt, pdf_tmp, d);
+            rg_buf_fini(&missing.text);
+            if (rc == 0)
+                rc = verify_pdf(pdf_tmp, d);
+        }
+        if (rc == 0 && xlsx_tmp)
+            rc = xlsx_write(m, xlsx_tmp, o->output_dir, when, d);
+        if (rc == 0 && ((pdf_tmp && rename(pdf_tmp, pdf_path) != 0) ||
+                        (xlsx_tmp && rename(xlsx_tmp, xlsx_path) != 0))) {
+            rg_diag_add(d, RG_ERROR, pdf_path ? pdf_path : xlsx_path, 0, 0,
+                        "cannot move the finished file into place: %s", strerror(errno));
             rc = -1;
         }
     }
@@ -314,13 +331,17 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         unlink(pdf_tmp); /* gone already after a successful rename */
     if (xlsx_tmp)
         unlink(xlsx_tmp);
-    if (rc == 0)
-        printf("%s: wrote %s and %s\n", input, pdf_path, xlsx_path);
+    if (rc == 0 && o->verbosity > 0) {
+        if (pdf_path && xlsx_path)
+            printf("%s: wrote %s and %s\n", input, pdf_path, xlsx_path);
+        else
+            printf("%s: wrote %s\n", input, pdf_path ? pdf_path : xlsx_path);
+    }
     free(pdf_tmp), free(xlsx_tmp), free(pdf_path), free(xlsx_path);
     return rc;
 }
 
-static int process(run *r, const char *input)
+static int process(run *r, const char *input, size_t *warnings)
 {
     rg_diags d = {0};
     model *m = model_load(r->loader, input, &d);
@@ -364,6 +385,7 @@ static int process(run *r, const char *input)
     }
     fflush(stdout);
     print_diags(&d, printed);
+    *warnings = d.warnings;
     rg_diags_fini(&d);
     model_free(m);
     return rc;
@@ -402,9 +424,198 @@ static time_t source_date_epoch(void)
     return (time_t)v;
 }
 
+/* --- the batch ---------------------------------------------------------- */
+
+typedef struct inputs {
+    char **paths;
+    size_t n, cap;
+} inputs;
+
+static void add_input(inputs *in, const char *path)
+{
+    void *arr = in->paths;
+    xgrow(&arr, &in->cap, in->n + 1, sizeof *in->paths);
+    in->paths = arr;
+    in->paths[in->n++] = xstrdup(path);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.xml below dir, in name order, so that a batch is the same each time. */
+static void add_dir(inputs *in, const char *dir, int depth)
+{
+    DIR *dp = depth < 32 ? opendir(dir) : NULL;
+    if (!dp)
+        return;
+    inputs here = {0};
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL)
+        if (e->d_name[0] != '.') {
+            rg_buf p = {0};
+            rg_buf_printf(&p, "%s/%s", dir, e->d_name);
+            add_input(&here, p.data);
+            rg_buf_fini(&p);
+        }
+    closedir(dp);
+    if (here.n)
+        qsort(here.paths, here.n, sizeof *here.paths, by_name);
+    for (size_t i = 0; i < here.n; i++) {
+        struct stat st;
+        size_t len = strlen(here.paths[i]);
+        if (stat(here.paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+            add_dir(in, here.paths[i], depth + 1);
+        else if (len > 4 && strcmp(here.paths[i] + len - 4, ".xml") == 0)
+            add_input(in, here.paths[i]);
+        free(here.paths[i]);
+    }
+    free(here.paths);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct tally {
+    size_t done, failed, warnings, total;
+    double start;
+    bool tty;
+} tally;
+
+static void count(tally *t, const options *opt, const char *input, int rc, size_t warnings)
+{
+    t->done++;
+    t->failed += rc != 0;
+    t->warnings += warnings;
+    if (t->tty && opt->verbosity > 0 && t->total > 1) {
+        double spent = now_seconds() - t->start;
+        double left = spent / (double)t->done * (double)(t->total - t->done);
+        const char *base = strrchr(input, '/');
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s  %.0f s left", t->done, t->total,
+                base ? base + 1 : input, left);
+    }
+}
+
+/* One result from a worker, a single write() on a pipe. */
+typedef struct result {
+    size_t index;
+    int rc;
+    size_t warnings;
+} result;
+
+/* Inputs i with i % jobs == k go to worker k; results come back on a pipe.
+ * SIGINT, SIGTERM and SIGHUP reach the parent through a signalfd: it passes
+ * them on, waits for the workers to finish the reports they are writing (see
+ * process), and only then dies of the signal itself. A worker also gets
+ * SIGTERM should the parent die. */
+static void run_workers(run *r, const inputs *in, tally *t, int jobs)
+{
+    bool *finished = xcalloc(in->n, sizeof *finished);
+    int fds[2] = {-1, -1}, sfd = -1;
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    if (jobs > 1) {
+        sigprocmask(SIG_BLOCK, &stop, &old);
+        sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+        if (sfd < 0 || pipe(fds) != 0) {
+            if (sfd >= 0)
+                close(sfd);
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            jobs = 1;
+        }
+    }
+    pid_t *pids = xcalloc((size_t)(jobs > 0 ? jobs : 1), sizeof *pids);
+    int started = 0;
+    fflush(stdout);
+    fflush(stderr);
+    for (int k = 0; jobs > 1 && k < jobs; k++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(fds[0]);
+            close(sfd);
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            for (size_t i = (size_t)k; i < in->n; i += (size_t)jobs) {
+                result res = {.index = i};
+                res.rc = process(r, in->paths[i], &res.warnings);
+                if (write(fds[1], &res, sizeof res) != (ssize_t)sizeof res)
+                    _exit(EXIT_INPUT_FAILED);
+            }
+            _exit(EXIT_OK);
+        }
+        if (pid < 0) {
+            fprintf(stderr, "parkreport: cannot start a worker: %s\n", strerror(errno));
+            break;
+        }
+        pids[started++] = pid;
+    }
+    int got = 0;
+    if (jobs <= 1) { /* one process does it all */
+        for (size_t i = 0; i < in->n; i++) {
+            size_t warnings = 0;
+            int rc = process(r, in->paths[i], &warnings);
+            finished[i] = true;
+            count(t, r->opt, in->paths[i], rc, warnings);
+        }
+    } else {
+        close(fds[1]);
+        struct pollfd pfd[2] = {{.fd = fds[0], .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+        for (;;) {
+            if (poll(pfd, 2, -1) < 0) {
+                if (errno == EINTR)
+                    continue;
+                break;
+            }
+            if (pfd[1].revents & POLLIN) {
+                struct signalfd_siginfo si;
+                if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si && !got) {
+                    got = (int)si.ssi_signo;
+                    for (int k = 0; k < started; k++)
+                        kill(pids[k], got);
+                }
+            }
+            if (pfd[0].revents & (POLLIN | POLLHUP)) {
+                result res;
+                ssize_t n = read(fds[0], &res, sizeof res);
+                if (n != (ssize_t)sizeof res)
+                    break; /* every worker has finished */
+                if (res.index < in->n && !finished[res.index]) {
+                    finished[res.index] = true;
+                    count(t, r->opt, in->paths[res.index], res.rc, res.warnings);
+                }
+            }
+        }
+        close(fds[0]);
+        for (int k = 0; k < started; k++)
+            waitpid(pids[k], NULL, 0);
+        close(sfd);
+        for (size_t i = 0; i < in->n && !got; i++)
+            if (!finished[i]) { /* its worker crashed or could not start */
+                fprintf(stderr, "%s: error: the worker writing this input stopped; run it again\n",
+                        in->paths[i]);
+                count(t, r->opt, in->paths[i], -1, 0);
+            }
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    }
+    free(pids);
+    free(finished);
+    if (got) { /* the workers are done: now die of the signal, as asked */
+        signal(got, SIG_DFL);
+        raise(got);
+    }
+}
+
 static int parkreport(int argc, char **argv, const char *share_templates, const char *share_fonts)
 {
-    options opt = {.output_dir = "out",
+    options opt = {.output_dir = "out", .want_pdf = true, .want_xlsx = true, .verbosity = 1,
                    .template_dir = share_templates ? share_templates : PARKREPORT_TEMPLATE_DIR,
                    .font_dir = share_fonts ? share_fonts : PARKREPORT_FONT_DIR};
     enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_STYLE, OPT_EMIT_DOC };
@@ -416,13 +627,53 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"emit-doc", no_argument, NULL, OPT_EMIT_DOC},
+        {"format", required_argument, NULL, 'f'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
-    while ((c = getopt_long(argc, argv, "o:Vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:j:qvVh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'f': {
+            opt.want_pdf = opt.want_xlsx = false;
+            char *list = xstrdup(optarg), *save = NULL;
+            bool bad = false;
+            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                if (strcmp(w, "pdf") == 0)
+                    opt.want_pdf = true;
+                else if (strcmp(w, "xlsx") == 0)
+                    opt.want_xlsx = true;
+                else
+                    bad = true;
+            }
+            free(list);
+            if (bad || (!opt.want_pdf && !opt.want_xlsx)) {
+                fprintf(stderr, "parkreport: -f takes pdf, xlsx or pdf,xlsx, not \"%s\"\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 256) {
+                fprintf(stderr, "parkreport: -j takes a number of workers from 1 to 256, not \"%s\"\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            opt.jobs = (int)n;
+            break;
+        }
+        case 'q':
+            opt.verbosity = 0;
+            break;
+        case 'v':
+            opt.verbosity = 2;
+            break;
         case 'o':
             opt.output_dir = optarg;
             break;
@@ -482,9 +733,33 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         r.loader = model_loader_new();
         if (!r.loader)
             status = EXIT_INPUT_FAILED;
-        for (int i = optind; r.loader && i < argc; i++)
-            if (process(&r, argv[i]) != 0)
-                status = EXIT_INPUT_FAILED;
+        inputs in = {0};
+        for (int i = optind; i < argc; i++) {
+            struct stat st;
+            if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+                add_dir(&in, argv[i], 0);
+            else
+                add_input(&in, argv[i]);
+        }
+        tally t = {.total = in.n, .start = now_seconds(), .tty = isatty(STDERR_FILENO)};
+        int jobs = opt.jobs > 0 ? opt.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+        if (jobs < 1 || opt.emit_doc) /* the document forms in input order */
+            jobs = 1;
+        if ((size_t)jobs > in.n)
+            jobs = (int)in.n;
+        if (r.loader && in.n)
+            run_workers(&r, &in, &t, jobs);
+        if (t.failed || !r.loader)
+            status = EXIT_INPUT_FAILED;
+        if (t.tty && opt.verbosity > 0 && in.n > 1)
+            fputs("\r\033[K", stderr);
+        if (opt.verbosity > 0 && in.n > 1 && !opt.emit_doc)
+            fprintf(stderr, "parkreport: %zu written, %zu failed, %zu warning%s, %.2f s\n",
+                    t.done - t.failed, t.failed, t.warnings, t.warnings == 1 ? "" : "s",
+                    now_seconds() - t.start);
+        for (size_t i = 0; i < in.n; i++)
+            free(in.paths[i]);
+        free(in.paths);
     }
     model_loader_free(r.loader);
     tmpl_free(r.report_tmpl);

@@ -194,15 +194,44 @@ check "a templates folder that cannot be read: exit 1, named, nothing written" s
     test $? -eq 1 && grep -q '^$TOP/README.md/report.mustache: error: cannot open the template: Not a directory' '$T/nt.err' &&
     test ! -e '$T/nt/park-2023.pdf'"
 
+# --- options and batches ---------------------------------------------------
+"$BIN" -f pdf -o "$T/fpdf" "$SEED_XML" > /dev/null 2>&1
+"$BIN" --format=xlsx -o "$T/fxlsx" "$SEED_XML" > /dev/null 2>&1
+check "-f pdf and --format=xlsx write only that file" sh -c "
+    test -s '$T/fpdf/park-2023.pdf' && test ! -e '$T/fpdf/park-2023.xlsx' &&
+    test -s '$T/fxlsx/park-2023.xlsx' && test ! -e '$T/fxlsx/park-2023.pdf' &&
+    cmp '$T/fpdf/park-2023.pdf' '$T/a/park-2023.pdf' && cmp '$T/fxlsx/park-2023.xlsx' '$T/a/park-2023.xlsx'"
+check "usage errors: -f doc, -j 0, -j x give exit 2 with the reason" sh -c "
+    '$BIN' -f doc '$SEED_XML' 2>&1 | grep -q 'takes pdf, xlsx or pdf,xlsx'; test \$? -eq 0 &&
+    '$BIN' -f doc '$SEED_XML' > /dev/null 2>&1; test \$? -eq 2 &&
+    '$BIN' -j 0 '$SEED_XML' > /dev/null 2>&1; test \$? -eq 2 &&
+    '$BIN' --jobs=x '$SEED_XML' 2>&1 | grep -q 'from 1 to 256'"
+"$BIN" -q -o "$T/quiet" "$SEED_XML" > "$T/quiet.out" 2> "$T/quiet.err"
+check "-q prints only problems" sh -c "test ! -s '$T/quiet.out' && test \$(wc -l < '$T/quiet.err') -eq 2 && test -s '$T/quiet/park-2023.pdf'"
+mkdir -p "$T/tree/a/b" && cp "$SEED_XML" "$T/tree/a/one.xml" && cp "$SEED_XML" "$T/tree/a/b/two.xml" && echo x > "$T/tree/a/notes.txt"
+"$BIN" -o "$T/treeout" "$T/tree" > "$T/tree.out" 2> "$T/tree.err"
+check "a directory as INPUT means every *.xml below it; a batch ends with a summary line" sh -c "
+    test -s '$T/treeout/one.pdf' && test -s '$T/treeout/two.xlsx' && test \$(ls '$T/treeout' | wc -l) -eq 4 &&
+    tail -1 '$T/tree.err' | grep -Eq '^parkreport: 2 written, 0 failed, 4 warnings, [0-9.]+ s$'"
+mkdir -p "$T/batch"
+for i in 1 2 3 4 5 6; do cp "$SEED_XML" "$T/batch/r$i.xml"; done
+printf '<report>\n' > "$T/batch/r3.xml"
+SOURCE_DATE_EPOCH=1700000000 "$BIN" -j 1 -q -o "$T/j1" "$T/batch" > /dev/null 2>&1; j1=$?
+SOURCE_DATE_EPOCH=1700000000 "$BIN" -j 3 -o "$T/j3" "$T/batch" > /dev/null 2> "$T/j3.err"; j3=$?
+check "a batch with one bad input: exit 1, the others written, the same bytes at -j 1 and -j 3" sh -c "
+    test $j1 -eq 1 && test $j3 -eq 1 && test ! -e '$T/j3/r3.pdf' && test \$(ls '$T/j3' | wc -l) -eq 10 &&
+    diff -r '$T/j1' '$T/j3' && grep -q '^$T/batch/r3.xml:2:1: error' '$T/j3.err' &&
+    tail -1 '$T/j3.err' | grep -q '^parkreport: 5 written, 1 failed, 10 warnings'"
+
 # --- interrupted runs ------------------------------------------------------
 mkdir -p "$T/many" "$T/int"
-for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do cp "$SEED_XML" "$T/many/p$i.xml"; done
-cp "$T/a/park-2023.pdf" "$T/int/p20.pdf"; cp "$T/a/park-2023.xlsx" "$T/int/p20.xlsx"
+i=10; while [ $i -lt 90 ]; do cp "$SEED_XML" "$T/many/p$i.xml"; i=$((i + 1)); done # 80: more than a second
+cp "$T/a/park-2023.pdf" "$T/int/p89.pdf"; cp "$T/a/park-2023.xlsx" "$T/int/p89.xlsx"
 "$BIN" -o "$T/int" "$T"/many/p*.xml > /dev/null 2>&1 & pid=$!
 sleep 1; kill -TERM $pid; wait $pid; term_status=$?
 check "SIGTERM mid-batch: the run stops, no temporary file, earlier outputs intact, finished ones whole" sh -c "
     test $term_status -eq 143 && ! ls '$T/int' | grep -q tmp &&
-    cmp '$T/int/p20.pdf' '$T/a/park-2023.pdf' && cmp '$T/int/p20.xlsx' '$T/a/park-2023.xlsx' &&
+    cmp '$T/int/p89.pdf' '$T/a/park-2023.pdf' && cmp '$T/int/p89.xlsx' '$T/a/park-2023.xlsx' &&
     for f in '$T'/int/p*.pdf; do qpdf --check \"\$f\" > /dev/null || exit 1; done"
 # A shell's background job ignores SIGINT: start it with the default action.
 check "SIGINT mid-batch: the same" $PY -c "
@@ -216,7 +245,7 @@ p.send_signal(signal.SIGINT)
 assert p.wait() == -signal.SIGINT
 names = os.listdir(out)
 assert not [n for n in names if 'tmp' in n], names
-assert len(names) % 2 == 0 and len(names) < 40, names"
+assert len(names) % 2 == 0 and len(names) < 160, names"
 
 # --- install ---------------------------------------------------------------
 make -s -C "$TOP" install BUILD="$(cd "$(dirname "$BIN")" && pwd)" PREFIX=/opt/pr DESTDIR="$T/inst" > /dev/null 2>&1
