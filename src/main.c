@@ -496,7 +496,9 @@ static void count(tally *t, const options *opt, const char *input, int rc, size_
         double spent = now_seconds() - t->start;
         double left = spent / (double)t->done * (double)(t->total - t->done);
         const char *base = strrchr(input, '/');
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s  %.0f s left", t->done, t->total,
+        /* Back to the line's start, so that what a worker prints next
+         * writes over it rather than after it. */
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s  %.0f s left\r", t->done, t->total,
                 base ? base + 1 : input, left);
     }
 }
