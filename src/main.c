@@ -474,6 +474,37 @@ static void add_dir(inputs *in, const char *dir, int depth)
     free(here.paths);
 }
 
+/* Two inputs that would write the same output (a/x.xml and b/x.xml): the
+ * later is refused rather than left to overwrite the earlier's report.
+ * Returns how many were refused; they are removed from the list. */
+static size_t refuse_clashes(inputs *in, const char *out_dir)
+{
+    size_t kept = 0, refused = 0;
+    char **names = xcalloc(in->n ? in->n : 1, sizeof *names);
+    for (size_t i = 0; i < in->n; i++) {
+        char *name = output_name(out_dir, in->paths[i], "");
+        size_t k = 0;
+        while (k < kept && strcmp(names[k], name) != 0)
+            k++;
+        if (k < kept) {
+            fprintf(stderr, "%s: error: it would write the same %s.pdf and .xlsx as %s; rename "
+                            "one, or run them with different -o folders\n",
+                    in->paths[i], name, in->paths[k]);
+            free(name);
+            free(in->paths[i]);
+            refused++;
+            continue;
+        }
+        names[kept] = name;
+        in->paths[kept++] = in->paths[i];
+    }
+    for (size_t k = 0; k < kept; k++)
+        free(names[k]);
+    free(names);
+    in->n = kept;
+    return refused;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -743,7 +774,9 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             else
                 add_input(&in, argv[i]);
         }
+        size_t clashes = opt.check_only || opt.emit_doc ? 0 : refuse_clashes(&in, opt.output_dir);
         tally t = {.total = in.n, .start = now_seconds(), .tty = isatty(STDERR_FILENO)};
+        t.failed = clashes;
         int jobs = opt.jobs > 0 ? opt.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
         if (jobs < 1 || opt.emit_doc) /* the document forms in input order */
             jobs = 1;
@@ -757,7 +790,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             fputs("\r\033[K", stderr);
         if (opt.verbosity > 0 && in.n > 1 && !opt.emit_doc)
             fprintf(stderr, "parkreport: %zu written, %zu failed, %zu warning%s, %.2f s\n",
-                    t.done - t.failed, t.failed, t.warnings, t.warnings == 1 ? "" : "s",
+                    t.done + clashes - t.failed, t.failed, t.warnings, t.warnings == 1 ? "" : "s",
                     now_seconds() - t.start);
         for (size_t i = 0; i < in.n; i++)
             free(in.paths[i]);

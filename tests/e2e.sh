@@ -213,6 +213,11 @@ mkdir -p "$T/tree/a/b" && cp "$SEED_XML" "$T/tree/a/one.xml" && cp "$SEED_XML" "
 check "a directory as INPUT means every *.xml below it; a batch ends with a summary line" sh -c "
     test -s '$T/treeout/one.pdf' && test -s '$T/treeout/two.xlsx' && test \$(ls '$T/treeout' | wc -l) -eq 4 &&
     tail -1 '$T/tree.err' | grep -Eq '^parkreport: 2 written, 0 failed, 4 warnings, [0-9.]+ s$'"
+mkdir -p "$T/clash/a" "$T/clash/b" && cp "$SEED_XML" "$T/clash/a/x.xml" && cp "$SEED_XML" "$T/clash/b/x.xml"
+"$BIN" -o "$T/clashout" "$T/clash" > /dev/null 2> "$T/clash.err"
+check "two inputs with one output name: the later refused, exit 1, the earlier written" sh -c "
+    test $? -eq 1 && grep -q '^$T/clash/b/x.xml: error: it would write the same $T/clashout/x.pdf and .xlsx as $T/clash/a/x.xml' '$T/clash.err' &&
+    test -s '$T/clashout/x.pdf'"
 mkdir -p "$T/batch"
 for i in 1 2 3 4 5 6; do cp "$SEED_XML" "$T/batch/r$i.xml"; done
 printf '<report>\n' > "$T/batch/r3.xml"
