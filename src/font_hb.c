@@ -69,9 +69,73 @@ double font_face_advance(const font_face *f, uint32_t cp)
     return f->upem ? (double)adv * 1000.0 / (double)f->upem : 0;
 }
 
+static void put16(unsigned char **p, unsigned v)
+{
+    (*p)[0] = (unsigned char)(v >> 8);
+    (*p)[1] = (unsigned char)v;
+    *p += 2;
+}
+
+/* A cmap with one (3,1) format-4 subtable: FONT_PUA_FIRST + i -> gids[i]. */
+static hb_blob_t *pua_cmap(const hb_codepoint_t *gids, size_t n)
+{
+    enum { SEGMENTS = 2 }; /* the range, and the 0xFFFF end segment */
+    size_t sub_len = 14 + SEGMENTS * 2 + 2 + SEGMENTS * 6 + n * 2;
+    size_t len = 12 + sub_len;
+    unsigned char *data = xcalloc(len, 1), *p = data;
+    put16(&p, 0), put16(&p, 1);                /* version, one table */
+    put16(&p, 3), put16(&p, 1), put16(&p, 0), put16(&p, 12); /* Windows Unicode BMP at 12 */
+    put16(&p, 4), put16(&p, (unsigned)sub_len), put16(&p, 0);
+    put16(&p, SEGMENTS * 2), put16(&p, 4), put16(&p, 1), put16(&p, 0);
+    put16(&p, (unsigned)(FONT_PUA_FIRST + n - 1)), put16(&p, 0xFFFF); /* endCode */
+    put16(&p, 0);                                                  /* reservedPad */
+    put16(&p, FONT_PUA_FIRST), put16(&p, 0xFFFF);                   /* startCode */
+    put16(&p, 0), put16(&p, 1);                                    /* idDelta */
+    put16(&p, SEGMENTS * 2), put16(&p, 0); /* idRangeOffset: the glyph array follows */
+    for (size_t i = 0; i < n; i++)
+        put16(&p, (unsigned)gids[i]);
+    return hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
+}
+
+/* The subset with its cmap replaced by the private-use one. */
+static hb_face_t *renumbered(hb_face_t *sub, const uint32_t *cps, size_t n)
+{
+    hb_font_t *font = hb_font_create(sub);
+    hb_codepoint_t *gids = xcalloc(n ? n : 1, sizeof *gids);
+    for (size_t i = 0; i < n; i++)
+        if (!hb_font_get_nominal_glyph(font, cps[i], &gids[i]))
+            gids[i] = 0;
+    hb_font_destroy(font);
+    hb_face_t *builder = hb_face_builder_create();
+    hb_tag_t tags[64];
+    unsigned start = 0, count;
+    do {
+        count = sizeof tags / sizeof *tags;
+        hb_face_get_table_tags(sub, start, &count, tags);
+        for (unsigned i = 0; i < count; i++) {
+            if (tags[i] == HB_TAG('c', 'm', 'a', 'p'))
+                continue;
+            hb_blob_t *table = hb_face_reference_table(sub, tags[i]);
+            hb_face_builder_add_table(builder, tags[i], table);
+            hb_blob_destroy(table);
+        }
+        start += count;
+    } while (count == sizeof tags / sizeof *tags);
+    hb_blob_t *cmap = pua_cmap(gids, n);
+    hb_face_builder_add_table(builder, HB_TAG('c', 'm', 'a', 'p'), cmap);
+    hb_blob_destroy(cmap);
+    free(gids);
+    return builder;
+}
+
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const char *out_path,
                      rg_diags *diags)
 {
+    if (n > FONT_PUA_MAX) {
+        rg_diag_add(diags, RG_ERROR, f->path, 0, 0,
+                    "a report may use at most %d different characters of one font", FONT_PUA_MAX);
+        return -1;
+    }
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) {
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "out of memory subsetting the font");
@@ -95,6 +159,14 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const ch
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "HarfBuzz cannot subset this font");
         return -1;
     }
+    /* The subset is a face under construction, which cannot list its
+     * tables: read it back as a font first. */
+    hb_blob_t *plain = hb_face_reference_blob(sub);
+    hb_face_destroy(sub);
+    hb_face_t *read_back = hb_face_create(plain, 0);
+    hb_blob_destroy(plain);
+    sub = renumbered(read_back, cps, n);
+    hb_face_destroy(read_back);
     hb_blob_t *blob = hb_face_reference_blob(sub);
     unsigned len = 0;
     const char *data = hb_blob_get_data(blob, &len);

@@ -152,10 +152,80 @@ void pdf_options_fini(pdf_options *opt)
     opt->nfiles = 0;
 }
 
+/* The code points each font file draws, in the order first met: cps[i] is
+ * drawn as FONT_PUA_FIRST + i, the subset's renumbered code (font.h). */
+typedef struct pua_entry {
+    uint32_t cp, index;
+} pua_entry;
+
+typedef struct used_chars {
+    uint32_t *cps;
+    size_t n, cap;
+    unsigned char *seen; /* a bit per code point */
+    pua_entry *by_cp;    /* cps sorted, to find a character's index */
+} used_chars;
+
+static void use(used_chars *u, uint32_t cp)
+{
+    if (cp > 0x10FFFF || (u->seen[cp >> 3] & (1u << (cp & 7))))
+        return;
+    u->seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+    void *arr = u->cps;
+    xgrow(&arr, &u->cap, u->n + 1, sizeof *u->cps);
+    u->cps = arr;
+    u->cps[u->n++] = cp;
+}
+
+static void use_text(used_chars *u, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            cp = 0xFFFD, k = 1;
+        use(u, cp);
+        i += k;
+    }
+}
+
+static int by_cp(const void *a, const void *b)
+{
+    uint32_t x = ((const pua_entry *)a)->cp, y = ((const pua_entry *)b)->cp;
+    return (x > y) - (x < y);
+}
+
+static void index_chars(used_chars *u)
+{
+    u->by_cp = xcalloc(u->n ? u->n : 1, sizeof *u->by_cp);
+    for (size_t i = 0; i < u->n; i++)
+        u->by_cp[i] = (pua_entry){u->cps[i], (uint32_t)i};
+    qsort(u->by_cp, u->n, sizeof *u->by_cp, by_cp);
+}
+
+/* text with each character replaced by its private-use code in the subset. */
+static void pua_text(const used_chars *u, const char *text, rg_buf *out)
+{
+    out->len = 0;
+    rg_buf_append(out, "", 0);
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(text + i, n - i, &cp);
+        if (k == 0)
+            cp = 0xFFFD, k = 1;
+        i += k;
+        pua_entry key = {cp, 0};
+        const pua_entry *e = bsearch(&key, u->by_cp, u->n, sizeof *u->by_cp, by_cp);
+        rg_utf8_put(out, e ? FONT_PUA_FIRST + e->index : 0xFFFD);
+    }
+}
+
 typedef struct pdf_job {
     HPDF_Doc pdf;
     haru_ctx err;
     HPDF_Font fonts[PDF_NROLES]; /* by file */
+    const used_chars *used;      /* by file */
     const pdf_options *opt;
     const char *path;
     rg_diags *diags;
@@ -171,32 +241,31 @@ static int fail(pdf_job *j, const char *what)
 
 /* libharu 2.3.0 writes an invalid ToUnicode CMap (a CID range, and
  * Ordering "Identity-H"), which poppler warns about and other extractors may
- * not read. CIDs are Unicode code points here, so the valid map sends each
- * used block of 256 onto itself. libharu's exported object functions let us
- * put it in place of the old one. */
+ * not read. The CIDs are the subset's private-use codes (font.h), so the
+ * valid map sends each back to its character. libharu's exported object
+ * functions let us put it in place of the old one. */
 static int fix_font(pdf_job *j, HPDF_Font font, const uint32_t *used, size_t nused)
 {
     HPDF_Doc pdf = j->pdf;
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    bool block[256] = {false};
-    int nblocks = 0;
-    for (size_t i = 0; i < nused; i++)
-        if (used[i] <= 0xFFFF && !(used[i] >= 0xD800 && used[i] <= 0xDFFF) &&
-            !block[used[i] >> 8])
-            block[used[i] >> 8] = true, nblocks++;
     rg_buf cmap = {0};
     rg_buf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    for (int hi = 0, done = 0; hi < 256; hi++) {
-        if (!block[hi])
-            continue;
-        if (done % 100 == 0) /* at most 100 entries a block */
-            rg_buf_printf(&cmap, "%d beginbfrange\n", nblocks - done < 100 ? nblocks - done : 100);
-        rg_buf_printf(&cmap, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
-        if (++done % 100 == 0 || done == nblocks)
-            rg_buf_puts(&cmap, "endbfrange\n");
+    /* Each private-use code back to its character (UTF-16 beyond the BMP). */
+    for (size_t i = 0; i < nused; i++) {
+        if (i % 100 == 0) /* at most 100 entries a block */
+            rg_buf_printf(&cmap, "%zu beginbfchar\n", nused - i < 100 ? nused - i : 100);
+        uint32_t cp = used[i];
+        rg_buf_printf(&cmap, "<%04X> <", (unsigned)(FONT_PUA_FIRST + i));
+        if (cp > 0xFFFF)
+            rg_buf_printf(&cmap, "%04X%04X>\n", 0xD800 + ((cp - 0x10000) >> 10),
+                          0xDC00 + ((cp - 0x10000) & 0x3FF));
+        else
+            rg_buf_printf(&cmap, "%04X>\n", (unsigned)cp);
+        if ((i + 1) % 100 == 0 || i + 1 == nused)
+            rg_buf_puts(&cmap, "endbfchar\n");
     }
     rg_buf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     HPDF_Dict stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
@@ -234,8 +303,7 @@ static int load_font(pdf_job *j, int k, const char *subset, const uint32_t *used
         return -1;
     }
     for (size_t i = 0; i < nused; i++)
-        if (used[i] <= 0xFFFF)
-            HPDF_Font_GetUnicodeWidth(font, (HPDF_UNICODE)used[i]);
+        HPDF_Font_GetUnicodeWidth(font, (HPDF_UNICODE)(FONT_PUA_FIRST + i));
     j->fonts[k] = font;
     return fix_font(j, font, used, nused);
 }
@@ -289,10 +357,14 @@ static int file_of(const pdf_options *opt, int font)
 
 static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st)
 {
-    for (int page = 0; page < r->npages; page++) {
+    rg_buf text = {0}; /* an item's text in private-use codes */
+    int rc = 0;
+    for (int page = 0; page < r->npages && rc == 0; page++) {
         HPDF_Page p = HPDF_AddPage(j->pdf);
-        if (!p || j->err.error)
-            return fail(j, "cannot add a page");
+        if (!p || j->err.error) {
+            rc = fail(j, "cannot add a page");
+            break;
+        }
         HPDF_Page_SetWidth(p, (HPDF_REAL)st->page_w);
         HPDF_Page_SetHeight(p, (HPDF_REAL)st->page_h);
         for (size_t i = 0; i < r->nitems; i++) {
@@ -322,7 +394,8 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
                 spacing = it->spacing;
                 HPDF_Page_SetCharSpace(p, (HPDF_REAL)spacing);
             }
-            HPDF_Page_TextOut(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y), it->text);
+            pua_text(&j->used[file_of(j->opt, it->font)], it->text, &text);
+            HPDF_Page_TextOut(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y), text.data);
         }
         /* Page number "— N —" below the text block: one character in from its
          * right edge on odd pages, from its left edge on even ones (or centred). */
@@ -331,13 +404,14 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         HPDF_Font nf = j->fonts[file_of(j->opt, st->page_number.font)];
         HPDF_Page_SetFontAndSize(p, nf, (HPDF_REAL)st->page_number.size);
         HPDF_Page_SetCharSpace(p, 0);
-        double w = HPDF_Page_TextWidth(p, num), em = st->page_number.size;
+        pua_text(&j->used[file_of(j->opt, st->page_number.font)], num, &text);
+        double w = HPDF_Page_TextWidth(p, text.data), em = st->page_number.size;
         double x = !st->page_number_outside ? (st->page_w - w) / 2
                    : page % 2 == 0          ? st->margin_left + st->block_w - em - w
                                             : st->margin_left + em;
         HPDF_Page_TextOut(p, (HPDF_REAL)x,
                           (HPDF_REAL)(st->page_h - (st->margin_top + st->block_h + st->page_number_gap)),
-                          num);
+                          text.data);
         HPDF_Page_EndText(p);
         bool ruled = false;
         for (size_t i = 0; i < r->nitems; i++) {
@@ -353,9 +427,10 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         if (ruled)
             HPDF_Page_Stroke(p);
         if (j->err.error)
-            return fail(j, "cannot draw the page");
+            rc = fail(j, "cannot draw the page");
     }
-    return 0;
+    rg_buf_fini(&text);
+    return rc;
 }
 
 /* The PDF's outline: the title, and under it every heading, nested by level.
@@ -385,37 +460,6 @@ static int add_outline(pdf_job *j, const layout_result *r, const layout_style *s
             parent[k] = NULL;
     }
     return j->err.error ? fail(j, "cannot add the bookmarks") : 0;
-}
-
-/* The code points each font file draws, as sorted lists. */
-typedef struct used_chars {
-    uint32_t *cps;
-    size_t n, cap;
-    unsigned char *seen; /* a bit per code point */
-} used_chars;
-
-static void use(used_chars *u, uint32_t cp)
-{
-    if (cp > 0x10FFFF || (u->seen[cp >> 3] & (1u << (cp & 7))))
-        return;
-    u->seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
-    void *arr = u->cps;
-    xgrow(&arr, &u->cap, u->n + 1, sizeof *u->cps);
-    u->cps = arr;
-    u->cps[u->n++] = cp;
-}
-
-static void use_text(used_chars *u, const char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = rg_utf8_decode(s + i, n - i, &cp);
-        if (k == 0)
-            cp = 0xFFFD, k = 1;
-        use(u, cp);
-        i += k;
-    }
 }
 
 /* Characters set in a font that lacks them: the fallback lacks them too. */
@@ -460,12 +504,14 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     if (opt->missing)
         report_missing(opt, r);
     use_text(&used[file_of(opt, st->page_number.font)], "\xE2\x80\x94 0123456789");
+    j.used = used;
     for (int k = 0; k < opt->nfiles; k++) {
         rg_buf name = {0};
         rg_buf_printf(&name, "%s.font%d.ttf", path, k);
         subset[k] = rg_buf_take(&name);
         if (used[k].n == 0)
             use(&used[k], ' ');
+        index_chars(&used[k]);
         if (font_face_subset(opt->files[k].face, used[k].cps, used[k].n, subset[k], diags) != 0)
             goto done;
     }
@@ -497,6 +543,7 @@ done:
         free(subset[k]);
         free(used[k].cps);
         free(used[k].seen);
+        free(used[k].by_cp);
     }
     layout_free(r);
     if (j.pdf)
