@@ -20,7 +20,7 @@ OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_tmpl test_doc test_layout
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all setup report check test spec check-asan fuzz install clean
+.PHONY: all setup report check test spec check-asan fuzz install bench clean
 all: $(BUILD)/parkreport
 
 setup:
@@ -32,6 +32,14 @@ report: setup
 
 check: setup
 	@$(MAKE) --no-print-directory test
+
+# make bench [BENCH_BATCH=1000] [BENCH_RUNS=11]: speed, memory and sizes, as
+# medians over repeated runs (scripts/bench.py).
+BENCH_BATCH = 1000
+BENCH_RUNS = 11
+bench: setup
+	@$(MAKE) --no-print-directory $(BUILD)/parkreport
+	@/usr/bin/python3 scripts/bench.py $(BUILD) $(BENCH_BATCH) $(BENCH_RUNS)
 
 # make install PREFIX=... DESTDIR=...: the binary finds PREFIX/share/parkreport
 # beside it wherever it is run from.

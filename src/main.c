@@ -39,6 +39,18 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT_FAILED = 1, EXIT_USAGE = 2 };
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Where a report's time went, printed with -v (and read by make bench). */
+typedef struct stage_times {
+    double load, templating, layout, pdf, workbook;
+} stage_times;
+
 typedef struct options {
     const char *output_dir;
     const char *template_dir;
@@ -292,7 +304,7 @@ static doc *make_doc(run *r, const model *m, rg_diags *d)
 }
 
 static int write_outputs(run *r, const model *m, const doc *document, const char *input,
-                         rg_diags *d)
+                         rg_diags *d, stage_times *times)
 {
     const options *o = r->opt;
     char *pdf_path = o->want_pdf ? output_name(o->output_dir, input, ".pdf") : NULL;
@@ -313,13 +325,19 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
             missing_ctx missing = {.input = input, .d = d};
             popt.missing = missing_glyph;
             popt.missing_ud = &missing;
+            popt.layout_seconds = &times->layout;
+            double t0 = now_seconds();
             rc = pdf_write(document, &r->style, &popt, pdf_tmp, d);
+            times->pdf = now_seconds() - t0 - times->layout;
             rg_buf_fini(&missing.text);
             if (rc == 0)
                 rc = verify_pdf(pdf_tmp, d);
         }
-        if (rc == 0 && xlsx_tmp)
+        if (rc == 0 && xlsx_tmp) {
+            double t0 = now_seconds();
             rc = xlsx_write(m, xlsx_tmp, o->output_dir, when, d);
+            times->workbook = now_seconds() - t0;
+        }
         if (rc == 0 && ((pdf_tmp && rename(pdf_tmp, pdf_path) != 0) ||
                         (xlsx_tmp && rename(xlsx_tmp, xlsx_path) != 0))) {
             rg_diag_add(d, RG_ERROR, pdf_path ? pdf_path : xlsx_path, 0, 0,
@@ -331,6 +349,10 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         unlink(pdf_tmp); /* gone already after a successful rename */
     if (xlsx_tmp)
         unlink(xlsx_tmp);
+    if (rc == 0 && o->verbosity > 1)
+        printf("%s: times: load %.2f ms, template %.2f ms, layout %.2f ms, pdf %.2f ms, "
+               "workbook %.2f ms\n", input, times->load * 1e3, times->templating * 1e3,
+               times->layout * 1e3, times->pdf * 1e3, times->workbook * 1e3);
     if (rc == 0 && o->verbosity > 0) {
         if (pdf_path && xlsx_path)
             printf("%s: wrote %s and %s\n", input, pdf_path, xlsx_path);
@@ -344,9 +366,12 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
 static int process(run *r, const char *input, size_t *warnings)
 {
     rg_diags d = {0};
+    stage_times times = {0};
+    double t0 = now_seconds();
     model *m = model_load(r->loader, input, &d);
     if (m)
         model_check(m, &d);
+    times.load = now_seconds() - t0;
     if (m && r->opt->strict && d.warnings) {
         for (size_t i = 0; i < d.count; i++)
             d.items[i].severity = RG_ERROR;
@@ -356,7 +381,9 @@ static int process(run *r, const char *input, size_t *warnings)
     int rc = m && d.errors == 0 ? 0 : -1;
     size_t printed = 0;
     if (rc == 0 && !r->opt->check_only) {
+        t0 = now_seconds();
         doc *document = make_doc(r, m, &d);
+        times.templating = now_seconds() - t0;
         if (!document) {
             rc = -1;
         } else if (r->opt->emit_doc) {
@@ -375,7 +402,7 @@ static int process(run *r, const char *input, size_t *warnings)
             sigaddset(&stop, SIGTERM);
             sigaddset(&stop, SIGHUP);
             sigprocmask(SIG_BLOCK, &stop, &old);
-            rc = write_outputs(r, m, document, input, &d);
+            rc = write_outputs(r, m, document, input, &d, &times);
             fflush(stdout);
             print_diags(&d, 0); /* before a pending signal ends the process */
             printed = d.count;
@@ -503,13 +530,6 @@ static size_t refuse_clashes(inputs *in, const char *out_dir)
     free(names);
     in->n = kept;
     return refused;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 typedef struct tally {

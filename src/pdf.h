@@ -37,6 +37,7 @@ typedef struct pdf_options {
      * box); NULL: not told. */
     void (*missing)(void *ud, uint32_t cp);
     void *missing_ud;
+    double *layout_seconds; /* set to the time the layout took, when not NULL */
 } pdf_options;
 
 /* Reads DIR/fonts.conf: lines "ROLE FILE [FACE]" with the roles body,

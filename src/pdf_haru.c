@@ -491,7 +491,12 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
               rg_diags *diags)
 {
     layout_metrics mx = {(void *)opt, advance, has};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     layout_result *r = layout_run(d, st, &mx);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (opt->layout_seconds)
+        *opt->layout_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     used_chars used[PDF_NROLES] = {0};
     char *subset[PDF_NROLES] = {0};
     pdf_job j = {.path = path, .diags = diags, .opt = opt};

@@ -1,0 +1,97 @@
+"""make bench: how fast parkreport is, as medians (with min and max) over
+repeated runs. Prints one report from process start to exit; a batch at -j 1
+and -j 2 as wall and CPU time per report; peak memory; the outputs' sizes;
+the time split between the stages; and the time of inputs 10 and 100 times
+the seed's size.
+
+Usage: python3 scripts/bench.py BUILD_DIR [BATCH] [RUNS]
+"""
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+build, batch, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+binary = os.path.join(build, "parkreport")
+seed = os.path.join(top, "input", "park-2023.xml")
+env = dict(os.environ, SOURCE_DATE_EPOCH="1703980800")
+
+
+def run(args):
+    """Wall seconds, CPU seconds and peak RSS (KB) of one run of parkreport."""
+    start = time.perf_counter()
+    p = subprocess.Popen([binary] + args, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = status
+    wall = time.perf_counter() - start
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out
+
+
+def summary(values, scale=1.0, unit="ms"):
+    v = [x * scale for x in values]
+    return f"{statistics.median(v):8.2f} {unit}  (min {min(v):.2f}, max {max(v):.2f})"
+
+
+def scaled(k, directory):
+    """The seed with k times its sections, sectors, categories and named items."""
+    text = open(seed, encoding="utf-8").read()
+    def repeat(pattern, body_fn):
+        nonlocal text
+        m = re.search(pattern, text, re.S)
+        body = m.group(1)
+        text = text[:m.start(1)] + "".join(body_fn(body, i) for i in range(k)) + text[m.end(1):]
+    def suffixed(body, i):
+        return body if i == 0 else re.sub(r'id="([a-z-]+)"', lambda m: f'id="{m.group(1)}-x{i}"', body)
+    repeat(r"<sectors>(.*?)</sectors>", suffixed)
+    repeat(r"<promotion>.*?(<category.*</category>)", suffixed)
+    repeat(r'(<item>[^<]*</item>(?:<item>[^<]*</item>)*)', lambda b, i: b)
+    repeat(r"<narrative>.*?</intro>(.*)</narrative>", lambda b, i: b)
+    path = os.path.join(directory, f"scaled-{k}.xml")
+    open(path, "w", encoding="utf-8").write(text)
+    return path
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "out")
+    print(f"parkreport benchmark: {os.cpu_count()} processors, {runs} runs each, batch of {batch}")
+
+    singles = [run(["-q", "-o", out, seed]) for _ in range(runs)]
+    print("one report, process start to exit:", summary([s[0] for s in singles], 1e3))
+    print("  its CPU time:                    ", summary([s[1] for s in singles], 1e3))
+    print(f"  peak memory: {max(s[2] for s in singles) / 1024:.1f} MB")
+    print(f"  sizes: PDF {os.path.getsize(os.path.join(out, 'park-2023.pdf')) / 1024:.0f} KB, "
+          f"workbook {os.path.getsize(os.path.join(out, 'park-2023.xlsx')) / 1024:.0f} KB")
+
+    stages = {}
+    for _ in range(runs):
+        _, _, _, text = run(["-v", "-o", out, seed])
+        for name, value in re.findall(r"(\w+) ([0-9.]+) ms", text):
+            stages.setdefault(name, []).append(float(value))
+    print("  time split: " + ", ".join(f"{k} {statistics.median(v):.2f} ms" for k, v in stages.items()))
+
+    inputs = os.path.join(tmp, "batch")
+    os.mkdir(inputs)
+    for i in range(batch):
+        shutil.copy(seed, os.path.join(inputs, f"park-{i:04d}.xml"))
+    for jobs in (1, 2):
+        results = []
+        for _ in range(max(1, runs // 4)):
+            shutil.rmtree(out, ignore_errors=True)
+            results.append(run(["-q", "-j", str(jobs), "-o", out, inputs]))
+        print(f"batch of {batch} at -j {jobs}: wall per report", summary([r[0] / batch for r in results], 1e3))
+        print(f"  CPU per report:                ", summary([r[1] / batch for r in results], 1e3))
+        print(f"  peak memory: {max(r[2] for r in results) / 1024:.1f} MB")
+
+    base = statistics.median([s[0] for s in singles])
+    for k in (10, 100):
+        path = scaled(k, tmp)
+        times = [run(["-q", "-o", out, path])[0] for _ in range(max(1, runs // 4))]
+        t = statistics.median(times)
+        print(f"input {k:3d} times the seed: {t * 1e3:8.1f} ms, {t / base:5.1f} times one report")
