@@ -359,6 +359,21 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
 {
     rg_buf text = {0}; /* an item's text in private-use codes */
     int rc = 0;
+    /* The items of each page, in their order: a counting sort, since the
+     * repeated table headers are appended after the rest. */
+    size_t *first = xcalloc((size_t)r->npages + 1, sizeof *first);
+    size_t *order = xcalloc(r->nitems ? r->nitems : 1, sizeof *order);
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].page >= 0 && r->items[i].page < r->npages)
+            first[r->items[i].page + 1]++;
+    for (int pg = 0; pg < r->npages; pg++)
+        first[pg + 1] += first[pg];
+    size_t *fill_at = xcalloc((size_t)r->npages + 1, sizeof *fill_at);
+    memcpy(fill_at, first, ((size_t)r->npages + 1) * sizeof *first);
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].page >= 0 && r->items[i].page < r->npages)
+            order[fill_at[r->items[i].page]++] = i;
+    free(fill_at);
     for (int page = 0; page < r->npages && rc == 0; page++) {
         HPDF_Page p = HPDF_AddPage(j->pdf);
         if (!p || j->err.error) {
@@ -367,9 +382,9 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         }
         HPDF_Page_SetWidth(p, (HPDF_REAL)st->page_w);
         HPDF_Page_SetHeight(p, (HPDF_REAL)st->page_h);
-        for (size_t i = 0; i < r->nitems; i++) {
-            const layout_item *it = &r->items[i];
-            if (it->page != page || it->text || it->fill <= 0)
+        for (size_t n = first[page]; n < first[page + 1]; n++) {
+            const layout_item *it = &r->items[order[n]];
+            if (it->text || it->fill <= 0)
                 continue;
             HPDF_Page_SetGrayFill(p, (HPDF_REAL)it->fill);
             HPDF_Page_Rectangle(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y2),
@@ -380,10 +395,9 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         HPDF_Page_BeginText(p);
         int font = -1;
         double size = 0, spacing = 0;
-        /* Repeated table headers are appended after the rest: scan them all. */
-        for (size_t i = 0; i < r->nitems; i++) {
-            const layout_item *it = &r->items[i];
-            if (it->page != page || !it->text)
+        for (size_t n = first[page]; n < first[page + 1]; n++) {
+            const layout_item *it = &r->items[order[n]];
+            if (!it->text)
                 continue;
             if (it->font != font || it->size != size) {
                 font = it->font;
@@ -414,9 +428,9 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
                           text.data);
         HPDF_Page_EndText(p);
         bool ruled = false;
-        for (size_t i = 0; i < r->nitems; i++) {
-            const layout_item *it = &r->items[i];
-            if (it->page != page || it->text || it->fill > 0)
+        for (size_t n = first[page]; n < first[page + 1]; n++) {
+            const layout_item *it = &r->items[order[n]];
+            if (it->text || it->fill > 0)
                 continue;
             if (!ruled)
                 HPDF_Page_SetLineWidth(p, 0.75);
@@ -430,6 +444,8 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
             rc = fail(j, "cannot draw the page");
     }
     rg_buf_fini(&text);
+    free(first);
+    free(order);
     return rc;
 }
 
