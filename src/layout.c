@@ -486,6 +486,28 @@ static size_t fill_lines(const para *p, double width, double indent, size_t *bre
     return nbreaks;
 }
 
+/* A two-line title reads best broken after a conjunction (…工作总结和 /
+ * 2024年工作计划) rather than inside a word (…工作 / 总结…): the nearest
+ * atom after 和, 及, 与 or 暨 to the balanced break `at`, if both lines fit. */
+static size_t title_break(const para *p, size_t at, double width)
+{
+    size_t best = at, best_dist = (size_t)-1;
+    for (size_t a = 1; a < p->na; a++) {
+        uint32_t before = p->g[p->a[a - 1].end - 1].cp;
+        if (before != 0x548C && before != 0x53CA && before != 0x4E0E && before != 0x66A8)
+            continue;
+        double left = 0, right = 0;
+        for (size_t k = 0; k < p->na; k++)
+            *(k < a ? &left : &right) += p->a[k].w;
+        if (left - p->a[a - 1].squeeze > width + 0.01 || right > width + 0.01)
+            continue;
+        size_t dist = a > at ? a - at : at - a;
+        if (dist < best_dist)
+            best = a, best_dist = dist;
+    }
+    return best;
+}
+
 /* Breaks a paragraph or heading into lines. align: 0 justified, 1 centred. */
 static void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                       const layout_metrics *mx, line_kind kind, bool centred, double indent)
@@ -509,6 +531,8 @@ static void set_block(layout_result *r, lines *ls, const doc_block *blk, const l
                 lo = mid;
         }
         nbreaks = fill_lines(&p, hi, 0, breaks);
+        if (nbreaks == 2)
+            breaks[1] = title_break(&p, breaks[1], st->block_w);
     }
     /* A paragraph never ends on a line of one character: pull one atom down. */
     if (nbreaks >= 2 && !centred) {

@@ -305,6 +305,32 @@ static const layout_item *find_item(const layout_result *r, const char *text, in
     return NULL;
 }
 
+static void test_title_breaks_after_a_conjunction(void **state)
+{
+    (void)state;
+    layout_style st;
+    /* A block 16 title characters wide: 25 characters take two lines, and
+     * the break goes after 和, not at the balanced middle inside 工作|总结. */
+    rg_diags d = {0};
+    const char *src = "= 工业园区二〇二三年度工作总结和二〇二四年工作计划\n";
+    doc *document = doc_parse("t", src, strlen(src), &d);
+    small_style(&st);
+    st.block_w = 16 * 22;
+    layout_metrics mx = {.advance = fake_advance};
+    layout_result *r = layout_run(document, &st, &mx);
+    rg_buf first = {0}, second = {0};
+    double y0 = r->items[0].y;
+    for (size_t i = 0; i < r->nitems; i++)
+        rg_buf_puts(r->items[i].y == y0 ? &first : &second, r->items[i].text);
+    assert_string_equal(first.data, "工业园区二〇二三年度工作总结和");
+    assert_string_equal(second.data, "二〇二四年工作计划");
+    rg_buf_fini(&first);
+    rg_buf_fini(&second);
+    layout_free(r);
+    doc_free(document);
+    rg_diags_fini(&d);
+}
+
 static void test_table_columns_and_rules(void **state)
 {
     (void)state;
@@ -513,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_no_lone_last_line_atop_a_page),
         cmocka_unit_test(test_heading_stays_with_text),
         cmocka_unit_test(test_title_centred_and_balanced),
+        cmocka_unit_test(test_title_breaks_after_a_conjunction),
         cmocka_unit_test(test_table_columns_and_rules),
         cmocka_unit_test(test_table_header_repeats),
         cmocka_unit_test(test_chart_bars),
