@@ -300,6 +300,34 @@ static bool is_magnitude(uint32_t cp)
     return cp == 0x4E07 /* 万 */ || cp == 0x4EBF /* 亿 */ || cp == 0x5143 /* 元 */;
 }
 
+/* A measure word keeps to its number: 25个, 9户, 536亩, 2023年. */
+static bool is_measure(uint32_t cp)
+{
+    static const uint32_t words[] = {
+        0x4E2A /* 个 */, 0x6237 /* 户 */, 0x9879 /* 项 */, 0x5B97 /* 宗 */, 0x4EA9 /* 亩 */,
+        0x4EBA /* 人 */, 0x6B21 /* 次 */, 0x4EF6 /* 件 */, 0x5BB6 /* 家 */, 0x540D /* 名 */,
+        0x5904 /* 处 */, 0x6761 /* 条 */, 0x5EA7 /* 座 */, 0x5E74 /* 年 */, 0x6708 /* 月 */,
+        0x65E5 /* 日 */, 0x500D /* 倍 */, 0x5428 /* 吨 */, 0x7C73 /* 米 */,
+    };
+    return in_list(cp, words, COUNT(words));
+}
+
+/* Length in glyphs of 平方米 or 平方公里 at i, else 0. */
+static size_t area_unit(const para *p, size_t i)
+{
+    static const uint32_t sq_m[] = {0x5E73, 0x65B9, 0x7C73}, sq_km[] = {0x5E73, 0x65B9, 0x516C, 0x91CC};
+    const uint32_t *units[] = {sq_km, sq_m};
+    const size_t lens[] = {4, 3};
+    for (int u = 0; u < 2; u++) {
+        size_t k = 0;
+        while (k < lens[u] && i + k < p->ng && p->g[i + k].cp == units[u][k])
+            k++;
+        if (k == lens[u])
+            return k;
+    }
+    return 0;
+}
+
 static void build_atoms(para *p)
 {
     bool glue_next = false; /* the previous atom ended with an opening mark */
@@ -311,9 +339,15 @@ static void build_atoms(para *p)
                                    (end + 1 < p->ng && joins_alnum(p->g[end].cp, p->g[end + 1].cp))))
                 end++;
             /* A number keeps its percent sign and its magnitude: 5.2%, 124.2亿元. */
-            if (p->g[end - 1].cp >= '0' && p->g[end - 1].cp <= '9')
+            if (p->g[end - 1].cp >= '0' && p->g[end - 1].cp <= '9') {
                 while (end < p->ng && (p->g[end].cp == '%' || is_magnitude(p->g[end].cp)))
                     end++;
+                size_t area = area_unit(p, end);
+                if (area)
+                    end += area;
+                else if (end < p->ng && is_measure(p->g[end].cp))
+                    end++;
+            }
         } else if (g->cl == CL_INSEP) {
             while (end < p->ng && p->g[end].cp == g->cp)
                 end++;

@@ -279,8 +279,11 @@ static void test_title_centred_and_balanced(void **state)
     assert_true(l.n == 3);
     double left = l.lines[0].x0 - 50, right = 50 + 10 * EM - l.lines[0].x1;
     assert_true(left - right < 0.01 && right - left < 0.01);
-    size_t a = chars(l.lines[0].text), b = chars(l.lines[1].text);
-    assert_true(a - b <= 2 || b - a <= 2); /* balanced, not a long line and a stub */
+    /* Balanced, not a long line and a stub: widths within two title ems
+     * (2023年 is one piece, so the lines are 7 and 5 ems wide). */
+    double w0 = l.lines[0].x1 - l.lines[0].x0, w1 = l.lines[1].x1 - l.lines[1].x0;
+    assert_true(fabs(w0 - w1) <= 2 * 22 + 0.01);
+    assert_string_equal(l.lines[0].text, "工业园区2023年");
     assert_true(l.lines[2].y - l.lines[1].y == 40); /* a blank line after the title */
 }
 
@@ -303,6 +306,20 @@ static const layout_item *find_item(const layout_result *r, const char *text, in
         if (r->items[i].text && strcmp(r->items[i].text, text) == 0 && r->items[i].page == page)
             return &r->items[i];
     return NULL;
+}
+
+static void test_numbers_keep_their_measure_words(void **state)
+{
+    (void)state;
+    laid l;
+    /* 10 ems a line: 25个 and 11.3万平方米 would fall across the breaks. */
+    /* The first line has 8 ems: 7 hanzi and 25 fill it exactly, so 个 would
+     * start the next; 5 hanzi and 11.3万 likewise leave 平方米. */
+    lay("一二三四五六七25个项目。\n\n一二三四五11.3万平方米。\n", &l);
+    assert_string_equal(l.lines[0].text, "一二三四五六七");
+    assert_true(starts_with(l.lines[1].text, "25个"));
+    assert_string_equal(l.lines[2].text, "一二三四五");
+    assert_true(starts_with(l.lines[3].text, "11.3万平方米"));
 }
 
 static void test_title_breaks_after_a_conjunction(void **state)
@@ -539,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_no_lone_last_line_atop_a_page),
         cmocka_unit_test(test_heading_stays_with_text),
         cmocka_unit_test(test_title_centred_and_balanced),
+        cmocka_unit_test(test_numbers_keep_their_measure_words),
         cmocka_unit_test(test_title_breaks_after_a_conjunction),
         cmocka_unit_test(test_table_columns_and_rules),
         cmocka_unit_test(test_table_header_repeats),
