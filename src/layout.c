@@ -260,19 +260,15 @@ static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_
     const layout_font_role *role = &st->role[run->style];
     size_t len = strlen(run->text);
     for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t k = rg_utf8_decode(run->text + i, len - i, &cp);
-        if (k == 0) { /* the model validated UTF-8; stay safe anyway */
-            cp = 0xFFFD;
-            k = 1;
-        }
+        size_t at = i;
+        uint32_t cp = rg_utf8_next(run->text, len, &i);
         void *arr = p->g;
         xgrow(&arr, &p->gcap, p->ng + 1, sizeof *p->g);
         p->g = arr;
         glyph *g = &p->g[p->ng++];
         g->cp = cp;
-        g->off = i;
-        g->len = k;
+        g->off = at;
+        g->len = i - at;
         g->run = run_index;
         g->font = role->font;
         if (mx->has && st->fallback_font >= 0 && !mx->has(mx->ud, role->font, cp) &&
@@ -280,7 +276,6 @@ static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_
             g->font = st->fallback_font;
         g->w = mx->advance(mx->ud, g->font, cp) * role->size / 1000.0;
         g->cl = classify(cp);
-        i += k;
     }
 }
 
@@ -612,14 +607,8 @@ static void set_block(layout_result *r, lines *ls, const doc_block *blk, const l
 static double text_width(const char *s, size_t n, int font, double size, const layout_metrics *mx)
 {
     double w = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = rg_utf8_decode(s + i, n - i, &cp);
-        if (k == 0)
-            cp = 0xFFFD, k = 1;
-        w += mx->advance(mx->ud, font, cp) * size / 1000;
-        i += k;
-    }
+    for (size_t i = 0; i < n;)
+        w += mx->advance(mx->ud, font, rg_utf8_next(s, n, &i)) * size / 1000;
     return w;
 }
 

@@ -80,25 +80,16 @@ static int load_style(const options *opt, layout_style *st, rg_diags *d)
         rg_buf_puts(&path, opt->style_file);
     else
         rg_buf_printf(&path, "%s/gbt9704.style", opt->template_dir);
-    FILE *f = fopen(path.data, "rb");
     rg_buf text = {0};
     int rc = -1;
-    if (!f && !opt->style_file && errno == ENOENT) {
+    if (rg_read_file(path.data, &text) == 0) {
+        rc = layout_style_parse(path.data, text.data, text.len, st, d);
+    } else if (!opt->style_file && errno == ENOENT) {
         layout_style_gbt9704(st); /* a templates folder without one: GB/T 9704 */
         rc = 0;
-    } else if (!f) {
-        rg_diag_add(d, RG_ERROR, path.data, 0, 0, "cannot open the style file: %s (name one with --style)",
-                    strerror(errno));
     } else {
-        char chunk[4096];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            rg_buf_append(&text, chunk, n);
-        if (ferror(f))
-            rg_diag_add(d, RG_ERROR, path.data, 0, 0, "cannot read the style file");
-        else
-            rc = layout_style_parse(path.data, text.data ? text.data : "", text.len, st, d);
-        fclose(f);
+        rg_diag_add(d, RG_ERROR, path.data, 0, 0,
+                    "cannot open the style file: %s (name one with --style)", strerror(errno));
     }
     rg_buf_fini(&text);
     rg_buf_fini(&path);
@@ -118,13 +109,7 @@ static void missing_glyph(void *ud, uint32_t cp)
     missing_ctx *c = ud;
     if (!c->read) {
         c->read = true;
-        FILE *f = fopen(c->input, "rb");
-        char chunk[8192];
-        size_t n;
-        while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            rg_buf_append(&c->text, chunk, n);
-        if (f)
-            fclose(f);
+        rg_read_file(c->input, &c->text); /* gone meanwhile: the warning has no position */
     }
     rg_buf ch = {0};
     rg_utf8_put(&ch, cp);

@@ -179,14 +179,8 @@ static void use(used_chars *u, uint32_t cp)
 static void use_text(used_chars *u, const char *s)
 {
     size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = rg_utf8_decode(s + i, n - i, &cp);
-        if (k == 0)
-            cp = 0xFFFD, k = 1;
-        use(u, cp);
-        i += k;
-    }
+    for (size_t i = 0; i < n;)
+        use(u, rg_utf8_next(s, n, &i));
 }
 
 static int by_cp(const void *a, const void *b)
@@ -210,12 +204,7 @@ static void pua_text(const used_chars *u, const char *text, rg_buf *out)
     rg_buf_append(out, "", 0);
     size_t n = strlen(text);
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = rg_utf8_decode(text + i, n - i, &cp);
-        if (k == 0)
-            cp = 0xFFFD, k = 1;
-        i += k;
-        pua_entry key = {cp, 0};
+        pua_entry key = {rg_utf8_next(text, n, &i), 0};
         const pua_entry *e = bsearch(&key, u->by_cp, u->n, sizeof *u->by_cp, by_cp);
         rg_utf8_put(out, e ? FONT_PUA_FIRST + e->index : 0xFFFD);
     }
@@ -308,10 +297,16 @@ static int load_font(pdf_job *j, int k, const char *subset, const uint32_t *used
     return fix_font(j, font, used, nused);
 }
 
-static const font_face *role_face(const pdf_options *opt, int font)
+/* The file a layout font (a role) is set in; a role without one, the body's. */
+static int file_of(const pdf_options *opt, int font)
 {
     int k = font >= 0 && font < PDF_NROLES ? opt->role_file[font] : -1;
-    return opt->files[k >= 0 ? k : opt->role_file[PDF_ROLE_BODY]].face;
+    return k >= 0 ? k : opt->role_file[PDF_ROLE_BODY];
+}
+
+static const font_face *role_face(const pdf_options *opt, int font)
+{
+    return opt->files[file_of(opt, font)].face;
 }
 
 static double advance(void *ud, int font, uint32_t cp)
@@ -347,12 +342,6 @@ static void set_info(pdf_job *j, const pdf_options *opt)
         HPDF_SetInfoDateAttr(j->pdf, HPDF_INFO_CREATION_DATE, date);
         HPDF_SetInfoDateAttr(j->pdf, HPDF_INFO_MOD_DATE, date);
     }
-}
-
-static int file_of(const pdf_options *opt, int font)
-{
-    int k = font >= 0 && font < PDF_NROLES ? opt->role_file[font] : -1;
-    return k >= 0 ? k : opt->role_file[PDF_ROLE_BODY];
 }
 
 static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st)
@@ -478,29 +467,30 @@ static int add_outline(pdf_job *j, const layout_result *r, const layout_style *s
     return j->err.error ? fail(j, "cannot add the bookmarks") : 0;
 }
 
-/* Characters set in a font that lacks them: the fallback lacks them too. */
-static void report_missing(const pdf_options *opt, const layout_result *r)
+/* Characters set in a font that lacks them: the fallback lacks them too.
+ * Each file's distinct characters are checked once, and each character is
+ * told once however many fonts lack it. */
+static void report_missing(const pdf_options *opt, const used_chars *used)
 {
-    used_chars told = {.seen = xcalloc(0x110000 / 8, 1)};
-    for (size_t i = 0; i < r->nitems; i++) {
-        const char *s = r->items[i].text;
-        size_t n = s ? strlen(s) : 0;
-        for (size_t k = 0; k < n;) {
-            uint32_t cp;
-            size_t len = rg_utf8_decode(s + k, n - k, &cp);
-            if (len == 0)
-                cp = 0xFFFD, len = 1;
-            k += len;
-            if (cp <= ' ' || has((void *)opt, r->items[i].font, cp))
+    uint32_t *told = NULL;
+    size_t ntold = 0, cap = 0;
+    for (int k = 0; k < opt->nfiles; k++)
+        for (size_t i = 0; i < used[k].n; i++) {
+            uint32_t cp = used[k].cps[i];
+            if (cp <= ' ' || font_face_has(opt->files[k].face, cp))
                 continue;
-            size_t before = told.n;
-            use(&told, cp);
-            if (told.n > before) /* once for each character */
-                opt->missing(opt->missing_ud, cp);
+            size_t t = 0;
+            while (t < ntold && told[t] != cp)
+                t++;
+            if (t < ntold)
+                continue;
+            void *arr = told;
+            xgrow(&arr, &cap, ntold + 1, sizeof *told);
+            told = arr;
+            told[ntold++] = cp;
+            opt->missing(opt->missing_ud, cp);
         }
-    }
-    free(told.cps);
-    free(told.seen);
+    free(told);
 }
 
 int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, const char *path,
@@ -523,7 +513,7 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
         if (r->items[i].text)
             use_text(&used[file_of(opt, r->items[i].font)], r->items[i].text);
     if (opt->missing)
-        report_missing(opt, r);
+        report_missing(opt, used);
     use_text(&used[file_of(opt, st->page_number.font)], "\xE2\x80\x94 0123456789");
     j.used = used;
     for (int k = 0; k < opt->nfiles; k++) {

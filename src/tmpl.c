@@ -283,7 +283,6 @@ typedef struct parser {
     const char *src;
     size_t len, pos;
     char *open, *close; /* the delimiters, {{ and }} unless set */
-    const tmpl_loader *loader;
     rg_diags *diags;
     bool failed;
     size_t line_start;    /* of the line being parsed */
@@ -717,34 +716,51 @@ static bool parse_tag(parser *p, node *parent, const opener *open, int depth, ch
     }
 }
 
+/* The two delimiters named inside {{= … =}} (s, n bytes), newly allocated;
+ * false when there are not exactly two words without '='. */
+static bool split_delimiters(const char *s, size_t n, char **open, char **close)
+{
+    size_t at[2], len[2], i = 0;
+    for (int w = 0; w < 2; w++) {
+        while (i < n && is_space(s[i]))
+            i++;
+        at[w] = i;
+        while (i < n && !is_space(s[i]))
+            i++;
+        len[w] = i - at[w];
+    }
+    while (i < n && is_space(s[i]))
+        i++;
+    if (!len[0] || !len[1] || i != n || find(s + at[0], len[0], "=") || find(s + at[1], len[1], "="))
+        return false;
+    *open = xstrndup(s + at[0], len[0]);
+    *close = xstrndup(s + at[1], len[1]);
+    return true;
+}
+
 static bool set_delimiters(parser *p, const char *s, size_t n, size_t tag_at)
 {
-    size_t i = 0;
-    while (i < n && is_space(s[i]))
-        i++;
-    size_t a = i;
-    while (i < n && !is_space(s[i]))
-        i++;
-    size_t a_end = i;
-    while (i < n && is_space(s[i]))
-        i++;
-    size_t b = i;
-    while (i < n && !is_space(s[i]))
-        i++;
-    size_t b_end = i;
-    while (i < n && is_space(s[i]))
-        i++;
-    if (a == a_end || b == b_end || i != n || find(s + a, a_end - a, "=") ||
-        find(s + b, b_end - b, "=")) {
+    char *open, *close;
+    if (!split_delimiters(s, n, &open, &close)) {
         PARSE_ERROR(p, tag_at, "a delimiter tag names two delimiters without '=' or blanks "
                                "in them, as in {{=<%% %%>=}}");
         return false;
     }
     free(p->open);
     free(p->close);
-    p->open = xstrndup(s + a, a_end - a);
-    p->close = xstrndup(s + b, b_end - b);
+    p->open = open;
+    p->close = close;
     return true;
+}
+
+/* What ends a tag with this sigil: }}} for {{{, =}} for {{=, else }}. */
+static void closing(char sigil, const char *close, rg_buf *out)
+{
+    if (sigil == '{')
+        rg_buf_putc(out, '}');
+    else if (sigil == '=')
+        rg_buf_putc(out, '=');
+    rg_buf_puts(out, close);
 }
 
 /* The standalone-line rule: a line holding only blanks and tags other than
@@ -772,9 +788,7 @@ static size_t standalone_line(const parser *p, size_t from)
         if (sigil == '\0' || !strchr("#^/!=><$", sigil))
             break;
         rg_buf close_seq = {0};
-        if (sigil == '=')
-            rg_buf_putc(&close_seq, '=');
-        rg_buf_puts(&close_seq, close);
+        closing(sigil, close, &close_seq);
         size_t inner = i + olen + 1;
         const char *c = find(p->src + inner, p->len - inner, close_seq.data);
         size_t after = c ? (size_t)(c - p->src) + close_seq.len : 0;
@@ -783,24 +797,14 @@ static size_t standalone_line(const parser *p, size_t from)
             break;
         if (sigil == '=') {
             /* Follow the new delimiters; a bad tag is reported by the parser. */
-            size_t a = inner, n = (size_t)(c - p->src);
-            while (a < n && is_space(p->src[a]))
-                a++;
-            size_t a_end = a;
-            while (a_end < n && !is_space(p->src[a_end]))
-                a_end++;
-            size_t b = a_end;
-            while (b < n && is_space(p->src[b]))
-                b++;
-            size_t b_end = b;
-            while (b_end < n && !is_space(p->src[b_end]))
-                b_end++;
-            if (a == a_end || b == b_end)
+            char *new_open, *new_close;
+            if (!split_delimiters(p->src + inner, (size_t)(c - p->src) - inner, &new_open,
+                                  &new_close))
                 break;
             free(open);
             free(close);
-            open = xstrndup(p->src + a, a_end - a);
-            close = xstrndup(p->src + b, b_end - b);
+            open = new_open;
+            close = new_close;
         }
         any_tag = true;
         i = after;
@@ -829,11 +833,7 @@ static void parse_block(parser *p, node *parent, const opener *open, int depth)
         if (!strchr("#^/!=>&{<$", sigil) || sigil == '\0')
             sigil = 0;
         rg_buf close_seq = {0};
-        if (sigil == '{')
-            rg_buf_putc(&close_seq, '}');
-        else if (sigil == '=')
-            rg_buf_putc(&close_seq, '=');
-        rg_buf_puts(&close_seq, p->close);
+        closing(sigil, p->close, &close_seq);
         size_t inner_at = after_open + (sigil != 0);
         const char *c = find(p->src + inner_at, p->len - inner_at, close_seq.data);
         if (!c) {
@@ -888,7 +888,7 @@ static void parse_block(parser *p, node *parent, const opener *open, int depth)
                     open->sigil, open->canon, p->close, p->open, open->canon, p->close);
 }
 
-static bool compile_unit(tmpl *t, size_t index, const tmpl_loader *loader, rg_diags *diags)
+static bool compile_unit(tmpl *t, size_t index, rg_diags *diags)
 {
     unit *u = &t->units[index];
     size_t bad = rg_utf8_invalid_at(u->src, u->len);
@@ -896,7 +896,7 @@ static bool compile_unit(tmpl *t, size_t index, const tmpl_loader *loader, rg_di
         error_at(diags, u, bad, "invalid UTF-8: save the template as UTF-8");
         return false;
     }
-    parser p = {.t = t, .unit = index, .src = u->src, .len = u->len, .loader = loader,
+    parser p = {.t = t, .unit = index, .src = u->src, .len = u->len,
                 .diags = diags, .open = xstrdup("{{"), .close = xstrdup("}}")};
     node root = {0};
     parse_block(&p, &root, NULL, 0);
@@ -918,7 +918,7 @@ tmpl *tmpl_compile(const char *name, const char *src, size_t len, const tmpl_loa
     u->src = xstrndup(src, len);
     u->len = len;
     u->present = true;
-    bool ok = compile_unit(t, first, partials, diags);
+    bool ok = compile_unit(t, first, diags);
     /* Partials found while compiling are appended; compile each once. */
     for (size_t i = 1; ok && i < t->nunits; i++) {
         size_t plen = 0;
@@ -940,7 +940,7 @@ tmpl *tmpl_compile(const char *name, const char *src, size_t len, const tmpl_loa
         pu->src = psrc;
         pu->len = plen;
         pu->present = true;
-        ok = compile_unit(t, i, partials, diags);
+        ok = compile_unit(t, i, diags);
     }
     if (!ok) {
         tmpl_free(t);
@@ -956,28 +956,16 @@ typedef struct dir_loader {
 
 static char *read_file(const char *path, size_t *len, rg_diags *diags, bool must_exist)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    rg_buf b = {0};
+    if (rg_read_file(path, &b) != 0) {
         if (must_exist || errno != ENOENT)
             rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot open the template: %s",
                         strerror(errno));
-        return NULL;
-    }
-    rg_buf b = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rg_buf_append(&b, chunk, n);
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot read the template: %s",
-                    strerror(errno));
         rg_buf_fini(&b);
         return NULL;
     }
     *len = b.len;
-    return b.data ? rg_buf_take(&b) : xstrdup("");
+    return rg_buf_take(&b);
 }
 
 static char *load_from_dir(void *ctx, const char *name, size_t *len, char **display)

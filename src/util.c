@@ -1,6 +1,7 @@
 /* util.c - see util.h. */
 #include "util.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <math.h>
@@ -196,16 +197,12 @@ void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at)
     rg_buf_append(&b, src + start, end - start);
     rg_buf_printf(&b, "\n %*s | ", width, "");
     for (size_t i = start; i < at;) {
-        uint32_t cp = '?';
-        size_t n = rg_utf8_decode(src + i, at - i, &cp);
-        if (n == 0)
-            n = 1;
+        uint32_t cp = rg_utf8_next(src, at, &i);
         if (cp == '\t')
             rg_buf_putc(&b, '\t'); /* keeps the caret aligned whatever the tab width */
         else
             for (int w = display_width(cp); w > 0; w--)
                 rg_buf_putc(&b, ' ');
-        i += n;
     }
     rg_buf_puts(&b, "^\n");
     free(g->excerpt);
@@ -221,6 +218,36 @@ void rg_diags_fini(rg_diags *d)
     }
     free(d->items);
     memset(d, 0, sizeof *d);
+}
+
+uint32_t rg_utf8_next(const char *s, size_t n, size_t *i)
+{
+    uint32_t cp;
+    size_t k = rg_utf8_decode(s + *i, n - *i, &cp);
+    if (k == 0)
+        cp = 0xFFFD, k = 1;
+    *i += k;
+    return cp;
+}
+
+int rg_read_file(const char *path, rg_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rg_buf_append(out, chunk, n);
+    int failed = ferror(f);
+    int saved = errno;
+    fclose(f);
+    rg_buf_append(out, "", 0); /* data is never NULL, even for an empty file */
+    if (failed) {
+        errno = saved ? saved : EIO;
+        return -1;
+    }
+    return 0;
 }
 
 size_t rg_utf8_decode(const char *str, size_t n, uint32_t *cp)

@@ -40,6 +40,9 @@ void rg_buf_vprintf(rg_buf *b, const char *fmt, va_list ap) RG_PRINTF(2, 0);
 char *rg_buf_take(rg_buf *b);
 void rg_buf_fini(rg_buf *b);
 
+/* Appends the whole file at path to out. 0, or -1 with errno set. */
+int rg_read_file(const char *path, rg_buf *out);
+
 /* Diagnostics: "FILE:LINE:COL: error: message". line/col 0 = unknown. */
 typedef enum { RG_WARNING, RG_ERROR } rg_severity;
 
@@ -75,6 +78,9 @@ void rg_diags_fini(rg_diags *d);
 /* UTF-8. rg_utf8_decode reads one code point at s (n bytes left); returns its
  * length, or 0 for an invalid, overlong or surrogate sequence. */
 size_t rg_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The code point at s[*i] (n bytes in all), moving *i past it; U+FFFD and
+ * one byte for an invalid sequence, for text already checked as UTF-8. */
+uint32_t rg_utf8_next(const char *s, size_t n, size_t *i);
 /* Byte offset of the first invalid sequence, or (size_t)-1 when valid. */
 size_t rg_utf8_invalid_at(const char *s, size_t n);
 void rg_utf8_put(rg_buf *b, uint32_t cp);

@@ -65,15 +65,8 @@ static double text_width(const char *s, size_t *chars)
 {
     double w = 0;
     size_t n = strlen(s), count = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = rg_utf8_decode(s + i, n - i, &cp);
-        if (k == 0)
-            cp = '?', k = 1;
-        w += cp >= 0x2E80 ? 2.1 : 1.1;
-        count++;
-        i += k;
-    }
+    for (size_t i = 0; i < n; count++)
+        w += rg_utf8_next(s, n, &i) >= 0x2E80 ? 2.1 : 1.1;
     if (chars)
         *chars = count;
     return w;
@@ -724,15 +717,8 @@ static uint16_t le16(const unsigned char *p)
 
 int xlsx_verify(const char *path, rg_diags *diags)
 {
-    FILE *f = fopen(path, "rb");
     rg_buf data = {0};
-    if (f) {
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            rg_buf_append(&data, chunk, n);
-        fclose(f);
-    }
+    rg_read_file(path, &data); /* unreadable is as bad as empty: said below */
     const unsigned char *z = (const unsigned char *)data.data;
     size_t len = data.len;
     const char *problem = NULL;

@@ -49,12 +49,8 @@ static double width_of(const char *s)
 {
     double w = 0;
     size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = rg_utf8_decode(s + i, n - i, &cp);
-        w += fake_advance(NULL, 0, cp) * EM / 1000;
-        i += k;
-    }
+    for (size_t i = 0; i < n;)
+        w += fake_advance(NULL, 0, rg_utf8_next(s, n, &i)) * EM / 1000;
     return w;
 }
 
@@ -490,14 +486,8 @@ static void test_fallback_font(void **state)
 
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
     rg_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rg_buf_append(&b, chunk, n);
-    fclose(f);
+    assert_int_equal(rg_read_file(path, &b), 0);
     *len = b.len;
     return rg_buf_take(&b);
 }
