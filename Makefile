@@ -13,7 +13,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isrc \
 # Evaluated when a recipe runs, after set-up has installed pkg-config.
 XML_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 XML_LIBS = $(shell pkg-config --libs $(PKGS))
-LIBS = -lhpdf -lxlsxwriter -lz $(XML_LIBS) -lm
+LIBS = -lhpdf -ldeflate -lxlsxwriter -lz $(XML_LIBS) -lm
 
 SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_hb.c pdf_haru.c xlsx_lxw.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o

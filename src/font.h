@@ -35,14 +35,14 @@ double font_face_advance(const font_face *f, uint32_t cp);
 #define FONT_PUA_FIRST 0xE000
 #define FONT_PUA_MAX 6400 /* U+E000 to U+F8FF */
 
-/* Writes to out_path a TrueType font with the glyphs of the n code points
- * cps only (and what they are built from), without hinting or glyph names,
- * whose cmap maps FONT_PUA_FIRST + i to the glyph of cps[i]: one range,
- * which libharu 2.3.0 (it looks up every BMP code point in the cmap when a
- * font is loaded) reads eight times faster than the scattered original, and
- * which keeps the PDF's width and CID maps short. n <= FONT_PUA_MAX.
- * Returns 0, or -1 with an error naming `path`. */
-int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const char *out_path,
-                     rg_diags *diags);
+/* Puts in `out` a TrueType font with the glyphs of the n code points cps
+ * only (and what they are built from), without hinting or glyph names,
+ * whose cmap maps FONT_PUA_FIRST + i to the glyph of cps[i], and that glyph's
+ * number in glyphs[i] (0: the font has none). One range of codes, mapped in
+ * a few segments, is what libharu 2.3.0 reads fast: it looks up every BMP
+ * code point in the cmap when a font is loaded. n <= FONT_PUA_MAX. Returns
+ * 0, or -1 with an error naming the font file. */
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *out,
+                     uint16_t *glyphs, rg_diags *diags);
 
 #endif

@@ -2,7 +2,6 @@
 #include "font.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,10 +32,30 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
         hb_blob_destroy(blob);
         return NULL;
     }
+    hb_face_t *face = hb_face_create(blob, (unsigned)index);
+    hb_blob_destroy(blob); /* the face keeps its own reference */
+    /* The licence's word on embedding (OS/2 fsType): bit 1 forbids it, bit 8
+     * forbids subsetting (and a whole CJK font is megabytes), bit 9 allows
+     * bitmaps only. */
+    hb_blob_t *os2 = hb_face_reference_table(face, HB_TAG('O', 'S', '/', '2'));
+    unsigned os2_len = 0;
+    const unsigned char *os2_data = (const unsigned char *)hb_blob_get_data(os2, &os2_len);
+    unsigned fs_type = os2_len >= 10 ? (unsigned)(os2_data[8] << 8 | os2_data[9]) : 0;
+    hb_blob_destroy(os2);
+    const char *refusal = (fs_type & 0x000F) == 0x0002 ? "forbids embedding it in a document"
+                          : fs_type & 0x0100          ? "forbids embedding a subset of it"
+                          : fs_type & 0x0200          ? "allows embedding its bitmaps only"
+                                                      : NULL;
+    if (refusal) {
+        rg_diag_add(diags, RG_ERROR, path, 0, 0,
+                    "the font's licence %s (OS/2 fsType 0x%04X); name another font in fonts.conf",
+                    refusal, fs_type);
+        hb_face_destroy(face);
+        return NULL;
+    }
     font_face *f = xcalloc(1, sizeof *f);
     f->path = xstrdup(path);
-    f->face = hb_face_create(blob, (unsigned)index);
-    hb_blob_destroy(blob); /* the face keeps its own reference */
+    f->face = face;
     f->upem = hb_face_get_upem(f->face);
     f->font = hb_font_create(f->face);
     hb_font_make_immutable(f->font);
@@ -76,35 +95,56 @@ static void put16(unsigned char **p, unsigned v)
     *p += 2;
 }
 
-/* A cmap with one (3,1) format-4 subtable: FONT_PUA_FIRST + i -> gids[i]. */
+/* A cmap with one (3,1) format-4 subtable: FONT_PUA_FIRST + i -> gids[i],
+ * as segments of codes whose glyphs are consecutive too (the subset keeps
+ * the font's glyph order, which mostly follows the code points), each
+ * mapped by an offset alone. Codes without a glyph are left out. */
 static hb_blob_t *pua_cmap(const hb_codepoint_t *gids, size_t n)
 {
-    enum { SEGMENTS = 2 }; /* the range, and the 0xFFFF end segment */
-    size_t sub_len = 14 + SEGMENTS * 2 + 2 + SEGMENTS * 6 + n * 2;
-    size_t len = 12 + sub_len;
-    unsigned char *data = xcalloc(len, 1), *p = data;
-    put16(&p, 0), put16(&p, 1);                /* version, one table */
-    put16(&p, 3), put16(&p, 1), put16(&p, 0), put16(&p, 12); /* Windows Unicode BMP at 12 */
-    put16(&p, 4), put16(&p, (unsigned)sub_len), put16(&p, 0);
-    put16(&p, SEGMENTS * 2), put16(&p, 4), put16(&p, 1), put16(&p, 0);
-    put16(&p, (unsigned)(FONT_PUA_FIRST + n - 1)), put16(&p, 0xFFFF); /* endCode */
-    put16(&p, 0);                                                  /* reservedPad */
-    put16(&p, FONT_PUA_FIRST), put16(&p, 0xFFFF);                   /* startCode */
-    put16(&p, 0), put16(&p, 1);                                    /* idDelta */
-    put16(&p, SEGMENTS * 2), put16(&p, 0); /* idRangeOffset: the glyph array follows */
+    size_t nseg = 1; /* the 0xFFFF end segment */
     for (size_t i = 0; i < n; i++)
-        put16(&p, (unsigned)gids[i]);
+        if (gids[i] && (i == 0 || gids[i] != gids[i - 1] + 1 || !gids[i - 1]))
+            nseg++;
+    size_t sub_len = 16 + nseg * 8, len = 12 + sub_len;
+    unsigned char *data = xcalloc(len, 1), *p = data;
+    unsigned search = 1, selector = 0;
+    while (search * 2 <= nseg)
+        search *= 2, selector++;
+    put16(&p, 0), put16(&p, 1);                                /* version, one table */
+    put16(&p, 3), put16(&p, 1), put16(&p, 0), put16(&p, 12);   /* Windows Unicode BMP at 12 */
+    put16(&p, 4), put16(&p, (unsigned)sub_len), put16(&p, 0);
+    put16(&p, (unsigned)nseg * 2), put16(&p, search * 2), put16(&p, selector);
+    put16(&p, (unsigned)(nseg - search) * 2);
+    unsigned char *end = p, *start = end + nseg * 2 + 2, *delta = start + nseg * 2;
+    for (size_t i = 0; i < n;) {
+        if (!gids[i]) {
+            i++;
+            continue;
+        }
+        size_t k = i + 1;
+        while (k < n && gids[k] && gids[k] == gids[k - 1] + 1)
+            k++;
+        unsigned first = (unsigned)(FONT_PUA_FIRST + i);
+        put16(&end, (unsigned)(FONT_PUA_FIRST + k - 1));
+        put16(&start, first);
+        put16(&delta, (unsigned)(gids[i] - first) & 0xFFFF);
+        i = k;
+    }
+    put16(&end, 0xFFFF), put16(&start, 0xFFFF), put16(&delta, 1);
+    /* reservedPad and the idRangeOffsets stay zero */
     return hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
 }
 
 /* The subset with its cmap replaced by the private-use one. */
-static hb_face_t *renumbered(hb_face_t *sub, const uint32_t *cps, size_t n)
+static hb_face_t *renumbered(hb_face_t *sub, const uint32_t *cps, size_t n, uint16_t *glyphs)
 {
     hb_font_t *font = hb_font_create(sub);
     hb_codepoint_t *gids = xcalloc(n ? n : 1, sizeof *gids);
-    for (size_t i = 0; i < n; i++)
-        if (!hb_font_get_nominal_glyph(font, cps[i], &gids[i]))
+    for (size_t i = 0; i < n; i++) {
+        if (!hb_font_get_nominal_glyph(font, cps[i], &gids[i]) || gids[i] > 0xFFFF)
             gids[i] = 0;
+        glyphs[i] = (uint16_t)gids[i];
+    }
     hb_font_destroy(font);
     hb_face_t *builder = hb_face_builder_create();
     hb_tag_t tags[64];
@@ -128,8 +168,8 @@ static hb_face_t *renumbered(hb_face_t *sub, const uint32_t *cps, size_t n)
     return builder;
 }
 
-int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const char *out_path,
-                     rg_diags *diags)
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *out,
+                     uint16_t *glyphs, rg_diags *diags)
 {
     if (n > FONT_PUA_MAX) {
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0,
@@ -165,24 +205,14 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const ch
     hb_face_destroy(sub);
     hb_face_t *read_back = hb_face_create(plain, 0);
     hb_blob_destroy(plain);
-    sub = renumbered(read_back, cps, n);
+    sub = renumbered(read_back, cps, n, glyphs);
     hb_face_destroy(read_back);
     hb_blob_t *blob = hb_face_reference_blob(sub);
     unsigned len = 0;
     const char *data = hb_blob_get_data(blob, &len);
-    int rc = 0;
-    FILE *out = fopen(out_path, "wb");
-    bool written = out && (len == 0 || fwrite(data, 1, len, out) == len);
-    if (out && fclose(out) != 0)
-        written = false;
-    if (!written) {
-        rg_diag_add(diags, RG_ERROR, out_path, 0, 0, "cannot write the font subset: %s",
-                    strerror(errno));
-        if (out)
-            remove(out_path);
-        rc = -1;
-    }
+    out->len = 0;
+    rg_buf_append(out, data, len);
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
-    return rc;
+    return 0;
 }

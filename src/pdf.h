@@ -27,10 +27,17 @@ typedef struct pdf_font_file {
     font_face *face;
 } pdf_font_file;
 
+/* The last subset made of each font file, kept while the next document
+ * draws the same characters: a batch of similar reports subsets and
+ * compresses each font once. pdf_write changes it, so the options (copies
+ * of them share it) serve one thread at a time. */
+typedef struct pdf_cache pdf_cache;
+
 typedef struct pdf_options {
     pdf_font_file files[PDF_NROLES]; /* each file once, however many roles it has */
     int nfiles;
     int role_file[PDF_NROLES];       /* index into files; -1: no fallback font */
+    pdf_cache *cache;                /* owned */
     const char *title, *author, *subject;
     time_t created; /* (time_t)-1: no date */
     /* Called once for each character that no font has (drawn as an empty

@@ -38,8 +38,18 @@ pdftotext -enc UTF-8 "$T/a/park-2023.pdf" "$T/a.txt" 2> "$T/a.pdftotext.err"
 check "pdf: text extraction without a warning (a valid ToUnicode map)" test ! -s "$T/a.pdftotext.err"
 check "pdf: MuPDF renders every page without a warning" sh -c "
     mutool draw -q -o /dev/null '$T/a/park-2023.pdf' 2>&1 | grep -v 'ICC support is not available' | grep . && exit 1 || exit 0"
-check "pdf: the file is small: fonts embedded as HarfBuzz subsets" sh -c "
-    test \$(stat -c %s '$T/a/park-2023.pdf') -le 300000"
+check "pdf: the seed's report is at most 250 KB (fonts embedded as subsets)" sh -c "
+    test \$(stat -c %s '$T/a/park-2023.pdf') -le 250000"
+qpdf --qdf --object-streams=disable "$T/a/park-2023.pdf" "$T/a.qdf.pdf"
+check "pdf: ToUnicode ranges keep to one first byte; glyphs are CIDs (CIDToGIDMap Identity)" $PY - "$T/a.qdf.pdf" <<'PYEOF'
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+ranges = re.findall(rb'<([0-9A-F]{4})> <([0-9A-F]{4})> \[', d)
+assert len(ranges) > 3, ranges
+assert all(a[:2] == b[:2] and a <= b for a, b in ranges), ranges
+assert d.count(b'/CIDToGIDMap /Identity') == 3
+assert b'beginbfchar' not in d and b'/Ordering (Identity-H)' not in d
+PYEOF
 check "pdf: bookmarks for the title, every section and subsection" sh -c "
     mutool show '$T/a/park-2023.pdf' outline > '$T/outline' &&
     test \$(grep -c . '$T/outline') -eq 22 &&
@@ -292,6 +302,25 @@ sed 's|^body .*|body notafont.ttf|' "$TOP/fonts/fonts.conf" > "$T/fonts2/fonts.c
 check "fonts: a file libharu cannot use is named, nothing is written" sh -c "
     test $? -eq 1 && grep -q '^$T/fonts2/notafont.ttf: error: this is not a font file' '$T/f2.err' &&
     test -z \"\$(ls -A '$T/f2')\""
+# A font whose licence forbids embedding (OS/2 fsType 2): Zen Hei so marked.
+mkdir -p "$T/fonts3"
+$PY - "$T/fonts3/restricted.ttc" <<'PYEOF'
+import struct, sys
+d = bytearray(open('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', 'rb').read())
+face = struct.unpack('>I', d[12:16])[0]
+for i in range(struct.unpack('>H', d[face + 4:face + 6])[0]):
+    rec = face + 12 + 16 * i
+    if d[rec:rec + 4] == b'OS/2':
+        table = struct.unpack('>I', d[rec + 8:rec + 12])[0]
+        d[table + 8:table + 10] = struct.pack('>H', 2)
+open(sys.argv[1], 'wb').write(d)
+PYEOF
+sed 's|^title .*|title restricted.ttc|' "$TOP/fonts/fonts.conf" > "$T/fonts3/fonts.conf"
+"$BIN" --fonts "$T/fonts3" -o "$T/f3" "$SEED_XML" > /dev/null 2> "$T/f3.err"
+check "fonts: one whose licence forbids embedding is named, nothing is written" sh -c "
+    test $? -eq 1 && grep -q '^$T/fonts3/restricted.ttc: error: the font.s licence forbids embedding it' '$T/f3.err' &&
+    test ! -e '$T/f3'"
+rm -f "$T/fonts3/restricted.ttc"
 printf '= {{park}}\n\n{{#sections}}\n#1 {{titel}}\n{{/sections}}\n' > "$T/tmpl/report.mustache"
 "$BIN" --templates "$T/tmpl" -o "$T/t1" "$SEED_XML" > /dev/null 2> "$T/t1.err"
 check "templates: a name missing from the data is an error at TEMPLATE:LINE:COL" sh -c "
