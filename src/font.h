@@ -30,6 +30,16 @@ bool font_face_has(const font_face *f, uint32_t cp);
 /* Advance of cp in 1/1000 em (the missing glyph's when there is none). */
 double font_face_advance(const font_face *f, uint32_t cp);
 
+/* What a PDF's font descriptor says of a face, in 1/1000 em. */
+typedef struct font_description {
+    char postscript_name[64];
+    int ascent, descent, cap_height, x_height;
+    int bbox[4]; /* xMin, yMin, xMax, yMax */
+    double italic_angle;
+} font_description;
+
+void font_face_describe(const font_face *f, font_description *out);
+
 /* The private-use code points a subset's characters are renumbered to:
  * cps[i] becomes FONT_PUA_FIRST + i. */
 #define FONT_PUA_FIRST 0xE000

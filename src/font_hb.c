@@ -2,10 +2,13 @@
 #include "font.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hb-subset.h>
+#include <hb-ot.h>
 #include <hb.h>
 
 struct font_face {
@@ -14,6 +17,14 @@ struct font_face {
     hb_font_t *font;
     unsigned upem;
 };
+
+static unsigned table_length(hb_face_t *face, hb_tag_t tag)
+{
+    hb_blob_t *b = hb_face_reference_table(face, tag);
+    unsigned len = hb_blob_get_length(b);
+    hb_blob_destroy(b);
+    return len;
+}
 
 font_face *font_face_open(const char *path, int index, rg_diags *diags)
 {
@@ -46,6 +57,20 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
                           : fs_type & 0x0100          ? "forbids embedding a subset of it"
                           : fs_type & 0x0200          ? "allows embedding its bitmaps only"
                                                       : NULL;
+    /* The PDF embeds TrueType outlines (FontFile2) only. */
+    bool glyf = table_length(face, HB_TAG('g', 'l', 'y', 'f')) > 0 &&
+                table_length(face, HB_TAG('l', 'o', 'c', 'a')) > 0;
+    bool cff = table_length(face, HB_TAG('C', 'F', 'F', ' ')) > 0 ||
+               table_length(face, HB_TAG('C', 'F', 'F', '2')) > 0;
+    if (!glyf) {
+        rg_diag_add(diags, RG_ERROR, path, 0, 0,
+                    cff ? "this font has CFF (PostScript) outlines, which are not embedded; name "
+                          "a TrueType font (glyf outlines) in fonts.conf"
+                        : "this font has no TrueType outlines (glyf) to embed; name a TrueType "
+                          "font in fonts.conf");
+        hb_face_destroy(face);
+        return NULL;
+    }
     if (refusal) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0,
                     "the font's licence %s (OS/2 fsType 0x%04X); name another font in fonts.conf",
@@ -86,6 +111,49 @@ double font_face_advance(const font_face *f, uint32_t cp)
     hb_position_t adv = hb_font_get_glyph_h_advance(f->font, gid);
     /* The font's scale defaults to its units per em. */
     return f->upem ? (double)adv * 1000.0 / (double)f->upem : 0;
+}
+
+static int read_s16(const char *p)
+{
+    return (int16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]);
+}
+
+void font_face_describe(const font_face *f, font_description *out)
+{
+    memset(out, 0, sizeof *out);
+    double scale = f->upem ? 1000.0 / f->upem : 1;
+    hb_position_t v = 0;
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v))
+        out->ascent = (int)lround(v * scale);
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v))
+        out->descent = (int)lround(v * scale);
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v))
+        out->cap_height = (int)lround(v * scale);
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_X_HEIGHT, &v))
+        out->x_height = (int)lround(v * scale);
+    hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned len = 0;
+    const char *h = hb_blob_get_data(head, &len);
+    if (len >= 44) /* xMin, yMin, xMax, yMax */
+        for (int i = 0; i < 4; i++)
+            out->bbox[i] = (int)lround(read_s16(h + 36 + 2 * i) * scale);
+    hb_blob_destroy(head);
+    hb_blob_t *post = hb_face_reference_table(f->face, HB_TAG('p', 'o', 's', 't'));
+    const char *p = hb_blob_get_data(post, &len);
+    if (len >= 8) /* a 16.16 fixed-point angle */
+        out->italic_angle = read_s16(p + 4) + (double)(((unsigned char)p[6] << 8) | (unsigned char)p[7]) / 65536;
+    hb_blob_destroy(post);
+    /* At most 63 characters, as OpenType says; a PDF name keeps the ASCII
+     * that is not a delimiter. */
+    char name[64] = {0};
+    unsigned size = sizeof name;
+    hb_ot_name_get_utf8(f->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &size, name);
+    size_t n = 0;
+    for (const char *c = name; *c && n < sizeof out->postscript_name - 1; c++)
+        if (*c > ' ' && *c < 127 && !strchr("()<>[]{}/%#", *c))
+            out->postscript_name[n++] = *c;
+    if (n == 0)
+        snprintf(out->postscript_name, sizeof out->postscript_name, "Font");
 }
 
 static void put16(unsigned char **p, unsigned v)

@@ -34,6 +34,8 @@ typedef struct load_ctx {
     size_t errors_before;
     model *m;
     size_t figures_cap;
+    size_t *line_start; /* byte offset of each line of src, from line 1 */
+    size_t nlines;
 } load_ctx;
 
 /* The column (1-based, in characters) where `needle` first appears on line
@@ -48,15 +50,9 @@ static int column_of(const load_ctx *lc, int line, const char *needle)
 /* As column_of, for the occurrence after `skip` earlier ones on the line. */
 static int column_of_nth(const load_ctx *lc, int line, const char *needle, int skip)
 {
-    if (!lc->src || line < 1)
+    if (!lc->src || line < 1 || (size_t)line > lc->nlines)
         return 0;
-    size_t at = 0;
-    for (int l = 1; l < line; l++) {
-        const char *nl = memchr(lc->src + at, '\n', lc->len - at);
-        if (!nl)
-            return 0;
-        at = (size_t)(nl - lc->src) + 1;
-    }
+    size_t at = lc->line_start[line - 1];
     const char *end = memchr(lc->src + at, '\n', lc->len - at);
     size_t line_len = end ? (size_t)(end - (lc->src + at)) : lc->len - at;
     size_t k = strlen(needle);
@@ -893,6 +889,19 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
     }
     lc.src = bytes;
     lc.len = len;
+    /* Where each line starts, found once: messages and figures ask for
+     * columns on lines all through the file. */
+    size_t cap = 0;
+    for (size_t at = 0;;) {
+        void *arr = lc.line_start;
+        xgrow(&arr, &cap, lc.nlines + 1, sizeof *lc.line_start);
+        lc.line_start = arr;
+        lc.line_start[lc.nlines++] = at;
+        const char *nl = memchr(bytes + at, '\n', len - at);
+        if (!nl)
+            break;
+        at = (size_t)(nl - bytes) + 1;
+    }
     size_t elements = 0;
     int too_many = count_elements(xmlDocGetRootElement(doc), &elements);
     if (too_many) {
@@ -901,6 +910,7 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
                     MODEL_MAX_ELEMENTS);
         xmlFreeDoc(doc);
         free(bytes);
+        free(lc.line_start);
         return NULL;
     }
 
@@ -909,6 +919,7 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot create a schema validator");
         xmlFreeDoc(doc);
         free(bytes);
+        free(lc.line_start);
         return NULL;
     }
     xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &lc);
@@ -919,6 +930,7 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
             rg_diag_add(diags, RG_ERROR, path, 0, 0, "the input does not match the schema");
         xmlFreeDoc(doc);
         free(bytes);
+        free(lc.line_start);
         return NULL;
     }
 
@@ -927,6 +939,7 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
     load_report(&lc, xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);
     free(bytes);
+    free(lc.line_start);
     if (diags->errors > errors_at_start) {
         model_free(lc.m);
         return NULL;

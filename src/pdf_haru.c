@@ -33,11 +33,20 @@ typedef struct pdf_subset {
     size_t *by_glyph;  /* the indices of cps in the order of their glyphs */
     rg_buf ttf;  /* the subset font */
     rg_buf zlib; /* ttf compressed, as the PDF holds it */
+    rg_buf to_unicode; /* its ToUnicode map, compressed */
     char tag[7]; /* the subset's name prefix, from its bytes */
 } pdf_subset;
 
+/* A BMP character's metrics in one font file, looked up once: the layout
+ * asks for every character it sets, and HarfBuzz's look-up is a search. */
+typedef struct bmp_metrics {
+    float advance;
+    signed char has; /* -1 not looked up yet */
+} bmp_metrics;
+
 struct pdf_cache {
     pdf_subset *last[PDF_NROLES]; /* by file */
+    bmp_metrics *bmp[PDF_NROLES]; /* by file, 65,536 each once used */
 };
 
 static void subset_free(pdf_subset *s);
@@ -168,6 +177,7 @@ void pdf_options_fini(pdf_options *opt)
         free(opt->files[i].path);
         font_face_close(opt->files[i].face);
         subset_free(opt->cache ? opt->cache->last[i] : NULL);
+        free(opt->cache ? opt->cache->bmp[i] : NULL);
     }
     free(opt->cache);
     opt->cache = NULL;
@@ -218,12 +228,63 @@ static void subset_free(pdf_subset *s)
     free(s->by_glyph);
     rg_buf_fini(&s->ttf);
     rg_buf_fini(&s->zlib);
+    rg_buf_fini(&s->to_unicode);
     free(s);
 }
 
-/* libharu deflates at zlib's default effort; libdeflate's strongest level
- * makes the fonts, most of a report's bytes, 3% smaller. */
-enum { DEFLATE_LEVEL = 12 };
+/* libharu deflates at zlib's default effort. libdeflate's strongest level
+ * makes the fonts, most of a report's bytes, 3% smaller, at 50 ms for the
+ * seed's Song subset, paid once in a batch (pdf_cache); the pages and maps,
+ * compressed for every document, gain as much at level 9, at a fifth of
+ * the cost. */
+enum { FONT_DEFLATE_LEVEL = 12, STREAM_DEFLATE_LEVEL = 9 };
+
+/* data compressed by libdeflate at `level` into out; 0, or -1 out of memory. */
+static int deflate_to(int level, const void *data, size_t len, rg_buf *out)
+{
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
+    if (!z)
+        return -1;
+    size_t bound = libdeflate_zlib_compress_bound(z, len);
+    out->len = 0;
+    out->data = xrealloc(out->data, bound + 1);
+    out->cap = bound + 1;
+    out->len = libdeflate_zlib_compress(z, data, len, out->data, bound);
+    libdeflate_free_compressor(z);
+    return out->len ? 0 : -1;
+}
+
+/* libharu 2.3.0 writes an invalid ToUnicode CMap (a CID range, and
+ * Ordering "Identity-H"), which poppler warns about and other extractors may
+ * not read. The valid map sends each glyph back to its character, in blocks
+ * of consecutive glyphs that share their first byte, as bfrange requires. */
+static void to_unicode_map(const pdf_subset *s, rg_buf *cmap)
+{
+    rg_buf_puts(cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    for (size_t i = 0, k; i < s->n; i = k) {
+        unsigned g = s->glyphs[s->by_glyph[i]];
+        k = i + 1;
+        if (g == 0)
+            continue;
+        while (k < s->n && k - i < 100 && s->glyphs[s->by_glyph[k]] == g + (k - i) &&
+               (s->glyphs[s->by_glyph[k]] >> 8) == (g >> 8))
+            k++;
+        rg_buf_printf(cmap, "1 beginbfrange\n<%04X> <%04X> [", g, g + (unsigned)(k - i - 1));
+        for (size_t m = i; m < k; m++) {
+            uint32_t cp = s->cps[s->by_glyph[m]];
+            if (cp > 0xFFFF) /* UTF-16 */
+                rg_buf_printf(cmap, "<%04X%04X>", 0xD800 + ((cp - 0x10000) >> 10),
+                              0xDC00 + ((cp - 0x10000) & 0x3FF));
+            else
+                rg_buf_printf(cmap, "<%04X>", (unsigned)cp);
+        }
+        rg_buf_puts(cmap, "]\nendbfrange\n");
+    }
+    rg_buf_puts(cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
 
 /* The subset of font file k for the characters u, made anew only when they
  * differ from the last document's. NULL after an error. */
@@ -255,13 +316,12 @@ static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_cha
                 break;
             }
         }
-    struct libdeflate_compressor *z = libdeflate_alloc_compressor(DEFLATE_LEVEL);
-    size_t bound = z ? libdeflate_zlib_compress_bound(z, s->ttf.len) : 0;
-    s->zlib.data = z ? xmalloc(bound + 1) : NULL;
-    s->zlib.cap = bound + 1;
-    s->zlib.len = z ? libdeflate_zlib_compress(z, s->ttf.data, s->ttf.len, s->zlib.data, bound) : 0;
-    libdeflate_free_compressor(z);
-    if (s->zlib.len == 0) {
+    rg_buf map = {0};
+    to_unicode_map(s, &map);
+    int failed = deflate_to(FONT_DEFLATE_LEVEL, s->ttf.data, s->ttf.len, &s->zlib) != 0 ||
+                 deflate_to(FONT_DEFLATE_LEVEL, map.data, map.len, &s->to_unicode) != 0;
+    rg_buf_fini(&map);
+    if (failed) {
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "out of memory compressing the font subset");
         subset_free(s);
         return NULL;
@@ -284,6 +344,8 @@ typedef struct pdf_job {
     const used_chars *used;      /* by file */
     int *widths[PDF_NROLES];     /* by file: each character's width, as the PDF states it */
     const pdf_subset *subsets[PDF_NROLES]; /* by file */
+    struct blob **blobs; /* what stream objects read at saving time */
+    size_t nblobs, blobs_cap;
     const pdf_options *opt;
     const char *path;
     rg_diags *diags;
@@ -304,28 +366,71 @@ static HPDF_STATUS flate_filter(HPDF_Dict obj, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-/* Sets len bytes of data, compressed at libdeflate's strongest level, as the
- * stream of d: a few percent smaller than libharu's deflate at zlib's
- * default level. */
-static HPDF_STATUS put_deflated(HPDF_Dict d, const void *data, size_t len)
+/* Compressed bytes that a stream object reads when the file is saved, in
+ * place of a copy in one of libharu's memory streams (which copy byte by
+ * byte, twice). */
+typedef struct blob {
+    const unsigned char *data;
+    size_t len, pos;
+    unsigned char *owned; /* freed with the job, or NULL */
+} blob;
+
+static HPDF_STATUS blob_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size)
 {
-    struct libdeflate_compressor *z = libdeflate_alloc_compressor(DEFLATE_LEVEL);
-    if (!z)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    size_t bound = libdeflate_zlib_compress_bound(z, len);
-    unsigned char *out = xmalloc(bound);
-    size_t n = libdeflate_zlib_compress(z, data, len, out, bound);
-    libdeflate_free_compressor(z);
-    HPDF_MemStream_FreeData(d->stream);
-    HPDF_STATUS st = n ? HPDF_Stream_Write(d->stream, out, (HPDF_UINT)n) : HPDF_FAILD_TO_ALLOC_MEM;
-    free(out);
-    d->filter = HPDF_STREAM_FILTER_NONE;
-    d->write_fn = flate_filter;
+    blob *b = s->attr;
+    size_t n = b->len - b->pos < *size ? b->len - b->pos : *size;
+    memcpy(ptr, b->data + b->pos, n);
+    b->pos += n;
+    HPDF_STATUS st = n < *size ? HPDF_STREAM_EOF : HPDF_OK;
+    *size = (HPDF_UINT)n;
     return st;
 }
 
-/* The same, for what is already in d's stream. */
-static HPDF_STATUS deflate_in_place(HPDF_Dict d)
+static HPDF_STATUS blob_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    blob *b = s->attr;
+    long long at = mode == HPDF_SEEK_SET ? pos : mode == HPDF_SEEK_CUR ? (long long)b->pos + pos
+                                                                        : (long long)b->len + pos;
+    if (at < 0 || at > (long long)b->len)
+        return HPDF_STREAM_EOF;
+    b->pos = (size_t)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 blob_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((blob *)s->attr)->pos;
+}
+
+static HPDF_UINT32 blob_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((blob *)s->attr)->len;
+}
+
+/* Makes len bytes of zlib data (owned by the caller, or handed over with
+ * `owned`) the content of stream object d, with /Filter /FlateDecode. */
+static HPDF_STATUS set_compressed(pdf_job *j, HPDF_Dict d, const void *data, size_t len,
+                                  unsigned char *owned)
+{
+    blob *b = xcalloc(1, sizeof *b);
+    *b = (blob){data, len, 0, owned};
+    void *arr = j->blobs;
+    xgrow(&arr, &j->blobs_cap, j->nblobs + 1, sizeof *j->blobs);
+    j->blobs = arr;
+    j->blobs[j->nblobs++] = b;
+    HPDF_Stream reader = HPDF_CallbackReader_New(j->pdf->mmgr, blob_read, blob_seek, blob_tell,
+                                                 blob_size, b);
+    if (!reader)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_Stream_Free(d->stream);
+    d->stream = reader;
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = flate_filter;
+    return HPDF_OK;
+}
+
+/* Compresses what drawing put in d's stream (a page's content). */
+static HPDF_STATUS deflate_in_place(pdf_job *j, HPDF_Dict d)
 {
     HPDF_UINT size = HPDF_Stream_Size(d->stream), got = size;
     unsigned char *raw = xmalloc(size ? size : 1);
@@ -335,60 +440,25 @@ static HPDF_STATUS deflate_in_place(HPDF_Dict d)
         if (st == HPDF_STREAM_EOF && got == size)
             st = HPDF_OK;
     }
-    if (st == HPDF_OK)
-        st = put_deflated(d, raw, size);
+    rg_buf z = {0};
+    if (st == HPDF_OK && deflate_to(STREAM_DEFLATE_LEVEL, raw, size, &z) != 0)
+        st = HPDF_FAILD_TO_ALLOC_MEM;
     free(raw);
+    if (st == HPDF_OK)
+        return set_compressed(j, d, z.data, z.len, (unsigned char *)z.data);
+    rg_buf_fini(&z);
     return st;
 }
 
-/* libharu 2.3.0 writes an invalid ToUnicode CMap (a CID range, and
- * Ordering "Identity-H"), which poppler warns about and other extractors may
- * not read. The valid map sends each glyph back to its character, in blocks
- * of consecutive glyphs that share their first byte, as bfrange requires.
- * libharu's exported object functions let us put it in place of the old one. */
-static HPDF_STATUS add_to_unicode(HPDF_Doc pdf, HPDF_Font font, const pdf_subset *s)
-{
-    rg_buf cmap = {0};
-    rg_buf_puts(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                       "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                       "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    for (size_t i = 0, k; i < s->n; i = k) {
-        unsigned g = s->glyphs[s->by_glyph[i]];
-        k = i + 1;
-        if (g == 0)
-            continue;
-        while (k < s->n && k - i < 100 && s->glyphs[s->by_glyph[k]] == g + (k - i) &&
-               (s->glyphs[s->by_glyph[k]] >> 8) == (g >> 8))
-            k++;
-        rg_buf_printf(&cmap, "1 beginbfrange\n<%04X> <%04X> [", g, g + (unsigned)(k - i - 1));
-        for (size_t m = i; m < k; m++) {
-            uint32_t cp = s->cps[s->by_glyph[m]];
-            if (cp > 0xFFFF) /* UTF-16 */
-                rg_buf_printf(&cmap, "<%04X%04X>", 0xD800 + ((cp - 0x10000) >> 10),
-                              0xDC00 + ((cp - 0x10000) & 0x3FF));
-            else
-                rg_buf_printf(&cmap, "<%04X>", (unsigned)cp);
-        }
-        rg_buf_puts(&cmap, "]\nendbfrange\n");
-    }
-    rg_buf_puts(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    HPDF_Dict stream = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    HPDF_STATUS st = stream ? put_deflated(stream, cmap.data, cmap.len) : HPDF_FAILD_TO_ALLOC_MEM;
-    rg_buf_fini(&cmap);
-    return st == HPDF_OK ? HPDF_Dict_Add(font, "ToUnicode", stream) : st;
-}
-
-/* The glyphs' widths (w[i] for cps[i], as libharu reads them from the
- * subset): the commonest as the default (1000, an ideograph's) and W lists
- * only runs of others, where libharu's names every code from the first
- * ASCII one to the last private-use one. */
-static HPDF_STATUS set_widths(HPDF_Doc pdf, HPDF_Font font, HPDF_Dict cid_font, const pdf_subset *s,
-                              int *w)
+/* The glyphs' widths, w[i] for cps[i] in whole 1/1000 em, as the layout
+ * measured them: the commonest as the default (1000, an ideograph's), and
+ * W lists only runs of others. */
+static HPDF_STATUS add_widths(HPDF_Doc pdf, HPDF_Dict cid_font, const font_face *face,
+                              const pdf_subset *s, int *w)
 {
     int dw = 1000, votes = 0;
     for (size_t i = 0; i < s->n; i++) {
-        w[i] = (int)HPDF_Font_GetUnicodeWidth(font, (HPDF_UNICODE)(FONT_PUA_FIRST + i));
+        w[i] = (int)lround(font_face_advance(face, s->cps[i]));
         if (votes == 0) /* the majority, when there is one (Boyer-Moore) */
             dw = w[i];
         votes += w[i] == dw ? 1 : -1;
@@ -421,106 +491,83 @@ static HPDF_STATUS set_widths(HPDF_Doc pdf, HPDF_Font font, HPDF_Dict cid_font, 
     return st;
 }
 
-/* A stream dictionary of libharu's that nothing refers to any more stays in
- * the file: emptied, it costs a few bytes. */
-static void empty_stream(HPDF_Dict d, const char *const *keys, size_t nkeys)
+/* A new indirect dictionary of /Type `type`. */
+static HPDF_Dict new_object(HPDF_Doc pdf, const char *type, HPDF_STATUS *st)
 {
-    if (!d || !d->stream)
-        return;
-    HPDF_MemStream_FreeData(d->stream);
-    for (size_t i = 0; i < nkeys; i++)
-        HPDF_Dict_RemoveElement(d, keys[i]);
+    HPDF_Dict d = *st == HPDF_OK ? HPDF_Dict_New(pdf->mmgr) : NULL;
+    if (*st == HPDF_OK)
+        *st = d ? HPDF_Xref_Add(pdf->xref, d) : HPDF_FAILD_TO_ALLOC_MEM;
+    if (*st == HPDF_OK)
+        *st = HPDF_Dict_AddName(d, "Type", type);
+    return *st == HPDF_OK ? d : NULL;
 }
 
-/* The font descriptor, made before libharu would make it at saving time,
- * so that the font program is the subset already compressed (and shared by
- * a batch) rather than deflated again for every document. The entries are
- * the ones libharu writes. */
-static HPDF_STATUS set_descriptor(HPDF_Doc pdf, HPDF_Font font, const pdf_subset *s)
-{
-    HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
-    HPDF_TTFontDefAttr tt = (HPDF_TTFontDefAttr)def->attr;
-    HPDF_Dict desc = HPDF_Dict_New(pdf->mmgr);
-    HPDF_Dict program = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!desc || !program)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    HPDF_STATUS st = HPDF_Xref_Add(pdf->xref, desc);
-    if (st != HPDF_OK)
-        return st;
-    program->write_fn = flate_filter;
-    st += HPDF_Stream_Write(program->stream, (const HPDF_BYTE *)s->zlib.data, (HPDF_UINT)s->zlib.len);
-    st += HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->ttf.len);
-    st += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
-    st += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
-    st += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
-    st += HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
-    st += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(pdf->mmgr, def->font_bbox));
-    st += HPDF_Dict_AddName(desc, "FontName", tt->base_font);
-    st += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
-    st += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
-    st += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
-    st += HPDF_Dict_Add(desc, "FontFile2", program);
-    if (st == HPDF_OK)
-        def->descriptor = desc;
-    return st;
-}
-
-/* Loads font file k's subset s into the document, from memory: libharu
- * 2.3.0's public loader reads only files, but its stream loader is exported.
- * Messages name the original file. */
+/* Font file k's subset s as a Type 0 font of the document, made here with
+ * libharu's object functions rather than by libharu's font loader: 2.3.0
+ * parses the font again, looks up all 65,536 BMP code points in its cmap,
+ * writes a 128 KB CID-to-glyph map and a width array naming every code from
+ * ASCII to the last private-use one, deflates the font program for every
+ * document, and writes an invalid ToUnicode map. Here the CIDs are the
+ * subset's glyph numbers (/CIDToGIDMap /Identity), the program is s's
+ * compressed bytes, shared by a batch, and the ToUnicode map is valid. */
 static int load_font(pdf_job *j, int k, const pdf_subset *s)
 {
     HPDF_Doc pdf = j->pdf;
-    const char *original = j->opt->files[k].path;
-    j->err.error = 0;
-    HPDF_Stream in = HPDF_MemStream_New(pdf->mmgr, 1 << 16);
-    HPDF_FontDef def = NULL;
-    if (in && HPDF_Stream_Write(in, (const HPDF_BYTE *)s->ttf.data, (HPDF_UINT)s->ttf.len) == HPDF_OK &&
-        HPDF_Stream_Seek(in, 0, HPDF_SEEK_SET) == HPDF_OK)
-        def = HPDF_TTFontDef_Load(pdf->mmgr, in, HPDF_TRUE); /* owns `in` from here */
-    else if (in)
-        HPDF_Stream_Free(in);
-    if (def) {
-        HPDF_TTFontDef_SetTagName(def, (char *)s->tag);
-        if (HPDF_Doc_FindFontDef(pdf, def->base_font) || HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
-            HPDF_FontDef_Free(def);
-            def = NULL;
-        }
+    const font_face *face = j->opt->files[k].face;
+    font_description fd;
+    font_face_describe(face, &fd);
+    char base_font[sizeof fd.postscript_name + 8]; /* TAG+NAME */
+    snprintf(base_font, sizeof base_font, "%s+%s", s->tag, fd.postscript_name);
+    HPDF_STATUS st = HPDF_OK;
+    HPDF_Dict font = new_object(pdf, "Font", &st);
+    HPDF_Dict cid = new_object(pdf, "Font", &st);
+    HPDF_Dict desc = new_object(pdf, "FontDescriptor", &st);
+    HPDF_Dict program = st == HPDF_OK ? HPDF_DictStream_New(pdf->mmgr, pdf->xref) : NULL;
+    HPDF_Array descendants = st == HPDF_OK ? HPDF_Array_New(pdf->mmgr) : NULL;
+    HPDF_Dict info = st == HPDF_OK ? HPDF_Dict_New(pdf->mmgr) : NULL;
+    if (st == HPDF_OK && (!program || !descendants || !info))
+        st = HPDF_FAILD_TO_ALLOC_MEM;
+    if (st == HPDF_OK) {
+        HPDF_Box bbox = {(HPDF_REAL)fd.bbox[0], (HPDF_REAL)fd.bbox[1], (HPDF_REAL)fd.bbox[2],
+                         (HPDF_REAL)fd.bbox[3]};
+        st += HPDF_Dict_AddName(font, "Subtype", "Type0");
+        st += HPDF_Dict_AddName(font, "BaseFont", base_font);
+        st += HPDF_Dict_AddName(font, "Encoding", "Identity-H");
+        st += HPDF_Array_Add(descendants, cid);
+        st += HPDF_Dict_Add(font, "DescendantFonts", descendants);
+        st += HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+        st += HPDF_Dict_AddName(cid, "BaseFont", base_font);
+        st += HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+        st += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+        st += HPDF_Dict_AddNumber(info, "Supplement", 0);
+        st += HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+        st += HPDF_Dict_Add(cid, "FontDescriptor", desc);
+        st += HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+        st += HPDF_Dict_AddName(desc, "FontName", base_font);
+        st += HPDF_Dict_AddNumber(desc, "Flags", 32); /* nonsymbolic, as libharu writes */
+        st += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(pdf->mmgr, bbox));
+        st += HPDF_Dict_AddReal(desc, "ItalicAngle", (HPDF_REAL)fd.italic_angle);
+        st += HPDF_Dict_AddNumber(desc, "Ascent", fd.ascent);
+        st += HPDF_Dict_AddNumber(desc, "Descent", fd.descent);
+        st += HPDF_Dict_AddNumber(desc, "CapHeight", fd.cap_height);
+        st += HPDF_Dict_AddNumber(desc, "XHeight", fd.x_height);
+        st += HPDF_Dict_AddNumber(desc, "StemV", 80); /* required; TrueType has no such value */
+        st += set_compressed(j, program, s->zlib.data, s->zlib.len, NULL);
+        st += HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->ttf.len);
+        st += HPDF_Dict_Add(desc, "FontFile2", program);
     }
-    HPDF_Font font = def && !j->err.error ? HPDF_GetFont(pdf, def->base_font, "UTF-8") : NULL;
-    if (!font || j->err.error) {
-        /* The stream loader records its error without calling the handler. */
-        HPDF_STATUS code = j->err.error ? j->err.error : HPDF_GetError(pdf);
-        HPDF_STATUS detail = j->err.error ? j->err.detail : HPDF_GetErrorDetail(pdf);
-        rg_diag_add(j->diags, RG_ERROR, original, 0, 0,
-                    "libharu cannot use this font (error 0x%04X, detail %u): it must be a "
-                    "TrueType font (glyf outlines, not CFF/OpenType) that allows embedding",
-                    (unsigned)code, (unsigned)detail);
-        return -1;
-    }
-    j->fonts[k] = font;
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    HPDF_Dict info = attr->descendant_font
-                         ? HPDF_Dict_GetItem(attr->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT)
-                         : NULL;
-    HPDF_STATUS st = info ? HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL))
-                          : HPDF_INVALID_FONT;
+    j->widths[k] = xcalloc(s->n ? s->n : 1, sizeof *j->widths[k]);
     if (st == HPDF_OK)
-        st = add_to_unicode(pdf, font, s);
+        st = add_widths(pdf, cid, face, s, j->widths[k]);
+    HPDF_Dict to_unicode = st == HPDF_OK ? HPDF_DictStream_New(pdf->mmgr, pdf->xref) : NULL;
     if (st == HPDF_OK)
-        st = set_widths(pdf, font, attr->descendant_font, s,
-                        j->widths[k] = xcalloc(s->n ? s->n : 1, sizeof *j->widths[k]));
-    /* Text is drawn in glyph numbers: CID and glyph are the same. */
+        st = to_unicode ? set_compressed(j, to_unicode, s->to_unicode.data, s->to_unicode.len, NULL)
+                        : HPDF_FAILD_TO_ALLOC_MEM;
     if (st == HPDF_OK)
-        st = HPDF_Dict_AddName(attr->descendant_font, "CIDToGIDMap", "Identity");
-    static const char *const cmap_keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
-    empty_stream(attr->cmap_stream, cmap_keys, 4);
-    empty_stream(attr->map_stream, NULL, 0);
-    attr->cmap_stream = attr->map_stream = NULL; /* else saving sets them to be deflated */
-    if (st == HPDF_OK)
-        st = set_descriptor(pdf, font, s);
+        st = HPDF_Dict_Add(font, "ToUnicode", to_unicode);
     if (st != HPDF_OK || j->err.error)
-        return fail(j, "cannot attach the font's subset, widths and ToUnicode map");
+        return fail(j, "cannot add a font");
+    j->fonts[k] = font;
     return 0;
 }
 
@@ -536,9 +583,28 @@ static const font_face *role_face(const pdf_options *opt, int font)
     return opt->files[file_of(opt, font)].face;
 }
 
+static const bmp_metrics *metrics_of(const pdf_options *opt, int font, uint32_t cp)
+{
+    int k = file_of(opt, font);
+    bmp_metrics **table = &opt->cache->bmp[k];
+    if (!*table) {
+        *table = xmalloc(0x10000 * sizeof **table);
+        for (size_t i = 0; i < 0x10000; i++)
+            (*table)[i].has = -1;
+    }
+    bmp_metrics *m = &(*table)[cp];
+    if (m->has < 0) {
+        m->advance = (float)font_face_advance(opt->files[k].face, cp);
+        m->has = font_face_has(opt->files[k].face, cp);
+    }
+    return m;
+}
+
 static double advance(void *ud, int font, uint32_t cp)
 {
-    return font_face_advance(role_face(ud, font), cp);
+    if (cp > 0xFFFF)
+        return font_face_advance(role_face(ud, font), cp);
+    return metrics_of(ud, font, cp)->advance;
 }
 
 static bool has(void *ud, int font, uint32_t cp)
@@ -546,7 +612,9 @@ static bool has(void *ud, int font, uint32_t cp)
     const pdf_options *opt = ud;
     if (font == PDF_ROLE_FALLBACK && opt->role_file[PDF_ROLE_FALLBACK] < 0)
         return false;
-    return font_face_has(role_face(opt, font), cp);
+    if (cp > 0xFFFF)
+        return font_face_has(role_face(opt, font), cp);
+    return metrics_of(opt, font, cp)->has;
 }
 
 static void set_info(pdf_job *j, const pdf_options *opt)
@@ -582,20 +650,38 @@ typedef struct text_pos {
     double spacing; /* Tc */
 } text_pos;
 
-/* x rounded to `decimals` places, without trailing zeros. */
+/* The characters of the items of one line as subset codes: item i's are
+ * codes[first[i]] to codes[first[i + 1]]. Reused from line to line. */
+typedef struct line_codes {
+    uint32_t *codes;
+    size_t *first;
+    size_t cap_codes, cap_first;
+} line_codes;
+
+/* x rounded to `decimals` places (at most 4), without trailing zeros. */
 static void put_number(rg_buf *b, double x, int decimals)
 {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*f", decimals, x);
-    char *end = tmp + strlen(tmp);
-    if (strchr(tmp, '.')) {
-        while (end[-1] == '0')
-            end--;
-        if (end[-1] == '.')
-            end--;
+    long long scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    long long v = llround(x * (double)scale);
+    if (v < 0)
+        rg_buf_putc(b, '-'), v = -v;
+    char digits[32];
+    int n = 0;
+    long long whole = v / scale, frac = v % scale;
+    do
+        digits[n++] = (char)('0' + whole % 10);
+    while ((whole /= 10) > 0);
+    while (n > 0)
+        rg_buf_putc(b, digits[--n]);
+    if (frac) {
+        rg_buf_putc(b, '.');
+        for (long long unit = scale / 10; frac; unit /= 10) {
+            rg_buf_putc(b, (char)('0' + frac / unit));
+            frac %= unit;
+        }
     }
-    *end = '\0';
-    rg_buf_puts(b, strcmp(tmp, "-0") == 0 ? "0" : tmp);
 }
 
 static double rounded(double x, double unit)
@@ -609,31 +695,30 @@ static bool same_line(const pdf_options *opt, const layout_item *a, const layout
            file_of(opt, b->font) == file_of(opt, a->font);
 }
 
-/* The subset code of each character of an item's text, in `codes`. */
-static size_t item_codes(const pdf_job *j, const layout_item *it, uint32_t **codes, size_t *cap)
+/* Appends the subset code of each character of an item's text to lc->codes
+ * from index n; returns the new count. */
+static size_t item_codes(const pdf_job *j, const layout_item *it, line_codes *lc, size_t n)
 {
     const used_chars *u = &j->used[file_of(j->opt, it->font)];
-    size_t len = strlen(it->text), n = 0;
+    size_t len = strlen(it->text);
     for (size_t i = 0; i < len;) {
         uint32_t cp = rg_utf8_next(it->text, len, &i);
         const uint32_t *e = bsearch(&cp, u->cps, u->n, sizeof *u->cps, by_cp);
-        void *arr = *codes;
-        xgrow(&arr, cap, n + 1, sizeof **codes);
-        *codes = arr;
-        (*codes)[n++] = e ? (uint32_t)(e - u->cps) : 0;
+        void *arr = lc->codes;
+        xgrow(&arr, &lc->cap_codes, n + 1, sizeof *lc->codes);
+        lc->codes = arr;
+        lc->codes[n++] = e ? (uint32_t)(e - u->cps) : 0;
     }
     return n;
 }
 
-static double text_width(const pdf_job *j, const layout_item *it)
+static double text_width(const pdf_job *j, const layout_item *it, line_codes *lc)
 {
-    uint32_t *codes = NULL;
-    size_t cap = 0, n = item_codes(j, it, &codes, &cap);
+    size_t n = item_codes(j, it, lc, 0);
     const int *w = j->widths[file_of(j->opt, it->font)];
     double total = 0;
     for (size_t i = 0; i < n; i++)
-        total += w[codes[i]] * it->size / 1000;
-    free(codes);
+        total += w[lc->codes[i]] * it->size / 1000;
     return total;
 }
 
@@ -661,13 +746,14 @@ static void put_code(rg_buf *out, uint32_t code)
  * text extraction keeps cells apart. Appends to out unless it is NULL;
  * returns the count of numbers, and the items set in *used. */
 static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t *order, size_t n,
-                       double x, double tc, rg_buf *out, size_t *used)
+                       const line_codes *lc, double x, double tc, rg_buf *out, size_t *used)
 {
     const layout_item *first = &items[order[0]];
     double size = first->size;
-    const int *w = j->widths[file_of(j->opt, first->font)];
-    uint32_t *codes = NULL;
-    size_t cap = 0, numbers = 0, i = 0;
+    int file = file_of(j->opt, first->font);
+    const int *w = j->widths[file];
+    const uint16_t *glyphs = j->subsets[file]->glyphs;
+    size_t numbers = 0, i = 0;
     double pen = x; /* where the next character goes, as a viewer computes it */
     bool open = false;
     if (out)
@@ -676,9 +762,8 @@ static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t 
         const layout_item *it = &items[order[i]];
         if (i > 0 && it->x - pen > size)
             break;
-        size_t nc = item_codes(j, it, &codes, &cap);
-        for (size_t c = 0; c < nc; c++) {
-            double want = c == 0 ? it->x : pen + it->spacing - tc;
+        for (size_t c = lc->first[i]; c < lc->first[i + 1]; c++) {
+            double want = c == lc->first[i] ? it->x : pen + it->spacing - tc;
             if (fabs(pen - want) >= 0.001) { /* a thousandth of a point: invisible */
                 double adjust = rounded((pen - want) * 1000 / size, 0.01);
                 numbers++;
@@ -693,15 +778,14 @@ static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t 
             if (out) {
                 if (!open)
                     rg_buf_putc(out, '(');
-                put_code(out, j->subsets[file_of(j->opt, first->font)]->glyphs[codes[c]]);
+                put_code(out, glyphs[lc->codes[c]]);
             }
             open = true;
-            pen += w[codes[c]] * size / 1000 + tc;
+            pen += w[lc->codes[c]] * size / 1000 + tc;
         }
     }
     if (out)
         rg_buf_puts(out, open ? ")] TJ\n" : "] TJ\n");
-    free(codes);
     *used = i;
     return numbers;
 }
@@ -710,17 +794,23 @@ static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t 
  * whichever of their spacings as Tc needs the fewest numbers. Returns how
  * many items were set. */
 static size_t put_line(pdf_job *j, HPDF_Page page, const layout_style *st, const layout_item *items,
-                       const size_t *order, size_t n, text_pos *pos, rg_buf *out)
+                       const size_t *order, size_t n, text_pos *pos, line_codes *lc, rg_buf *out)
 {
     const layout_item *first = &items[order[0]];
     int file = file_of(j->opt, first->font);
     double size = first->size;
+    void *arr = lc->first;
+    xgrow(&arr, &lc->cap_first, n + 1, sizeof *lc->first);
+    lc->first = arr;
+    lc->first[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        lc->first[i + 1] = item_codes(j, &items[order[i]], lc, lc->first[i]);
     double dx = rounded(first->x - pos->x, 0.001), dy = rounded(st->page_h - first->y - pos->y, 0.001);
     double x = pos->x + dx, best = pos->spacing;
-    size_t used, best_cost = tj_array(j, items, order, n, x, best, NULL, &used);
+    size_t used, best_cost = tj_array(j, items, order, n, lc, x, best, NULL, &used);
     for (size_t c = 0; c < n && best_cost > 0; c++) {
         double tc = items[order[c]].spacing;
-        size_t cost = tc == best ? best_cost : tj_array(j, items, order, n, x, tc, NULL, &used);
+        size_t cost = tc == best ? best_cost : tj_array(j, items, order, n, lc, x, tc, NULL, &used);
         if (cost + 1 < best_cost) /* a change of Tc costs about a number */
             best = tc, best_cost = cost;
     }
@@ -740,13 +830,14 @@ static size_t put_line(pdf_job *j, HPDF_Page page, const layout_style *st, const
     put_number(out, dy, 3);
     rg_buf_puts(out, " Td\n");
     pos->x = x, pos->y += dy;
-    tj_array(j, items, order, n, x, best, out, &used);
+    tj_array(j, items, order, n, lc, x, best, out, &used);
     return used;
 }
 
 static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st)
 {
-    rg_buf text = {0}; /* an item's text in private-use codes */
+    rg_buf text = {0}; /* a page's text operators */
+    line_codes codes = {0};
     int rc = 0;
     /* The items of each page, in their order: a counting sort, since the
      * repeated table headers are appended after the rest. */
@@ -790,21 +881,21 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
                 continue;
             while (e < first[page + 1] && same_line(j->opt, &r->items[order[n]], &r->items[order[e]]))
                 e++;
-            e = n + put_line(j, p, st, r->items, order + n, e - n, &pos, &text);
+            e = n + put_line(j, p, st, r->items, order + n, e - n, &pos, &codes, &text);
         }
         /* Page number "— N —" below the text block: one character in from its
          * right edge on odd pages, from its left edge on even ones (or centred). */
         char num[48];
         snprintf(num, sizeof num, "\xE2\x80\x94 %d \xE2\x80\x94", page + 1);
         layout_item number = {.font = st->page_number.font, .size = st->page_number.size, .text = num};
-        double w = text_width(j, &number), em = st->page_number.size;
+        double w = text_width(j, &number, &codes), em = st->page_number.size;
         number.x = !st->page_number_outside ? (st->page_w - w) / 2
                    : page % 2 == 0          ? st->margin_left + st->block_w - em - w
                                             : st->margin_left + em;
         number.y = st->margin_top + st->block_h + st->page_number_gap;
         const layout_item *items = &number;
         size_t only = 0;
-        put_line(j, p, st, items, &only, 1, &pos, &text);
+        put_line(j, p, st, items, &only, 1, &pos, &codes, &text);
         rg_buf_puts(&text, "ET\n");
         HPDF_Stream content = ((HPDF_PageAttr)p->attr)->stream;
         if (HPDF_Stream_Write(content, (const HPDF_BYTE *)text.data, (HPDF_UINT)text.len) != HPDF_OK) {
@@ -824,10 +915,12 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         }
         if (ruled)
             HPDF_Page_Stroke(p);
-        if (j->err.error || deflate_in_place(((HPDF_PageAttr)p->attr)->contents) != HPDF_OK)
+        if (j->err.error || deflate_in_place(j, ((HPDF_PageAttr)p->attr)->contents) != HPDF_OK)
             rc = fail(j, "cannot draw the page");
     }
     rg_buf_fini(&text);
+    free(codes.codes);
+    free(codes.first);
     free(first);
     free(order);
     return rc;
@@ -939,31 +1032,27 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     set_info(&j, opt);
     if (draw_pages(&j, r, st) != 0 || add_outline(&j, r, st) != 0)
         goto done;
-    /* Saved to memory and written here: libharu's file errors do not say
-     * what went wrong (a full disk is "error 0x1016, detail 1"). */
+    /* Saved to memory and written here from libharu's buffers: its file
+     * errors do not say what went wrong (a full disk is "error 0x1016,
+     * detail 1"), and it does not check the closing flush. */
     if (HPDF_SaveToStream(j.pdf) != HPDF_OK || j.err.error) {
         fail(&j, "cannot save the file");
         goto done;
     }
-    rg_buf bytes = {0};
-    HPDF_UINT32 left = HPDF_GetStreamSize(j.pdf);
-    bytes.data = xmalloc((size_t)left + 1);
-    bytes.cap = (size_t)left + 1;
-    while (left > 0) {
-        HPDF_UINT32 got = left;
-        HPDF_STATUS rs = HPDF_ReadFromStream(j.pdf, (HPDF_BYTE *)bytes.data + bytes.len, &got);
-        bytes.len += got;
-        left -= got;
-        if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || got == 0)
-            break;
+    FILE *out = fopen(path, "wb");
+    bool written = out != NULL;
+    for (HPDF_UINT i = 0, n = written ? HPDF_MemStream_GetBufCount(j.pdf->stream) : 0; i < n && written; i++) {
+        HPDF_UINT len = 0;
+        HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(j.pdf->stream, i, &len);
+        written = chunk && (len == 0 || fwrite(chunk, 1, len, out) == len);
     }
-    int written = left == 0 ? rg_write_file(path, bytes.data, bytes.len) : -1;
-    if (written != 0)
-        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write the PDF: %s",
-                    left ? "libharu lost part of it" : strerror(errno));
-    rg_buf_fini(&bytes);
-    if (written != 0)
+    int saved = errno;
+    if (out && fclose(out) != 0 && written)
+        written = false, saved = errno;
+    if (!written) {
+        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write the PDF: %s", strerror(saved));
         goto done;
+    }
     rc = 0;
 done:
     for (int k = 0; k < opt->nfiles; k++) {
@@ -971,6 +1060,11 @@ done:
         free(used[k].seen);
         free(j.widths[k]);
     }
+    for (size_t i = 0; i < j.nblobs; i++) {
+        free(j.blobs[i]->owned);
+        free(j.blobs[i]);
+    }
+    free(j.blobs);
     layout_free(r);
     if (j.pdf)
         HPDF_Free(j.pdf);

@@ -250,23 +250,6 @@ int rg_read_file(const char *path, rg_buf *out)
     return 0;
 }
 
-int rg_write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    int failed = len && fwrite(data, 1, len, f) != len;
-    failed |= fflush(f) != 0;
-    int saved = errno;
-    if (fclose(f) != 0 && !failed)
-        failed = 1, saved = errno;
-    if (failed) {
-        errno = saved ? saved : EIO;
-        return -1;
-    }
-    return 0;
-}
-
 size_t rg_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;

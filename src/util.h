@@ -42,8 +42,6 @@ void rg_buf_fini(rg_buf *b);
 
 /* Appends the whole file at path to out. 0, or -1 with errno set. */
 int rg_read_file(const char *path, rg_buf *out);
-/* Writes len bytes to path (created or truncated). 0, or -1 with errno set. */
-int rg_write_file(const char *path, const void *data, size_t len);
 
 /* Diagnostics: "FILE:LINE:COL: error: message". line/col 0 = unknown. */
 typedef enum { RG_WARNING, RG_ERROR } rg_severity;
