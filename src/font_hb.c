@@ -6,17 +6,64 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <hb-subset.h>
 #include <hb-ot.h>
 #include <hb.h>
+
+/* The font file, mapped: a CJK font is tens of megabytes, of which a
+ * report reads a few. */
+typedef struct mapping {
+    void *addr;
+    size_t len;
+} mapping;
 
 struct font_face {
     char *path;
     hb_face_t *face;
     hb_font_t *font;
     unsigned upem;
+    mapping *map; /* owned by the face's blob */
 };
+
+static void unmap(void *user)
+{
+    mapping *m = user;
+    munmap(m->addr, m->len);
+    free(m);
+}
+
+/* The file at path as a read-only blob of mapped pages, or NULL. */
+static hb_blob_t *map_file(const char *path, mapping **out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    void *addr = MAP_FAILED;
+    if (fstat(fd, &sb) != 0)
+        ; /* errno says why */
+    else if (sb.st_size == 0)
+        errno = ENODATA;
+    else if ((unsigned long long)sb.st_size >= 0xFFFFFFFFu) /* HarfBuzz's lengths are 32-bit */
+        errno = EFBIG;
+    else
+        addr = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (addr == MAP_FAILED) {
+        errno = saved;
+        return NULL;
+    }
+    mapping *m = xmalloc(sizeof *m);
+    *m = (mapping){addr, (size_t)sb.st_size};
+    *out = m;
+    return hb_blob_create((const char *)addr, (unsigned)m->len, HB_MEMORY_MODE_READONLY, m, unmap);
+}
 
 static unsigned table_length(hb_face_t *face, hb_tag_t tag)
 {
@@ -28,7 +75,9 @@ static unsigned table_length(hb_face_t *face, hb_tag_t tag)
 
 font_face *font_face_open(const char *path, int index, rg_diags *diags)
 {
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    mapping *map = NULL;
+    errno = 0;
+    hb_blob_t *blob = map_file(path, &map);
     if (!blob) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot read the font file: %s",
                     errno ? strerror(errno) : "unknown error");
@@ -81,6 +130,7 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
     font_face *f = xcalloc(1, sizeof *f);
     f->path = xstrdup(path);
     f->face = face;
+    f->map = map;
     f->upem = hb_face_get_upem(f->face);
     f->font = hb_font_create(f->face);
     hb_font_make_immutable(f->font);
@@ -282,5 +332,9 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
     rg_buf_append(out, data, len);
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
+    /* Subsetting read the glyphs from all over the file, and the kernel
+     * mapped the pages around each too: megabytes the next document will
+     * rarely need. They are clean copies of the file, read again if it does. */
+    madvise(f->map->addr, f->map->len, MADV_DONTNEED);
     return 0;
 }
