@@ -80,14 +80,17 @@ with tempfile.TemporaryDirectory() as tmp:
     os.mkdir(inputs)
     for i in range(batch):
         shutil.copy(seed, os.path.join(inputs, f"park-{i:04d}.xml"))
+    walls = {}
     for jobs in (1, 2):
         results = []
         for _ in range(max(1, runs // 4)):
             shutil.rmtree(out, ignore_errors=True)
             results.append(run(["-q", "-j", str(jobs), "-o", out, inputs]))
+        walls[jobs] = statistics.median([r[0] for r in results])
         print(f"batch of {batch} at -j {jobs}: wall per report", summary([r[0] / batch for r in results], 1e3))
         print(f"  CPU per report:                ", summary([r[1] / batch for r in results], 1e3))
         print(f"  peak memory: {max(r[2] for r in results) / 1024:.1f} MB")
+    print(f"-j 2 against -j 1: {walls[1] / walls[2]:.2f} times the throughput")
 
     base = statistics.median([s[0] for s in singles])
     for k in (10, 100):

@@ -70,7 +70,29 @@ typedef struct run {
     pdf_options fonts; /* the font files, read once */
     layout_style style; /* the page, read once */
     time_t epoch; /* SOURCE_DATE_EPOCH, or -1 */
+    const char *scratch_dir; /* for the workbook library's temporary files */
 } run;
+
+static bool writable_dir(const char *path)
+{
+    struct stat st;
+    return path && *path && stat(path, &st) == 0 && S_ISDIR(st.st_mode) && access(path, W_OK | X_OK) == 0;
+}
+
+/* libxlsxwriter writes each part of a workbook to a temporary file before
+ * zipping it: a score of files a report. On a disk they cost more system
+ * time than the rest of the report (measured: 2.0 s against 0.3 s for 100
+ * reports, on tmpfs). $TMPDIR when set, else /dev/shm, else the output
+ * directory. */
+static const char *scratch_dir(const options *opt)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (writable_dir(tmp))
+        return tmp;
+    if (writable_dir("/dev/shm"))
+        return "/dev/shm";
+    return opt->output_dir;
+}
 
 /* Reads the style file: the page and type sizes (layout.h). */
 static int load_style(const options *opt, layout_style *st, rg_diags *d)
@@ -320,7 +342,7 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         }
         if (rc == 0 && xlsx_tmp) {
             double t0 = now_seconds();
-            rc = xlsx_write(m, xlsx_tmp, o->output_dir, when, d);
+            rc = xlsx_write(m, xlsx_tmp, r->scratch_dir, when, d);
             times->workbook = now_seconds() - t0;
         }
         if (rc == 0 && ((pdf_tmp && rename(pdf_tmp, pdf_path) != 0) ||
@@ -751,6 +773,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     }
 
     run r = {.opt = &opt, .epoch = source_date_epoch()};
+    r.scratch_dir = scratch_dir(&opt);
     rg_diags d = {0};
     rg_buf path = {0};
     rg_buf_printf(&path, "%s/report.mustache", opt.template_dir);
