@@ -3,7 +3,7 @@
 
 CC = gcc
 BUILD = build
-PKGS = libxml-2.0 harfbuzz-subset
+PKGS = libxml-2.0 harfbuzz-subset libcurl
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
        -Wwrite-strings -Wundef -Wold-style-definition
@@ -15,7 +15,8 @@ XML_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 XML_LIBS = $(shell pkg-config --libs $(PKGS))
 LIBS = -lhpdf -ldeflate -lxlsxwriter -lz $(XML_LIBS) -lm
 
-SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_hb.c pdf_haru.c xlsx_lxw.c
+SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_hb.c pdf_haru.c xlsx_lxw.c \
+      mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_tmpl test_doc test_layout
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)

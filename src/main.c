@@ -21,6 +21,7 @@
 
 #include "doc.h"
 #include "layout.h"
+#include "mail.h"
 #include "model.h"
 #include "model_tmpl.h"
 #include "pdf.h"
@@ -60,6 +61,13 @@ typedef struct options {
     bool want_pdf, want_xlsx; /* -f */
     int jobs;                 /* -j: worker processes */
     int verbosity;            /* 0 with -q, 1, 2 with -v */
+    /* Mail (mail.h): sent when mail_to is given. */
+    char **mail_to;           /* addr-specs */
+    size_t nmail_to;
+    const char *mail_from;    /* as given: "addr" or "Name <addr>" */
+    const char *mail_dry_run; /* a folder for NAME.eml instead of sending */
+    bool attach_pdf, attach_xlsx;
+    mail_server server;
 } options;
 
 typedef struct run {
@@ -71,6 +79,9 @@ typedef struct run {
     layout_style style; /* the page, read once */
     time_t epoch; /* SOURCE_DATE_EPOCH, or -1 */
     const char *scratch_dir; /* for the workbook library's temporary files */
+    tmpl *mail_tmpl;         /* when mailing */
+    char *mail_template_path;
+    char *mail_from_addr;
 } run;
 
 static bool writable_dir(const char *path)
@@ -199,6 +210,23 @@ static void usage(FILE *out, const options *opt)
             "      --check           validate and run the consistency checks; write nothing\n"
             "      --strict          treat warnings as errors\n"
             "      --emit-doc        print the document form the template produced; write nothing\n"
+            "\n"
+            "Sending to the county, once an input's files are written (docs/mail.md):\n"
+            "      --mail-to LIST    send one message per input to these addresses\n"
+            "                        (comma-separated), from templates/mail.mustache\n"
+            "      --mail-from ADDR  the sender, \"addr\" or \"Name <addr>\"\n"
+            "      --smtp URL        smtp://HOST[:PORT] (STARTTLS when offered) or\n"
+            "                        smtps://HOST[:PORT]; credentials come from\n"
+            "                        PARKREPORT_SMTP_USER and PARKREPORT_SMTP_PASSWORD, or\n"
+            "                        ~/.netrc\n"
+            "      --mail-attach LIST  attach xlsx, pdf or pdf,xlsx (default: xlsx)\n"
+            "      --mail-dry-run DIR  write each message as DIR/NAME.eml instead of sending\n"
+            "      --smtp-insecure   do not verify the server's certificate\n"
+            "      --smtp-timeout S  seconds to connect and to wait for each answer\n"
+            "                        (default: 30)\n"
+            "      --smtp-retries N  tries again after a 4xx answer, waiting 1, 2, 4... s\n"
+            "                        (default: 3)\n"
+            "\n"
             "  -V, --version         print the version\n"
             "  -h, --help            print this help\n"
             "\n"
@@ -370,6 +398,112 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
     return rc;
 }
 
+/* SIGINT, SIGTERM and SIGHUP wait while temporary files exist (until
+ * sigprocmask restores *old). */
+static void hold_stops(sigset_t *old)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, old);
+}
+
+/* Writes the message as DIR/NAME.eml, through a temporary name. */
+static int write_eml(const char *dir, const char *input, const rg_buf *bytes, rg_diags *d)
+{
+    char *path = output_name(dir, input, ".eml");
+    char *tmp = temp_name(path, d);
+    int rc = -1;
+    if (tmp) {
+        FILE *f = fopen(tmp, "wb");
+        bool ok = f && fwrite(bytes->data, 1, bytes->len, f) == bytes->len;
+        int saved = errno;
+        if (f && fclose(f) != 0 && ok)
+            ok = false, saved = errno;
+        if (ok && rename(tmp, path) == 0)
+            rc = 0;
+        else
+            rg_diag_add(d, RG_ERROR, path, 0, 0, "cannot write the mail: %s", strerror(ok ? errno : saved));
+        unlink(tmp);
+    }
+    free(tmp);
+    free(path);
+    return rc;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The input's message to the county, from templates/mail.mustache, with the
+ * files just written attached: sent, or written for --mail-dry-run. */
+static int mail_report(run *r, const model *m, const char *input, rg_diags *d)
+{
+    const options *o = r->opt;
+    tval *data = model_tmpl_data(m);
+    rg_buf text = {0};
+    mail_text mt = {0};
+    int rc = tmpl_render(r->mail_tmpl, data, &text, d) == 0 &&
+                     mail_text_parse(r->mail_template_path, text.data, &mt, d) == 0
+                 ? 0
+                 : -1;
+    tval_free(data);
+    rg_buf_fini(&text);
+    if (rc != 0)
+        return -1;
+    char *xlsx = output_name(o->output_dir, input, ".xlsx");
+    char *pdf = output_name(o->output_dir, input, ".pdf");
+    mail_part parts[2];
+    size_t n = 0;
+    if (o->attach_xlsx)
+        parts[n++] = (mail_part){xlsx, mt.workbook_name ? mt.workbook_name : base_name(xlsx),
+                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    if (o->attach_pdf)
+        parts[n++] = (mail_part){pdf, mt.pdf_name ? mt.pdf_name : base_name(pdf), "application/pdf"};
+    mail_message msg = {.from = o->mail_from,
+                        .to = (const char *const *)o->mail_to,
+                        .nto = o->nmail_to,
+                        .subject = mt.subject,
+                        .body = mt.body,
+                        .parts = parts,
+                        .nparts = n,
+                        .date = r->epoch != (time_t)-1 ? r->epoch : time(NULL),
+                        .id_seed = input,
+                        .user_agent = "parkreport/" PARKREPORT_VERSION};
+    rg_buf bytes = {0};
+    rc = mail_compose(&msg, &bytes, d);
+    if (rc == 0 && o->mail_dry_run) {
+        sigset_t old;
+        hold_stops(&old);
+        rc = write_eml(o->mail_dry_run, input, &bytes, d);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    }
+    else if (rc == 0)
+        rc = mail_send(&o->server, r->mail_from_addr, (const char *const *)o->mail_to,
+                       o->nmail_to, &bytes, input, d);
+    if (rc == 0 && o->verbosity > 0) {
+        if (o->mail_dry_run) {
+            char *eml = output_name(o->mail_dry_run, input, ".eml");
+            printf("%s: wrote the mail to %s\n", input, eml);
+            free(eml);
+        } else {
+            printf("%s: mailed to ", input);
+            for (size_t i = 0; i < o->nmail_to; i++)
+                printf("%s%s", i ? ", " : "", o->mail_to[i]);
+            printf("\n");
+        }
+    }
+    rg_buf_fini(&bytes);
+    mail_text_fini(&mt);
+    free(xlsx);
+    free(pdf);
+    return rc;
+}
+
 static int process(run *r, const char *input, size_t *warnings)
 {
     rg_diags d = {0};
@@ -403,17 +537,15 @@ static int process(run *r, const char *input, size_t *warnings)
              * exist: they take effect once both are renamed into place or
              * removed, so an interrupted run leaves no temporary file and
              * no half-written report. */
-            sigset_t stop, old;
-            sigemptyset(&stop);
-            sigaddset(&stop, SIGINT);
-            sigaddset(&stop, SIGTERM);
-            sigaddset(&stop, SIGHUP);
-            sigprocmask(SIG_BLOCK, &stop, &old);
+            sigset_t old;
+            hold_stops(&old);
             rc = write_outputs(r, m, document, input, &d, &times);
             fflush(stdout);
             print_diags(&d, 0); /* before a pending signal ends the process */
             printed = d.count;
             sigprocmask(SIG_SETMASK, &old, NULL);
+            if (rc == 0 && r->opt->nmail_to)
+                rc = mail_report(r, m, input, &d);
         }
         doc_free(document);
     }
@@ -673,12 +805,55 @@ static void run_workers(run *r, const inputs *in, tally *t, int jobs)
     }
 }
 
+/* Why the mail options cannot work together, or NULL. Credentials come
+ * from the environment, never the command line (where ps shows them). */
+static const char *mail_usage(options *opt, bool mail_option)
+{
+    if (!opt->nmail_to)
+        return mail_option ? "the mail options need --mail-to" : NULL;
+    if (!opt->mail_from)
+        return "--mail-to needs --mail-from ADDR, the sender";
+    char *from = mail_address(opt->mail_from);
+    bool valid = from != NULL;
+    free(from);
+    if (!valid)
+        return "--mail-from is not an email address";
+    if (!opt->server.url && !opt->mail_dry_run)
+        return "--mail-to needs --smtp URL, or --mail-dry-run DIR to write the messages instead";
+    if (opt->check_only || opt->emit_doc)
+        return "--check and --emit-doc write nothing, so nothing can be mailed";
+    if ((opt->attach_pdf && !opt->want_pdf) || (opt->attach_xlsx && !opt->want_xlsx))
+        return "--mail-attach names a file that -f leaves out";
+    opt->server.user = getenv("PARKREPORT_SMTP_USER");
+    opt->server.password = getenv("PARKREPORT_SMTP_PASSWORD");
+    if (opt->server.user && !*opt->server.user)
+        opt->server.user = NULL;
+    if (opt->server.user && !opt->server.password)
+        return "PARKREPORT_SMTP_USER is set but PARKREPORT_SMTP_PASSWORD is not";
+    return NULL;
+}
+
+static void free_mail_to(options *opt)
+{
+    for (size_t i = 0; i < opt->nmail_to; i++)
+        free(opt->mail_to[i]);
+    free(opt->mail_to);
+    opt->mail_to = NULL;
+    opt->nmail_to = 0;
+}
+
 static int parkreport(int argc, char **argv, const char *share_templates, const char *share_fonts)
 {
     options opt = {.output_dir = "out", .want_pdf = true, .want_xlsx = true, .verbosity = 1,
                    .template_dir = share_templates ? share_templates : PARKREPORT_TEMPLATE_DIR,
                    .font_dir = share_fonts ? share_fonts : PARKREPORT_FONT_DIR};
-    enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_STYLE, OPT_EMIT_DOC };
+    opt.attach_xlsx = true;
+    opt.server.timeout = 30;
+    opt.server.retries = 3;
+    enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_STYLE, OPT_EMIT_DOC,
+           OPT_MAIL_TO, OPT_MAIL_FROM, OPT_SMTP, OPT_MAIL_ATTACH, OPT_MAIL_DRY_RUN,
+           OPT_SMTP_INSECURE, OPT_SMTP_TIMEOUT, OPT_SMTP_RETRIES };
+    bool mail_option = false; /* any of them, which need --mail-to */
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"templates", required_argument, NULL, OPT_TEMPLATES},
@@ -687,6 +862,14 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"emit-doc", no_argument, NULL, OPT_EMIT_DOC},
+        {"mail-to", required_argument, NULL, OPT_MAIL_TO},
+        {"mail-from", required_argument, NULL, OPT_MAIL_FROM},
+        {"smtp", required_argument, NULL, OPT_SMTP},
+        {"mail-attach", required_argument, NULL, OPT_MAIL_ATTACH},
+        {"mail-dry-run", required_argument, NULL, OPT_MAIL_DRY_RUN},
+        {"smtp-insecure", no_argument, NULL, OPT_SMTP_INSECURE},
+        {"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
+        {"smtp-retries", required_argument, NULL, OPT_SMTP_RETRIES},
         {"format", required_argument, NULL, 'f'},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
@@ -755,6 +938,84 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         case OPT_EMIT_DOC:
             opt.emit_doc = true;
             break;
+        case OPT_MAIL_TO: {
+            char *list = xstrdup(optarg), *save = NULL;
+            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                char *addr = mail_address(w);
+                if (!addr) {
+                    fprintf(stderr, "parkreport: --mail-to: \"%s\" is not an email address\n", w);
+                    free(list);
+                    return EXIT_USAGE;
+                }
+                void *arr = opt.mail_to;
+                size_t cap = opt.nmail_to;
+                xgrow(&arr, &cap, opt.nmail_to + 1, sizeof *opt.mail_to);
+                opt.mail_to = arr;
+                opt.mail_to[opt.nmail_to++] = addr;
+            }
+            free(list);
+            break;
+        }
+        case OPT_MAIL_FROM:
+            opt.mail_from = optarg;
+            mail_option = true;
+            break;
+        case OPT_SMTP:
+            if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0) {
+                fprintf(stderr, "parkreport: --smtp takes smtp://HOST[:PORT] or smtps://HOST[:PORT], "
+                                "not \"%s\"\n", optarg);
+                return EXIT_USAGE;
+            }
+            opt.server.url = optarg;
+            mail_option = true;
+            break;
+        case OPT_MAIL_ATTACH: {
+            opt.attach_pdf = opt.attach_xlsx = false;
+            char *list = xstrdup(optarg), *save = NULL;
+            bool bad = false;
+            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                if (strcmp(w, "pdf") == 0)
+                    opt.attach_pdf = true;
+                else if (strcmp(w, "xlsx") == 0)
+                    opt.attach_xlsx = true;
+                else
+                    bad = true;
+            }
+            free(list);
+            if (bad || (!opt.attach_pdf && !opt.attach_xlsx)) {
+                fprintf(stderr, "parkreport: --mail-attach takes pdf, xlsx or pdf,xlsx, not \"%s\"\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            mail_option = true;
+            break;
+        }
+        case OPT_MAIL_DRY_RUN:
+            opt.mail_dry_run = optarg;
+            mail_option = true;
+            break;
+        case OPT_SMTP_INSECURE:
+            opt.server.insecure = true;
+            mail_option = true;
+            break;
+        case OPT_SMTP_TIMEOUT:
+        case OPT_SMTP_RETRIES: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            bool timeout = c == OPT_SMTP_TIMEOUT;
+            if (*end || n < (timeout ? 1 : 0) || n > (timeout ? 3600 : 10)) {
+                fprintf(stderr, "parkreport: --smtp-%s takes %s, not \"%s\"\n",
+                        timeout ? "timeout" : "retries",
+                        timeout ? "seconds from 1 to 3600" : "a number from 0 to 10", optarg);
+                return EXIT_USAGE;
+            }
+            if (timeout)
+                opt.server.timeout = n;
+            else
+                opt.server.retries = (int)n;
+            mail_option = true;
+            break;
+        }
         case 'V':
             printf("parkreport %s\n", PARKREPORT_VERSION);
             return EXIT_OK;
@@ -769,6 +1030,12 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     if (optind >= argc) {
         fprintf(stderr, "parkreport: no input given\n");
         usage(stderr, &opt);
+        return EXIT_USAGE;
+    }
+    const char *mail_problem = mail_usage(&opt, mail_option);
+    if (mail_problem) {
+        fprintf(stderr, "parkreport: %s\n", mail_problem);
+        free_mail_to(&opt);
         return EXIT_USAGE;
     }
 
@@ -786,6 +1053,16 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         if (!opt.emit_doc && (load_style(&opt, &r.style, &d) != 0 ||
                               pdf_fonts_load(&r.fonts, opt.font_dir, &d) != 0 ||
                               ensure_dir(opt.output_dir) != 0))
+            status = EXIT_INPUT_FAILED;
+    }
+    if (opt.nmail_to && status == EXIT_OK) {
+        rg_buf mp = {0};
+        rg_buf_printf(&mp, "%s/mail.mustache", opt.template_dir);
+        r.mail_template_path = rg_buf_take(&mp);
+        r.mail_tmpl = tmpl_load(opt.template_dir, "mail.mustache", &d);
+        r.mail_from_addr = mail_address(opt.mail_from);
+        if (!r.mail_tmpl || (opt.mail_dry_run && ensure_dir(opt.mail_dry_run) != 0) ||
+            (!opt.mail_dry_run && mail_global_init(&d) != 0))
             status = EXIT_INPUT_FAILED;
     }
     print_diags(&d, 0);
@@ -826,6 +1103,12 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     }
     model_loader_free(r.loader);
     tmpl_free(r.report_tmpl);
+    tmpl_free(r.mail_tmpl);
+    if (opt.nmail_to && !opt.mail_dry_run)
+        mail_global_fini();
+    free(r.mail_template_path);
+    free(r.mail_from_addr);
+    free_mail_to(&opt);
     pdf_options_fini(&r.fonts);
     free(r.template_path);
     return status;

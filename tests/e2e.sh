@@ -281,6 +281,40 @@ names = os.listdir(out)
 assert not [n for n in names if 'tmp' in n], names
 assert len(names) % 2 == 0 and len(names) < 800, names"
 
+# --- mail to the county (tests/mail_check.py runs an SMTP server on 127.0.0.1) ---
+mail_case() { # mail_case NAME CASE
+    check "mail: $1" $PY "$TOP/tests/mail_check.py" "$BIN" "$SEED_XML" "$T/mail-$2" "$2"
+}
+mail_case "plain SMTP: the message parses, Chinese subject and file names intact, attachments byte-identical" plain
+mail_case "STARTTLS on a self-signed certificate (--smtp-insecure), credentials from the environment, never printed" starttls
+mail_case "credentials from ~/.netrc" netrc
+mail_case "a certificate that does not verify: exit 1, the server named, nothing sent" bad-certificate
+mail_case "credentials are not sent to a server without TLS" clear-credentials
+mail_case "nor from ~/.netrc" netrc-clear
+mail_case "a refused recipient: exit 1 with the server's answer, the files kept" refused-recipient
+mail_case "a 4xx answer is tried again after a pause, and then sent" retry-then-sent
+mail_case "4xx answers past --smtp-retries: exit 1, the answer and the number of tries" retries-exhausted
+mail_case "a 5xx answer: exit 1 at once, no retry" permanent-failure
+mail_case "a server that is down: exit 1, quickly, the files kept" server-down
+mail_case "a server that stalls: exit 1 after --smtp-timeout" server-stalls
+mail_case "a batch goes on after one input's mail fails" batch-goes-on
+mail_case "--mail-dry-run writes NAME.eml: 7-bit, CRLF, the same bytes twice under SOURCE_DATE_EPOCH" dry-run
+check "mail: usage errors give exit 2 with the reason" sh -c "
+    '$BIN' --mail-to a@b.cn '$SEED_XML' 2>&1 | grep -q 'needs --mail-from' &&
+    '$BIN' --mail-to a@b.cn --mail-from o@p.cn '$SEED_XML' 2>&1 | grep -q 'needs --smtp URL' &&
+    '$BIN' --mail-to not-an-address --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'is not an email address' &&
+    '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp ftp://x '$SEED_XML' 2>&1 | grep -q 'takes smtp://' &&
+    '$BIN' --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'need --mail-to' &&
+    '$BIN' -f pdf --mail-to a@b.cn --mail-from o@p.cn --mail-dry-run '$T/d' '$SEED_XML' 2>&1 | grep -q 'names a file that -f leaves out' &&
+    PARKREPORT_SMTP_USER=u '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'PARKREPORT_SMTP_PASSWORD is not' &&
+    '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp smtp://x '$SEED_XML' --smtp-timeout 0 > /dev/null 2>&1; test \$? -eq 2"
+printf 'Subject: {{park}}\nAttachment: x\n\nbody\n' > "$T/tmpl-mail.mustache"
+mkdir -p "$T/mailtmpl" && cp "$TOP"/templates/*.mustache "$T/mailtmpl/" && cp "$T/tmpl-mail.mustache" "$T/mailtmpl/mail.mustache"
+"$BIN" --templates "$T/mailtmpl" -o "$T/mt" --mail-to a@b.cn --mail-from o@p.cn --mail-dry-run "$T/mt/d" "$SEED_XML" > /dev/null 2> "$T/mt.err"
+check "mail: a template line that is not Subject, Workbook-Name or PDF-Name is an error quoting it" sh -c "
+    test $? -eq 1 && grep -q '^$T/mailtmpl/mail.mustache: error: line 2 of what the template gives, \"Attachment: x\": expected \"Subject:\"' '$T/mt.err' &&
+    test ! -e '$T/mt/d/park-2023.eml'"
+
 # --- install ---------------------------------------------------------------
 make -s -C "$TOP" install BUILD="$(cd "$(dirname "$BIN")" && pwd)" PREFIX=/opt/pr DESTDIR="$T/inst" > /dev/null 2>&1
 printf '{{! installed }}\n#page\n' >> "$T/inst/opt/pr/share/parkreport/templates/report.mustache"
@@ -363,7 +397,9 @@ check "each third-party header is included by one file" sh -c "
     test \$(grep -l '#include <hpdf' *.c *.h | wc -l) -eq 1 &&
     test \$(grep -l '#include <xlsxwriter' *.c *.h | wc -l) -eq 1 &&
     test \$(grep -l '#include <libxml' *.c *.h | wc -l) -eq 1 &&
-    test \$(grep -l '#include <hb' *.c *.h | wc -l) -eq 1"
+    test \$(grep -l '#include <hb' *.c *.h | wc -l) -eq 1 &&
+    test \$(grep -l '#include <curl' *.c *.h | wc -l) -eq 1 &&
+    test \$(grep -l '#include <libdeflate' *.c *.h | wc -l) -eq 1"
 check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
 check "LC_NUMERIC stays C (a comma-decimal locale corrupts the workbook)" sh -c "! grep -n 'setlocale' '$TOP'/src/*.c"
 check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"

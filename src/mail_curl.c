@@ -1,0 +1,203 @@
+/* mail_curl.c - see mail.h: sending over SMTP with libcurl, its only user. */
+#include "mail.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+int mail_global_init(rg_diags *d)
+{
+    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK) {
+        rg_diag_add(d, RG_ERROR, "parkreport", 0, 0, "cannot start libcurl: %s",
+                    curl_easy_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+void mail_global_fini(void)
+{
+    curl_global_cleanup();
+}
+
+typedef struct upload {
+    const rg_buf *message;
+    size_t at;
+} upload;
+
+static size_t read_message(char *buf, size_t size, size_t count, void *user)
+{
+    upload *u = user;
+    size_t n = u->message->len - u->at;
+    if (n > size * count)
+        n = size * count;
+    memcpy(buf, u->message->data + u->at, n);
+    u->at += n;
+    return n;
+}
+
+/* The server's last refusal (a 4xx or 5xx answer), for the error message:
+ * from libcurl's debug output of what came in (never of what went out,
+ * which holds the credentials). */
+typedef struct answer {
+    rg_buf last;
+} answer;
+
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *user)
+{
+    (void)c;
+    answer *a = user;
+    if (type != CURLINFO_HEADER_IN)
+        return 0;
+    while (size && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+        size--;
+    if (size < 3 || (data[0] != '4' && data[0] != '5'))
+        return 0;
+    a->last.len = 0;
+    for (size_t i = 0; i < size; i++) /* the server's text, printable */
+        rg_buf_putc(&a->last, (unsigned char)data[i] < ' ' ? ' ' : data[i]);
+    return 0;
+}
+
+/* Whether ~/.netrc may give libcurl credentials for the URL's host: a
+ * "machine HOST" entry, or "default". */
+static bool netrc_names(const char *url)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    const char *at = strpbrk(h, "@/");
+    if (at && *at == '@')
+        h = at + 1;
+    size_t hn = *h == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+    const char *home = getenv("HOME");
+    if (!home)
+        return false;
+    rg_buf path = {0}, text = {0};
+    rg_buf_printf(&path, "%s/.netrc", home);
+    bool found = false;
+    if (rg_read_file(path.data, &text) == 0) {
+        char *save = NULL, *prev = NULL;
+        for (char *w = strtok_r(text.data, " \t\r\n", &save); w && !found;
+             w = strtok_r(NULL, " \t\r\n", &save)) {
+            found = strcmp(w, "default") == 0 ||
+                    (prev && strcmp(prev, "machine") == 0 && strlen(w) == hn && strncmp(w, h, hn) == 0);
+            prev = w;
+        }
+    }
+    rg_buf_fini(&path);
+    rg_buf_fini(&text);
+    return found;
+}
+
+static void pause_seconds(long s)
+{
+    struct timespec ts = {s, 0};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+int mail_send(const mail_server *srv, const char *from, const char *const *to, size_t nto,
+              const rg_buf *message, const char *input, rg_diags *d)
+{
+    struct curl_slist *rcpt = NULL;
+    for (size_t i = 0; i < nto; i++) {
+        rg_buf r = {0};
+        rg_buf_printf(&r, "<%s>", to[i]);
+        struct curl_slist *next = curl_slist_append(rcpt, r.data);
+        rg_buf_fini(&r);
+        if (!next) {
+            curl_slist_free_all(rcpt);
+            rg_diag_add(d, RG_ERROR, input, 0, 0, "out of memory preparing the mail");
+            return -1;
+        }
+        rcpt = next;
+    }
+    rg_buf sender = {0};
+    rg_buf_printf(&sender, "<%s>", from);
+    bool tls = strncmp(srv->url, "smtps://", 8) == 0;
+    bool credentials = srv->user || netrc_names(srv->url);
+    int rc = -1;
+    for (int attempt = 0;; attempt++) {
+        CURL *c = curl_easy_init();
+        if (!c) {
+            rg_diag_add(d, RG_ERROR, input, 0, 0, "cannot start libcurl");
+            break;
+        }
+        upload up = {message, 0};
+        answer ans = {{0}};
+        char error[CURL_ERROR_SIZE] = "";
+        int bad = 0; /* a setopt failed */
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_URL, srv->url);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_MAIL_FROM, sender.data);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_READDATA, &up);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)message->len);
+        /* STARTTLS where the server offers it; required before credentials
+         * go out, so that a password never crosses the network in clear. */
+        if (!tls)
+            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_USE_SSL,
+                                                credentials ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+        if (srv->insecure) {
+            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
+        if (srv->user) {
+            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_USERNAME, srv->user);
+            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_PASSWORD, srv->password ? srv->password : "");
+        } else {
+            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+        }
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, srv->timeout);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, srv->timeout);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, srv->timeout);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_DEBUGDATA, &ans);
+        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+        CURLcode res = bad ? CURLE_FAILED_INIT : curl_easy_perform(c);
+        long code = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_cleanup(c);
+        if (res == CURLE_OK) {
+            rg_buf_fini(&ans.last);
+            rc = 0;
+            break;
+        }
+        bool transient = code >= 400 && code < 500;
+        if (transient && attempt < srv->retries) {
+            rg_buf_fini(&ans.last);
+            pause_seconds(1L << attempt); /* 1, 2, 4... s */
+            continue;
+        }
+        rg_buf msg = {0};
+        rg_buf_puts(&msg, error[0] ? error : curl_easy_strerror(res));
+        while (msg.len && (msg.data[msg.len - 1] == '.' || msg.data[msg.len - 1] == '\n'))
+            msg.data[--msg.len] = '\0';
+        if (ans.last.len && code >= 400)
+            rg_buf_printf(&msg, "; the server answered \"%s\"", ans.last.data);
+        if (transient)
+            rg_buf_printf(&msg, " (after %d %s)", attempt + 1, attempt ? "tries" : "try");
+        if (res == CURLE_USE_SSL_FAILED && credentials)
+            rg_buf_puts(&msg, " (credentials are sent only over TLS: use smtps://, or a server "
+                              "that offers STARTTLS)");
+        rg_diag_add(d, RG_ERROR, input, 0, 0,
+                    "cannot send the mail through %s: %s. The files are written; the mail is not "
+                    "sent",
+                    srv->url, msg.data);
+        rg_buf_fini(&msg);
+        rg_buf_fini(&ans.last);
+        break;
+    }
+    rg_buf_fini(&sender);
+    curl_slist_free_all(rcpt);
+    return rc;
+}

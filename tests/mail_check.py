@@ -1,0 +1,327 @@
+"""Sends the seed's report to a real SMTP server (aiosmtpd, from Debian's
+python3-aiosmtpd) that this script starts on 127.0.0.1 and stops, and checks
+what arrives; or makes the server fail in one way and checks the error.
+
+Usage: /usr/bin/python3 tests/mail_check.py BINARY SEED_XML WORKDIR CASE
+Exits 0 when the case behaves as it should, else prints why and exits 1.
+"""
+import asyncio
+import email
+import logging
+import email.policy
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+binary, seed, work, case = sys.argv[1:5]
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)  # the failed handshakes we cause
+os.makedirs(work, exist_ok=True)
+USER, PASSWORD = "park-office", "s3cret-Pa55"
+TO = ["county@example.gov.cn", "stats@example.gov.cn"]
+FROM = "工业园区管委会 <office@park.example.cn>"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Handler:
+    """Records what arrives; answers as the case asks."""
+
+    def __init__(self, reject=(), data_answers=(), stall=0):
+        self.reject = set(reject)
+        self.data_answers = list(data_answers)  # answers to DATA before accepting
+        self.stall = stall
+        self.messages = []  # (mail_from, rcpt_tos, bytes, tls, login)
+        self.data_tries = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.reject:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_tries += 1
+        if self.stall:
+            await asyncio.sleep(self.stall)
+        if self.data_answers:
+            return self.data_answers.pop(0)
+        login = logins[-1] if session.authenticated and logins else None
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content,
+                              session.ssl is not None, login))
+        return "250 2.0.0 Ok: queued"
+
+
+logins = []  # the accepted logins, in order
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode() and \
+        auth_data.password == PASSWORD.encode()
+    if ok:
+        logins.append(USER)
+    return AuthResult(success=ok, handled=False)
+
+
+def certificate():
+    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    if not os.path.exists(cert):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                        "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+def start(handler, tls=False):
+    port = free_port()
+    params = {}
+    if tls:
+        params = dict(tls_context=certificate(), require_starttls=True, authenticator=authenticator,
+                      auth_require_tls=True)
+    c = Controller(handler, hostname="127.0.0.1", port=port, **params)
+    c.start()
+    return c, f"smtp://127.0.0.1:{port}"
+
+
+def run(args, env_extra=None, inputs=None):
+    out = os.path.join(work, "out")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1703980800")
+    env.pop("PARKREPORT_SMTP_USER", None)
+    env.pop("PARKREPORT_SMTP_PASSWORD", None)
+    env.update(env_extra or {})
+    start_time = time.monotonic()
+    p = subprocess.run([binary, "-o", out, "--mail-to", ",".join(TO), "--mail-from", FROM] + args +
+                       (inputs or [seed]), env=env, capture_output=True, text=True, timeout=120)
+    return p, time.monotonic() - start_time, out
+
+
+def fail(why):
+    print(why)
+    sys.exit(1)
+
+
+def check_received(msg_bytes, out, attach=("xlsx", "pdf")):
+    m = email.message_from_bytes(msg_bytes, policy=email.policy.default)
+    if m["Subject"] != "工业园区2023年度工作总结和2024年工作计划（含指标完成情况）":
+        fail(f"subject: {m['Subject']!r}")
+    if m["From"].addresses[0].display_name != "工业园区管委会":
+        fail(f"from: {m['From']!r}")
+    if not m["Date"] or not m["Message-ID"]:
+        fail("no Date or Message-ID")
+    names = {"xlsx": "工业园区2023年度指标完成情况.xlsx",
+             "pdf": "工业园区2023年度工作总结和2024年工作计划.pdf"}
+    found = {}
+    for part in m.iter_attachments():
+        found[part.get_filename()] = part.get_payload(decode=True)
+    for kind in attach:
+        data = found.get(names[kind])
+        if data is None:
+            fail(f"no attachment named {names[kind]}: {list(found)}")
+        if data != open(os.path.join(out, f"park-2023.{kind}"), "rb").read():
+            fail(f"the {kind} attachment differs from the file on disk")
+    if len(found) != len(attach):
+        fail(f"attachments: {list(found)}")
+    body = m.get_body(("plain",)).get_content()
+    if "实现工业总产值124.2亿元" not in body:
+        fail(f"body: {body!r}")
+
+
+if case == "plain":
+    h = Handler()
+    c, url = start(h)
+    try:
+        p, _, out = run(["--smtp", url, "--mail-attach", "pdf,xlsx"])
+    finally:
+        c.stop()
+    if p.returncode != 0 or len(h.messages) != 1:
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+    mail_from, rcpts, data, tls, login = h.messages[0]
+    if mail_from != "office@park.example.cn" or rcpts != TO or tls or login:
+        fail(f"envelope {mail_from} {rcpts} tls={tls} login={login}")
+    check_received(data, out)
+    if "mailed to county@example.gov.cn, stats@example.gov.cn" not in p.stdout:
+        fail(p.stdout)
+
+elif case == "starttls":
+    h = Handler()
+    c, url = start(h, tls=True)
+    try:
+        p, _, out = run(["--smtp", url, "--smtp-insecure"],
+                        {"PARKREPORT_SMTP_USER": USER, "PARKREPORT_SMTP_PASSWORD": PASSWORD})
+    finally:
+        c.stop()
+    if p.returncode != 0 or len(h.messages) != 1:
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+    if not h.messages[0][3] or h.messages[0][4] != USER:
+        fail(f"not sent over STARTTLS with the credentials: tls={h.messages[0][3]} login={h.messages[0][4]}")
+    check_received(h.messages[0][2], out, attach=("xlsx",))
+    if PASSWORD in p.stdout + p.stderr:
+        fail("the password was printed")
+
+elif case == "netrc":
+    h = Handler()
+    c, url = start(h, tls=True)
+    home = os.path.join(work, "home")
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, ".netrc"), "w") as f:
+        f.write(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
+    os.chmod(os.path.join(home, ".netrc"), 0o600)
+    try:
+        p, _, out = run(["--smtp", url, "--smtp-insecure"], {"HOME": home})
+    finally:
+        c.stop()
+    if p.returncode != 0 or len(h.messages) != 1 or h.messages[0][4] != USER:
+        fail(f"status {p.returncode}, messages {[m[4] for m in h.messages]}: {p.stderr}")
+
+elif case == "netrc-clear":
+    h = Handler()
+    c, url = start(h)  # no STARTTLS offered
+    home = os.path.join(work, "home")
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, ".netrc"), "w") as f:
+        f.write(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
+    try:
+        p, _, out = run(["--smtp", url], {"HOME": home})
+    finally:
+        c.stop()
+    if p.returncode != 1 or h.messages or PASSWORD in p.stdout + p.stderr:
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+
+elif case == "bad-certificate":
+    h = Handler()
+    c, url = start(h, tls=True)
+    try:
+        p, _, out = run(["--smtp", url], {"PARKREPORT_SMTP_USER": USER, "PARKREPORT_SMTP_PASSWORD": PASSWORD})
+    finally:
+        c.stop()
+    if p.returncode != 1 or h.messages or "certificate" not in p.stderr.lower():
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+    if seed + ": error: cannot send the mail through " + url not in p.stderr:
+        fail(p.stderr)
+    if PASSWORD in p.stdout + p.stderr:
+        fail("the password was printed")
+
+elif case == "clear-credentials":
+    h = Handler()
+    c, url = start(h)  # no STARTTLS offered
+    try:
+        p, _, out = run(["--smtp", url], {"PARKREPORT_SMTP_USER": USER, "PARKREPORT_SMTP_PASSWORD": PASSWORD})
+    finally:
+        c.stop()
+    if p.returncode != 1 or h.messages or PASSWORD in p.stdout + p.stderr:
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+
+elif case == "refused-recipient":
+    h = Handler(reject=["stats@example.gov.cn"])
+    c, url = start(h)
+    try:
+        p, _, out = run(["--smtp", url])
+    finally:
+        c.stop()
+    if p.returncode != 1 or h.messages:
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+    if "550 5.1.1 <stats@example.gov.cn>: Recipient address rejected" not in p.stderr or seed not in p.stderr:
+        fail(p.stderr)
+    if not os.path.getsize(os.path.join(out, "park-2023.xlsx")):
+        fail("the workbook is gone")
+
+elif case == "retry-then-sent":
+    h = Handler(data_answers=["451 4.3.0 Try again later"])
+    c, url = start(h)
+    try:
+        p, took, out = run(["--smtp", url])
+    finally:
+        c.stop()
+    if p.returncode != 0 or len(h.messages) != 1 or h.data_tries != 2 or took < 1:
+        fail(f"status {p.returncode}, {len(h.messages)} messages, {h.data_tries} tries, {took:.1f} s: {p.stderr}")
+
+elif case == "retries-exhausted":
+    h = Handler(data_answers=["451 4.3.0 Try again later"] * 5)
+    c, url = start(h)
+    try:
+        p, took, out = run(["--smtp", url, "--smtp-retries", "1"])
+    finally:
+        c.stop()
+    if p.returncode != 1 or h.messages or h.data_tries != 2:
+        fail(f"status {p.returncode}, {h.data_tries} tries: {p.stderr}")
+    if "451 4.3.0 Try again later" not in p.stderr or "after 2 tries" not in p.stderr:
+        fail(p.stderr)
+
+elif case == "permanent-failure":
+    h = Handler(data_answers=["554 5.7.1 Message rejected as spam"])
+    c, url = start(h)
+    try:
+        p, took, out = run(["--smtp", url])
+    finally:
+        c.stop()
+    if p.returncode != 1 or h.data_tries != 1 or "554 5.7.1 Message rejected as spam" not in p.stderr:
+        fail(f"status {p.returncode}, {h.data_tries} tries: {p.stderr}")
+
+elif case == "server-down":
+    p, took, out = run(["--smtp", f"smtp://127.0.0.1:{free_port()}"])
+    if p.returncode != 1 or "connect" not in p.stderr.lower() or took > 20:
+        fail(f"status {p.returncode}, {took:.1f} s: {p.stderr}")
+    if not os.path.getsize(os.path.join(out, "park-2023.pdf")):
+        fail("the PDF is gone")
+
+elif case == "server-stalls":
+    h = Handler(stall=30)
+    c, url = start(h)
+    try:
+        p, took, out = run(["--smtp", url, "--smtp-timeout", "2", "--smtp-retries", "0"])
+    finally:
+        c.stop()
+    if p.returncode != 1 or took > 15 or "timeout" not in p.stderr.lower().replace("timed out", "timeout"):
+        fail(f"status {p.returncode}, {took:.1f} s: {p.stderr}")
+
+elif case == "batch-goes-on":
+    h = Handler(data_answers=["554 5.7.1 Rejected"])
+    c, url = start(h)
+    inputs = []
+    for name in ("a-first", "b-second"):
+        path = os.path.join(work, f"{name}.xml")
+        shutil.copy(seed, path)
+        inputs.append(path)
+    try:
+        p, took, out = run(["--smtp", url, "-j", "1"], inputs=inputs)
+    finally:
+        c.stop()
+    if p.returncode != 1 or len(h.messages) != 1:
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+    if "a-first.xml: error: cannot send the mail" not in p.stderr or "1 written, 1 failed" not in p.stderr:
+        fail(p.stderr)
+    if "b-second.xml: mailed to" not in p.stdout:
+        fail(p.stdout)
+
+elif case == "dry-run":
+    drafts = os.path.join(work, "drafts")
+    p, took, out = run(["--mail-dry-run", drafts, "--mail-attach", "xlsx,pdf"])
+    if p.returncode != 0:
+        fail(p.stderr)
+    data = open(os.path.join(drafts, "park-2023.eml"), "rb").read()
+    check_received(data, out)
+    if any(len(line) > 998 for line in data.split(b"\r\n")) or b"\n" in data.replace(b"\r\n", b""):
+        fail("a line too long, or a bare line feed")
+    if any(b > 127 for b in data):
+        fail("8-bit bytes in the message")
+    again, _, _ = run(["--mail-dry-run", drafts, "--mail-attach", "xlsx,pdf"])
+    if open(os.path.join(drafts, "park-2023.eml"), "rb").read() != data:
+        fail("a second dry run with SOURCE_DATE_EPOCH gave other bytes")
+
+else:
+    fail(f"unknown case {case}")
