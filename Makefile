@@ -18,7 +18,7 @@ LIBS = -lhpdf -ldeflate -lxlsxwriter -lz $(XML_LIBS) -lm
 SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_hb.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
-TESTS = test_util test_model test_tmpl test_doc test_layout
+TESTS = test_util test_model test_tmpl test_doc test_layout test_mail
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all setup report check test spec check-asan fuzz install bench clean

@@ -262,7 +262,9 @@ int mail_compose(const mail_message *msg, rg_buf *out, rg_diags *d)
         rg_buf_fini(&text);
         for (size_t i = 0; i < msg->nparts; i++) {
             const mail_part *p = &msg->parts[i];
-            rg_buf_printf(out, "--%s\r\nContent-Type: %s", boundary, p->type);
+            /* A long type (the workbook's is 65 characters) on a line of its own. */
+            rg_buf_printf(out, "--%s\r\nContent-Type:%s%s", boundary,
+                          strlen(p->type) > 62 ? "\r\n " : " ", p->type);
             put_param(out, "name", p->name, false);
             rg_buf_puts(out, "\r\nContent-Disposition: attachment");
             put_param(out, "filename", p->name, true);

@@ -896,7 +896,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             free(list);
             if (bad || (!opt.want_pdf && !opt.want_xlsx)) {
                 fprintf(stderr, "parkreport: -f takes pdf, xlsx or pdf,xlsx, not \"%s\"\n", optarg);
-                return EXIT_USAGE;
+                return free_mail_to(&opt), EXIT_USAGE;
             }
             break;
         }
@@ -906,7 +906,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             if (*end || n < 1 || n > 256) {
                 fprintf(stderr, "parkreport: -j takes a number of workers from 1 to 256, not \"%s\"\n",
                         optarg);
-                return EXIT_USAGE;
+                return free_mail_to(&opt), EXIT_USAGE;
             }
             opt.jobs = (int)n;
             break;
@@ -945,7 +945,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
                 if (!addr) {
                     fprintf(stderr, "parkreport: --mail-to: \"%s\" is not an email address\n", w);
                     free(list);
-                    return EXIT_USAGE;
+                    return free_mail_to(&opt), EXIT_USAGE;
                 }
                 void *arr = opt.mail_to;
                 size_t cap = opt.nmail_to;
@@ -964,7 +964,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0) {
                 fprintf(stderr, "parkreport: --smtp takes smtp://HOST[:PORT] or smtps://HOST[:PORT], "
                                 "not \"%s\"\n", optarg);
-                return EXIT_USAGE;
+                return free_mail_to(&opt), EXIT_USAGE;
             }
             opt.server.url = optarg;
             mail_option = true;
@@ -985,7 +985,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             if (bad || (!opt.attach_pdf && !opt.attach_xlsx)) {
                 fprintf(stderr, "parkreport: --mail-attach takes pdf, xlsx or pdf,xlsx, not \"%s\"\n",
                         optarg);
-                return EXIT_USAGE;
+                return free_mail_to(&opt), EXIT_USAGE;
             }
             mail_option = true;
             break;
@@ -1007,7 +1007,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
                 fprintf(stderr, "parkreport: --smtp-%s takes %s, not \"%s\"\n",
                         timeout ? "timeout" : "retries",
                         timeout ? "seconds from 1 to 3600" : "a number from 0 to 10", optarg);
-                return EXIT_USAGE;
+                return free_mail_to(&opt), EXIT_USAGE;
             }
             if (timeout)
                 opt.server.timeout = n;
@@ -1018,19 +1018,19 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         }
         case 'V':
             printf("parkreport %s\n", PARKREPORT_VERSION);
-            return EXIT_OK;
+            return free_mail_to(&opt), EXIT_OK;
         case 'h':
             usage(stdout, &opt);
-            return EXIT_OK;
+            return free_mail_to(&opt), EXIT_OK;
         default:
             fprintf(stderr, "Try 'parkreport --help' for more information.\n");
-            return EXIT_USAGE;
+            return free_mail_to(&opt), EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         fprintf(stderr, "parkreport: no input given\n");
         usage(stderr, &opt);
-        return EXIT_USAGE;
+        return free_mail_to(&opt), EXIT_USAGE;
     }
     const char *mail_problem = mail_usage(&opt, mail_option);
     if (mail_problem) {
