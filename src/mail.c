@@ -112,29 +112,32 @@ char *mail_address(const char *s)
     return xstrndup(start, (size_t)(end - start));
 }
 
-/* From: the address, after its display name (quoted, or encoded words). */
+/* From: the display name, if any (quoted when it is ASCII, else encoded
+ * words), then the address. */
 static void put_from(rg_buf *out, const char *from)
 {
     char *addr = mail_address(from);
-    const char *lt = strchr(from, '<');
+    const char *lt = strchr(from, '<'), *name = from;
+    size_t n = lt ? (size_t)(lt - from) : 0;
+    while (n && (name[0] == ' ' || name[n - 1] == ' ')) {
+        if (name[0] == ' ')
+            name++, n--;
+        else
+            n--;
+    }
+    if (n >= 2 && name[0] == '"' && name[n - 1] == '"')
+        name++, n -= 2;
+    char *shown = xstrndup(name, n);
     rg_buf_puts(out, "From: ");
-    if (lt && lt > from) {
-        char *name = xstrndup(from, (size_t)(lt - from));
-        size_t len = strlen(name);
-        while (len && name[len - 1] == ' ')
-            name[--len] = '\0';
-        const char *shown = name[0] == '"' && len > 1 && name[len - 1] == '"' ? (name[len - 1] = '\0', name + 1) : name;
-        if (!*shown)
-            ;
-        else if (is_ascii_text(shown) && !strpbrk(shown, "\"\\")) {
-            rg_buf_printf(out, "\"%s\" ", shown);
-        } else {
-            put_encoded_words(out, shown, 42, "\r\n ");
-            rg_buf_puts(out, "\r\n ");
-        }
-        free(name);
+    if (*shown && is_ascii_text(shown) && !strpbrk(shown, "\"\\")) {
+        bool fits = 6 + strlen(shown) + 3 + strlen(addr ? addr : from) + 2 <= 78;
+        rg_buf_printf(out, "\"%s\"%s", shown, fits ? " " : "\r\n ");
+    } else if (*shown) {
+        put_encoded_words(out, shown, 42, "\r\n ");
+        rg_buf_puts(out, "\r\n ");
     }
     rg_buf_printf(out, "<%s>\r\n", addr ? addr : from);
+    free(shown);
     free(addr);
 }
 

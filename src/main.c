@@ -833,6 +833,24 @@ static const char *mail_usage(options *opt, bool mail_option)
     return NULL;
 }
 
+/* "pdf", "xlsx" or "pdf,xlsx" into the two flags; false for anything else. */
+static bool parse_kinds(const char *list, bool *pdf, bool *xlsx)
+{
+    *pdf = *xlsx = false;
+    char *copy = xstrdup(list), *save = NULL;
+    bool bad = false;
+    for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        if (strcmp(w, "pdf") == 0)
+            *pdf = true;
+        else if (strcmp(w, "xlsx") == 0)
+            *xlsx = true;
+        else
+            bad = true;
+    }
+    free(copy);
+    return !bad && (*pdf || *xlsx);
+}
+
 static void free_mail_to(options *opt)
 {
     for (size_t i = 0; i < opt->nmail_to; i++)
@@ -881,25 +899,12 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     int c;
     while ((c = getopt_long(argc, argv, "o:f:j:qvVh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'f': {
-            opt.want_pdf = opt.want_xlsx = false;
-            char *list = xstrdup(optarg), *save = NULL;
-            bool bad = false;
-            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                if (strcmp(w, "pdf") == 0)
-                    opt.want_pdf = true;
-                else if (strcmp(w, "xlsx") == 0)
-                    opt.want_xlsx = true;
-                else
-                    bad = true;
-            }
-            free(list);
-            if (bad || (!opt.want_pdf && !opt.want_xlsx)) {
+        case 'f':
+            if (!parse_kinds(optarg, &opt.want_pdf, &opt.want_xlsx)) {
                 fprintf(stderr, "parkreport: -f takes pdf, xlsx or pdf,xlsx, not \"%s\"\n", optarg);
                 return free_mail_to(&opt), EXIT_USAGE;
             }
             break;
-        }
         case 'j': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -969,27 +974,14 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             opt.server.url = optarg;
             mail_option = true;
             break;
-        case OPT_MAIL_ATTACH: {
-            opt.attach_pdf = opt.attach_xlsx = false;
-            char *list = xstrdup(optarg), *save = NULL;
-            bool bad = false;
-            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                if (strcmp(w, "pdf") == 0)
-                    opt.attach_pdf = true;
-                else if (strcmp(w, "xlsx") == 0)
-                    opt.attach_xlsx = true;
-                else
-                    bad = true;
-            }
-            free(list);
-            if (bad || (!opt.attach_pdf && !opt.attach_xlsx)) {
+        case OPT_MAIL_ATTACH:
+            if (!parse_kinds(optarg, &opt.attach_pdf, &opt.attach_xlsx)) {
                 fprintf(stderr, "parkreport: --mail-attach takes pdf, xlsx or pdf,xlsx, not \"%s\"\n",
                         optarg);
                 return free_mail_to(&opt), EXIT_USAGE;
             }
             mail_option = true;
             break;
-        }
         case OPT_MAIL_DRY_RUN:
             opt.mail_dry_run = optarg;
             mail_option = true;

@@ -26,6 +26,7 @@ os.makedirs(work, exist_ok=True)
 USER, PASSWORD = "park-office", "s3cret-Pa55"
 TO = ["county@example.gov.cn", "stats@example.gov.cn"]
 FROM = "工业园区管委会 <office@park.example.cn>"
+CREDENTIALS = {"PARKREPORT_SMTP_USER": USER, "PARKREPORT_SMTP_PASSWORD": PASSWORD}
 
 
 def free_port():
@@ -110,6 +111,25 @@ def run(args, env_extra=None, inputs=None):
     return p, time.monotonic() - start_time, out
 
 
+def served(handler, args, env_extra=None, tls=False, inputs=None):
+    """Runs parkreport against a server started for it, with --smtp URL added."""
+    c, url = start(handler, tls)
+    try:
+        return run(["--smtp", url] + args, env_extra, inputs) + (url,)
+    finally:
+        c.stop()
+
+
+def home_with_netrc():
+    """A home folder whose ~/.netrc has the credentials for 127.0.0.1."""
+    home = os.path.join(work, "home")
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, ".netrc"), "w") as f:
+        f.write(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
+    os.chmod(os.path.join(home, ".netrc"), 0o600)
+    return home
+
+
 def fail(why):
     print(why)
     sys.exit(1)
@@ -143,11 +163,7 @@ def check_received(msg_bytes, out, attach=("xlsx", "pdf")):
 
 if case == "plain":
     h = Handler()
-    c, url = start(h)
-    try:
-        p, _, out = run(["--smtp", url, "--mail-attach", "pdf,xlsx"])
-    finally:
-        c.stop()
+    p, _, out, url = served(h, ["--mail-attach", "pdf,xlsx"])
     if p.returncode != 0 or len(h.messages) != 1:
         fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
     mail_from, rcpts, data, tls, login = h.messages[0]
@@ -159,12 +175,7 @@ if case == "plain":
 
 elif case == "starttls":
     h = Handler()
-    c, url = start(h, tls=True)
-    try:
-        p, _, out = run(["--smtp", url, "--smtp-insecure"],
-                        {"PARKREPORT_SMTP_USER": USER, "PARKREPORT_SMTP_PASSWORD": PASSWORD})
-    finally:
-        c.stop()
+    p, _, out, url = served(h, ["--smtp-insecure"], CREDENTIALS, tls=True)
     if p.returncode != 0 or len(h.messages) != 1:
         fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
     if not h.messages[0][3] or h.messages[0][4] != USER:
@@ -175,40 +186,19 @@ elif case == "starttls":
 
 elif case == "netrc":
     h = Handler()
-    c, url = start(h, tls=True)
-    home = os.path.join(work, "home")
-    os.makedirs(home, exist_ok=True)
-    with open(os.path.join(home, ".netrc"), "w") as f:
-        f.write(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
-    os.chmod(os.path.join(home, ".netrc"), 0o600)
-    try:
-        p, _, out = run(["--smtp", url, "--smtp-insecure"], {"HOME": home})
-    finally:
-        c.stop()
+    p, _, out, url = served(h, ["--smtp-insecure"], {"HOME": home_with_netrc()}, tls=True)
     if p.returncode != 0 or len(h.messages) != 1 or h.messages[0][4] != USER:
         fail(f"status {p.returncode}, messages {[m[4] for m in h.messages]}: {p.stderr}")
 
 elif case == "netrc-clear":
     h = Handler()
-    c, url = start(h)  # no STARTTLS offered
-    home = os.path.join(work, "home")
-    os.makedirs(home, exist_ok=True)
-    with open(os.path.join(home, ".netrc"), "w") as f:
-        f.write(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
-    try:
-        p, _, out = run(["--smtp", url], {"HOME": home})
-    finally:
-        c.stop()
+    p, _, out, url = served(h, [], {"HOME": home_with_netrc()})
     if p.returncode != 1 or h.messages or PASSWORD in p.stdout + p.stderr:
         fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
 
 elif case == "bad-certificate":
     h = Handler()
-    c, url = start(h, tls=True)
-    try:
-        p, _, out = run(["--smtp", url], {"PARKREPORT_SMTP_USER": USER, "PARKREPORT_SMTP_PASSWORD": PASSWORD})
-    finally:
-        c.stop()
+    p, _, out, url = served(h, [], CREDENTIALS, tls=True)
     if p.returncode != 1 or h.messages or "certificate" not in p.stderr.lower():
         fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
     if seed + ": error: cannot send the mail through " + url not in p.stderr:
@@ -218,21 +208,13 @@ elif case == "bad-certificate":
 
 elif case == "clear-credentials":
     h = Handler()
-    c, url = start(h)  # no STARTTLS offered
-    try:
-        p, _, out = run(["--smtp", url], {"PARKREPORT_SMTP_USER": USER, "PARKREPORT_SMTP_PASSWORD": PASSWORD})
-    finally:
-        c.stop()
+    p, _, out, url = served(h, [], CREDENTIALS)
     if p.returncode != 1 or h.messages or PASSWORD in p.stdout + p.stderr:
         fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
 
 elif case == "refused-recipient":
     h = Handler(reject=["stats@example.gov.cn"])
-    c, url = start(h)
-    try:
-        p, _, out = run(["--smtp", url])
-    finally:
-        c.stop()
+    p, _, out, url = served(h, [])
     if p.returncode != 1 or h.messages:
         fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
     if "550 5.1.1 <stats@example.gov.cn>: Recipient address rejected" not in p.stderr or seed not in p.stderr:
@@ -242,21 +224,13 @@ elif case == "refused-recipient":
 
 elif case == "retry-then-sent":
     h = Handler(data_answers=["451 4.3.0 Try again later"])
-    c, url = start(h)
-    try:
-        p, took, out = run(["--smtp", url])
-    finally:
-        c.stop()
+    p, took, out, url = served(h, [])
     if p.returncode != 0 or len(h.messages) != 1 or h.data_tries != 2 or took < 1:
         fail(f"status {p.returncode}, {len(h.messages)} messages, {h.data_tries} tries, {took:.1f} s: {p.stderr}")
 
 elif case == "retries-exhausted":
     h = Handler(data_answers=["451 4.3.0 Try again later"] * 5)
-    c, url = start(h)
-    try:
-        p, took, out = run(["--smtp", url, "--smtp-retries", "1"])
-    finally:
-        c.stop()
+    p, took, out, url = served(h, ["--smtp-retries", "1"])
     if p.returncode != 1 or h.messages or h.data_tries != 2:
         fail(f"status {p.returncode}, {h.data_tries} tries: {p.stderr}")
     if "451 4.3.0 Try again later" not in p.stderr or "after 2 tries" not in p.stderr:
@@ -264,11 +238,7 @@ elif case == "retries-exhausted":
 
 elif case == "permanent-failure":
     h = Handler(data_answers=["554 5.7.1 Message rejected as spam"])
-    c, url = start(h)
-    try:
-        p, took, out = run(["--smtp", url])
-    finally:
-        c.stop()
+    p, took, out, url = served(h, [])
     if p.returncode != 1 or h.data_tries != 1 or "554 5.7.1 Message rejected as spam" not in p.stderr:
         fail(f"status {p.returncode}, {h.data_tries} tries: {p.stderr}")
 
@@ -281,26 +251,18 @@ elif case == "server-down":
 
 elif case == "server-stalls":
     h = Handler(stall=30)
-    c, url = start(h)
-    try:
-        p, took, out = run(["--smtp", url, "--smtp-timeout", "2", "--smtp-retries", "0"])
-    finally:
-        c.stop()
+    p, took, out, url = served(h, ["--smtp-timeout", "2", "--smtp-retries", "0"])
     if p.returncode != 1 or took > 15 or "timeout" not in p.stderr.lower().replace("timed out", "timeout"):
         fail(f"status {p.returncode}, {took:.1f} s: {p.stderr}")
 
 elif case == "batch-goes-on":
     h = Handler(data_answers=["554 5.7.1 Rejected"])
-    c, url = start(h)
     inputs = []
     for name in ("a-first", "b-second"):
         path = os.path.join(work, f"{name}.xml")
         shutil.copy(seed, path)
         inputs.append(path)
-    try:
-        p, took, out = run(["--smtp", url, "-j", "1"], inputs=inputs)
-    finally:
-        c.stop()
+    p, took, out, url = served(h, ["-j", "1"], inputs=inputs)
     if p.returncode != 1 or len(h.messages) != 1:
         fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
     if "a-first.xml: error: cannot send the mail" not in p.stderr or "1 written, 1 failed" not in p.stderr:
