@@ -287,6 +287,7 @@ mail_case() { # mail_case NAME CASE
 }
 mail_case "plain SMTP: the message parses, Chinese subject and file names intact, attachments byte-identical" plain
 mail_case "STARTTLS on a self-signed certificate (--smtp-insecure), credentials from the environment, never printed" starttls
+mail_case "smtps:// (TLS from the start) with credentials" smtps
 mail_case "credentials from ~/.netrc" netrc
 mail_case "a certificate that does not verify: exit 1, the server named, nothing sent" bad-certificate
 mail_case "credentials are not sent to a server without TLS" clear-credentials

@@ -60,8 +60,9 @@ class Handler:
         if self.data_answers:
             return self.data_answers.pop(0)
         login = logins[-1] if session.authenticated and logins else None
+        tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content,
-                              session.ssl is not None, login))
+                              tls, login))
         return "250 2.0.0 Ok: queued"
 
 
@@ -89,14 +90,18 @@ def certificate():
 
 
 def start(handler, tls=False):
+    """tls: False, True (STARTTLS required, with AUTH) or "implicit" (smtps)."""
     port = free_port()
     params = {}
     if tls:
-        params = dict(tls_context=certificate(), require_starttls=True, authenticator=authenticator,
-                      auth_require_tls=True)
+        params = dict(authenticator=authenticator, auth_require_tls=True)
+        if tls == "implicit":  # aiosmtpd does not count it as TLS for AUTH
+            params.update(ssl_context=certificate(), auth_require_tls=False)
+        else:
+            params.update(tls_context=certificate(), require_starttls=True)
     c = Controller(handler, hostname="127.0.0.1", port=port, **params)
     c.start()
-    return c, f"smtp://127.0.0.1:{port}"
+    return c, f"{'smtps' if tls == 'implicit' else 'smtp'}://127.0.0.1:{port}"
 
 
 def run(args, env_extra=None, inputs=None):
@@ -183,6 +188,13 @@ elif case == "starttls":
     check_received(h.messages[0][2], out, attach=("xlsx",))
     if PASSWORD in p.stdout + p.stderr:
         fail("the password was printed")
+
+elif case == "smtps":
+    h = Handler()
+    p, _, out, url = served(h, ["--smtp-insecure"], CREDENTIALS, tls="implicit")
+    if p.returncode != 0 or len(h.messages) != 1 or not h.messages[0][3] or h.messages[0][4] != USER:
+        fail(f"status {p.returncode}, {[m[3:] for m in h.messages]}: {p.stderr}")
+    check_received(h.messages[0][2], out, attach=("xlsx",))
 
 elif case == "netrc":
     h = Handler()
