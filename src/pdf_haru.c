@@ -186,8 +186,8 @@ void pdf_options_fini(pdf_options *opt)
 
 /* The code points each font file draws, in ascending order once collected
  * (the same characters give the same subset whatever order they come in):
- * cps[i] is FONT_PUA_FIRST + i in the subset's cmap (font.h), and is drawn
- * as its glyph's number, the CID (the fonts' CIDToGIDMap is Identity). */
+ * cps[i] is drawn as its glyph's number in the subset, the CID (the fonts'
+ * CIDToGIDMap is Identity). */
 typedef struct used_chars {
     uint32_t *cps;
     size_t n, cap;
