@@ -129,7 +129,7 @@ static void put_from(rg_buf *out, const char *from)
         name++, n -= 2;
     char *shown = xstrndup(name, n);
     rg_buf_puts(out, "From: ");
-    if (*shown && is_ascii_text(shown) && !strpbrk(shown, "\"\\")) {
+    if (*shown && is_ascii_text(shown) && !strpbrk(shown, "\"\\") && 6 + strlen(shown) + 2 <= 78) {
         bool fits = 6 + strlen(shown) + 3 + strlen(addr ? addr : from) + 2 <= 78;
         rg_buf_printf(out, "\"%s\"%s", shown, fits ? " " : "\r\n ");
     } else if (*shown) {

@@ -254,10 +254,10 @@ static int deflate_to(int level, const void *data, size_t len, rg_buf *out)
     return out->len ? 0 : -1;
 }
 
-/* libharu 2.3.0 writes an invalid ToUnicode CMap (a CID range, and
- * Ordering "Identity-H"), which poppler warns about and other extractors may
- * not read. The valid map sends each glyph back to its character, in blocks
- * of consecutive glyphs that share their first byte, as bfrange requires. */
+/* The ToUnicode map: each glyph back to its character, in blocks of
+ * consecutive glyphs that share their first byte, as bfrange requires.
+ * (libharu 2.3.0's own is invalid, a CID range with Ordering "Identity-H",
+ * which poppler warns about and other extractors may not read.) */
 static void to_unicode_map(const pdf_subset *s, rg_buf *cmap)
 {
     rg_buf_puts(cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -286,6 +286,19 @@ static void to_unicode_map(const pdf_subset *s, rg_buf *cmap)
     rg_buf_puts(cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
+typedef struct glyph_of {
+    uint16_t glyph;
+    size_t index; /* into the subset's characters */
+} glyph_of;
+
+static int by_glyph(const void *a, const void *b)
+{
+    const glyph_of *x = a, *y = b;
+    if (x->glyph != y->glyph)
+        return x->glyph < y->glyph ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
 /* The subset of font file k for the characters u, made anew only when they
  * differ from the last document's. NULL after an error. */
 static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_chars *u,
@@ -308,14 +321,13 @@ static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_cha
         subset_free(s);
         return NULL;
     }
-    for (size_t i = 0; i < u->n; i++) /* insertion sort: the glyphs are nearly in order */
-        for (size_t at = i;; at--) {
-            if (at == 0 || s->glyphs[s->by_glyph[at - 1]] <= s->glyphs[i]) {
-                memmove(s->by_glyph + at + 1, s->by_glyph + at, (i - at) * sizeof *s->by_glyph);
-                s->by_glyph[at] = i;
-                break;
-            }
-        }
+    glyph_of *order = xcalloc(u->n ? u->n : 1, sizeof *order);
+    for (size_t i = 0; i < u->n; i++)
+        order[i] = (glyph_of){s->glyphs[i], i};
+    qsort(order, u->n, sizeof *order, by_glyph);
+    for (size_t i = 0; i < u->n; i++)
+        s->by_glyph[i] = order[i].index;
+    free(order);
     rg_buf map = {0};
     to_unicode_map(s, &map);
     int failed = deflate_to(FONT_DEFLATE_LEVEL, s->ttf.data, s->ttf.len, &s->zlib) != 0 ||
