@@ -1,10 +1,13 @@
-/* pdf.h - draws a laid-out document into a PDF file; the only user of libharu.
+/* pdf.h - draws a laid-out document into a PDF file; the only user of libharu
+ * and of libdeflate.
  *
  * Pipeline stage 5: document -> layout -> PDF. pdf_write lays the document
  * out with the fonts' real metrics (layout.h), embeds of each font a subset
- * holding only the characters the document uses (font.h), draws every page
- * with its page number, and saves to `path`. The file is written only by
- * this call; the caller renames it into place.
+ * holding only the characters the document uses (font.h), compressed once
+ * at libdeflate's strongest level and kept for the next document of a batch
+ * that uses the same characters (pdf_cache), draws every page with its page
+ * number, and saves to `path`. The file is written only by this call; the
+ * caller renames it into place.
  *
  * Returns 0, or -1 with an error in diags (a font that cannot be used is
  * named with its path).

@@ -352,7 +352,7 @@ static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_cha
 typedef struct pdf_job {
     HPDF_Doc pdf;
     haru_ctx err;
-    HPDF_Font fonts[PDF_NROLES]; /* by file */
+    HPDF_Font fonts[PDF_NROLES]; /* by file: the Type 0 font objects */
     const used_chars *used;      /* by file */
     int *widths[PDF_NROLES];     /* by file: each character's width, as the PDF states it */
     const pdf_subset *subsets[PDF_NROLES]; /* by file */
@@ -522,7 +522,7 @@ static HPDF_Dict new_object(HPDF_Doc pdf, const char *type, HPDF_STATUS *st)
  * document, and writes an invalid ToUnicode map. Here the CIDs are the
  * subset's glyph numbers (/CIDToGIDMap /Identity), the program is s's
  * compressed bytes, shared by a batch, and the ToUnicode map is valid. */
-static int load_font(pdf_job *j, int k, const pdf_subset *s)
+static int add_font(pdf_job *j, int k, const pdf_subset *s)
 {
     HPDF_Doc pdf = j->pdf;
     const font_face *face = j->opt->files[k].face;
@@ -1039,7 +1039,7 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
         goto done;
     }
     for (int k = 0; k < opt->nfiles; k++)
-        if (load_font(&j, k, subset[k]) != 0)
+        if (add_font(&j, k, subset[k]) != 0)
             goto done;
     set_info(&j, opt);
     if (draw_pages(&j, r, st) != 0 || add_outline(&j, r, st) != 0)
