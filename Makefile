@@ -3,7 +3,7 @@
 
 CC = gcc
 BUILD = build
-PKGS = libxml-2.0 harfbuzz-subset libcurl
+PKGS = libxml-2.0 harfbuzz-subset
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
        -Wwrite-strings -Wundef -Wold-style-definition
@@ -11,7 +11,8 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isrc \
              -DPARKREPORT_TEMPLATE_DIR='"$(CURDIR)/templates"' -DPARKREPORT_FONT_DIR='"$(CURDIR)/fonts"'
 # Evaluated when a recipe runs, after set-up has installed pkg-config.
-XML_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+# libcurl's headers only: the program loads it when it sends mail (mail.h).
+XML_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl)
 XML_LIBS = $(shell pkg-config --libs $(PKGS))
 LIBS = -lhpdf -ldeflate -lxlsxwriter -lz $(XML_LIBS) -lm
 

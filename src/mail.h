@@ -3,7 +3,8 @@
  *
  * Stage after the outputs: once an input's PDF and workbook are written and
  * checked, its message is rendered from templates/mail.mustache, composed
- * (mail_compose) and either sent (mail_send) or written as NAME.eml.
+ * (mail_compose) and either sent (mail_send, with libcurl) or written as
+ * NAME.eml.
  *
  * The message is composed here rather than with libcurl's MIME functions so
  * that a dry run's .eml holds exactly the bytes that would be sent, and so
@@ -74,14 +75,19 @@ typedef struct mail_server {
     const char *password;
 } mail_server;
 
-/* Once per process, before any mail_send (libcurl's global set-up). */
-int mail_global_init(rg_diags *d);
-void mail_global_fini(void);
+/* libcurl, loaded when a run sends mail: linked into every run, it and the
+ * TLS and other libraries it pulls in cost 10 ms of CPU at each start.
+ * Open once per process, before any mail_send (it does libcurl's global
+ * set-up); NULL with an error when libcurl cannot be loaded. */
+typedef struct mail_transport mail_transport;
+mail_transport *mail_transport_open(rg_diags *d);
+void mail_transport_close(mail_transport *t);
 
 /* Sends the composed message from `from` (an addr-spec) to each of `to`.
  * Credentials are never printed. Returns 0, or -1 with an error at
  * `input` naming the server and its answer. */
-int mail_send(const mail_server *srv, const char *from, const char *const *to, size_t nto,
-              const rg_buf *message, const char *input, rg_diags *d);
+int mail_send(const mail_transport *t, const mail_server *srv, const char *from,
+              const char *const *to, size_t nto, const rg_buf *message, const char *input,
+              rg_diags *d);
 
 #endif

@@ -7,21 +7,75 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
-int mail_global_init(rg_diags *d)
+/* The libcurl functions used, from libcurl.so.4 (Debian's libcurl4). */
+struct mail_transport {
+    void *lib;
+    CURLcode (*global_init)(long flags);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *c, CURLoption option, ...);
+    CURLcode (*easy_perform)(CURL *c);
+    CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+    void (*easy_cleanup)(CURL *c);
+    const char *(*easy_strerror)(CURLcode code);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+    void (*slist_free_all)(struct curl_slist *list);
+};
+
+mail_transport *mail_transport_open(rg_diags *d)
 {
-    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    mail_transport *t = xcalloc(1, sizeof *t);
+    t->lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!t->lib) {
+        rg_diag_add(d, RG_ERROR, "parkreport", 0, 0,
+                    "cannot load libcurl to send mail: %s (install Debian's libcurl4)", dlerror());
+        free(t);
+        return NULL;
+    }
+    struct {
+        const char *name;
+        void **fn;
+    } table[] = {
+        {"curl_global_init", (void **)&t->global_init},
+        {"curl_global_cleanup", (void **)&t->global_cleanup},
+        {"curl_easy_init", (void **)&t->easy_init},
+        {"curl_easy_setopt", (void **)&t->easy_setopt},
+        {"curl_easy_perform", (void **)&t->easy_perform},
+        {"curl_easy_getinfo", (void **)&t->easy_getinfo},
+        {"curl_easy_cleanup", (void **)&t->easy_cleanup},
+        {"curl_easy_strerror", (void **)&t->easy_strerror},
+        {"curl_slist_append", (void **)&t->slist_append},
+        {"curl_slist_free_all", (void **)&t->slist_free_all},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        *table[i].fn = dlsym(t->lib, table[i].name);
+        if (!*table[i].fn) {
+            rg_diag_add(d, RG_ERROR, "parkreport", 0, 0, "libcurl.so.4 has no %s", table[i].name);
+            dlclose(t->lib);
+            free(t);
+            return NULL;
+        }
+    }
+    CURLcode rc = t->global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK) {
         rg_diag_add(d, RG_ERROR, "parkreport", 0, 0, "cannot start libcurl: %s",
-                    curl_easy_strerror(rc));
-        return -1;
+                    t->easy_strerror(rc));
+        dlclose(t->lib);
+        free(t);
+        return NULL;
     }
-    return 0;
+    return t;
 }
 
-void mail_global_fini(void)
+void mail_transport_close(mail_transport *t)
 {
-    curl_global_cleanup();
+    if (!t)
+        return;
+    t->global_cleanup();
+    dlclose(t->lib);
+    free(t);
 }
 
 typedef struct upload {
@@ -100,17 +154,18 @@ static void pause_seconds(long s)
         ;
 }
 
-int mail_send(const mail_server *srv, const char *from, const char *const *to, size_t nto,
-              const rg_buf *message, const char *input, rg_diags *d)
+int mail_send(const mail_transport *t, const mail_server *srv, const char *from,
+              const char *const *to, size_t nto, const rg_buf *message, const char *input,
+              rg_diags *d)
 {
     struct curl_slist *rcpt = NULL;
     for (size_t i = 0; i < nto; i++) {
         rg_buf r = {0};
         rg_buf_printf(&r, "<%s>", to[i]);
-        struct curl_slist *next = curl_slist_append(rcpt, r.data);
+        struct curl_slist *next = t->slist_append(rcpt, r.data);
         rg_buf_fini(&r);
         if (!next) {
-            curl_slist_free_all(rcpt);
+            t->slist_free_all(rcpt);
             rg_diag_add(d, RG_ERROR, input, 0, 0, "out of memory preparing the mail");
             return -1;
         }
@@ -122,7 +177,7 @@ int mail_send(const mail_server *srv, const char *from, const char *const *to, s
     bool credentials = srv->user || netrc_names(srv->url);
     int rc = -1;
     for (int attempt = 0;; attempt++) {
-        CURL *c = curl_easy_init();
+        CURL *c = t->easy_init();
         if (!c) {
             rg_diag_add(d, RG_ERROR, input, 0, 0, "cannot start libcurl");
             break;
@@ -131,42 +186,42 @@ int mail_send(const mail_server *srv, const char *from, const char *const *to, s
         answer ans = {{0}};
         char error[CURL_ERROR_SIZE] = "";
         int bad = 0; /* a setopt failed */
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_URL, srv->url);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_MAIL_FROM, sender.data);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_READDATA, &up);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)message->len);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_URL, srv->url);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_MAIL_FROM, sender.data);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_READFUNCTION, read_message);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_READDATA, &up);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)message->len);
         /* STARTTLS where the server offers it; required before credentials
          * go out, so that a password never crosses the network in clear. */
         if (!tls)
-            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_USE_SSL,
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_USE_SSL,
                                                 credentials ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
         if (srv->insecure) {
-            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
         }
         if (srv->user) {
-            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_USERNAME, srv->user);
-            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_PASSWORD, srv->password ? srv->password : "");
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_USERNAME, srv->user);
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_PASSWORD, srv->password ? srv->password : "");
         } else {
-            bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
         }
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, srv->timeout);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, srv->timeout);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, srv->timeout);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_DEBUGDATA, &ans);
-        bad |= CURLE_OK != curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-        CURLcode res = bad ? CURLE_FAILED_INIT : curl_easy_perform(c);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, srv->timeout);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, srv->timeout);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, srv->timeout);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_DEBUGDATA, &ans);
+        bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_VERBOSE, 1L);
+        CURLcode res = bad ? CURLE_FAILED_INIT : t->easy_perform(c);
         long code = 0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-        curl_easy_cleanup(c);
+        t->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        t->easy_cleanup(c);
         if (res == CURLE_OK) {
             rg_buf_fini(&ans.last);
             rc = 0;
@@ -179,7 +234,7 @@ int mail_send(const mail_server *srv, const char *from, const char *const *to, s
             continue;
         }
         rg_buf msg = {0};
-        rg_buf_puts(&msg, error[0] ? error : curl_easy_strerror(res));
+        rg_buf_puts(&msg, error[0] ? error : t->easy_strerror(res));
         while (msg.len && (msg.data[msg.len - 1] == '.' || msg.data[msg.len - 1] == '\n'))
             msg.data[--msg.len] = '\0';
         if (ans.last.len && code >= 400)
@@ -198,6 +253,6 @@ int mail_send(const mail_server *srv, const char *from, const char *const *to, s
         break;
     }
     rg_buf_fini(&sender);
-    curl_slist_free_all(rcpt);
+    t->slist_free_all(rcpt);
     return rc;
 }

@@ -82,6 +82,7 @@ typedef struct run {
     tmpl *mail_tmpl;         /* when mailing */
     char *mail_template_path;
     char *mail_from_addr;
+    mail_transport *transport; /* libcurl, when sending */
 } run;
 
 static bool writable_dir(const char *path)
@@ -483,7 +484,7 @@ static int mail_report(run *r, const model *m, const char *input, rg_diags *d)
         sigprocmask(SIG_SETMASK, &old, NULL);
     }
     else if (rc == 0)
-        rc = mail_send(&o->server, r->mail_from_addr, (const char *const *)o->mail_to,
+        rc = mail_send(r->transport, &o->server, r->mail_from_addr, (const char *const *)o->mail_to,
                        o->nmail_to, &bytes, input, d);
     if (rc == 0 && o->verbosity > 0) {
         if (o->mail_dry_run) {
@@ -1054,7 +1055,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         r.mail_tmpl = tmpl_load(opt.template_dir, "mail.mustache", &d);
         r.mail_from_addr = mail_address(opt.mail_from);
         if (!r.mail_tmpl || (opt.mail_dry_run && ensure_dir(opt.mail_dry_run) != 0) ||
-            (!opt.mail_dry_run && mail_global_init(&d) != 0))
+            (!opt.mail_dry_run && !(r.transport = mail_transport_open(&d))))
             status = EXIT_INPUT_FAILED;
     }
     print_diags(&d, 0);
@@ -1096,8 +1097,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     model_loader_free(r.loader);
     tmpl_free(r.report_tmpl);
     tmpl_free(r.mail_tmpl);
-    if (opt.nmail_to && !opt.mail_dry_run)
-        mail_global_fini();
+    mail_transport_close(r.transport);
     free(r.mail_template_path);
     free(r.mail_from_addr);
     free_mail_to(&opt);

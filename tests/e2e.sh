@@ -401,6 +401,8 @@ check "each third-party header is included by one file" sh -c "
     test \$(grep -l '#include <hb' *.c *.h | wc -l) -eq 1 &&
     test \$(grep -l '#include <curl' *.c *.h | wc -l) -eq 1 &&
     test \$(grep -l '#include <libdeflate' *.c *.h | wc -l) -eq 1"
+check "libcurl is loaded only by a run that sends mail (linked, it costs every run 10 ms)" sh -c "
+    ! ldd '$BIN' | grep -q libcurl && grep -q 'dlopen(\"libcurl.so.4\"' '$TOP/src/mail_curl.c'"
 check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
 check "LC_NUMERIC stays C (a comma-decimal locale corrupts the workbook)" sh -c "! grep -n 'setlocale' '$TOP'/src/*.c"
 check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"
