@@ -289,7 +289,7 @@ int mail_text_parse(const char *name, const char *text, mail_text *out, rg_diags
     size_t errors = d->errors;
     int line = 1;
     const char *p = text;
-    while (*p && *p != '\n') {
+    while (*p && *p != '\n' && !(p[0] == '\r' && p[1] == '\n')) { /* to the blank line */
         const char *end = strchr(p, '\n');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         const char *colon = memchr(p, ':', len);
@@ -328,6 +328,8 @@ int mail_text_parse(const char *name, const char *text, mail_text *out, rg_diags
             p++;
         line++;
     }
+    if (*p == '\r')
+        p++;
     if (*p == '\n')
         p++;
     out->body = xstrdup(p);

@@ -306,6 +306,12 @@ static void test_template_text(void **state)
     assert_string_equal(t.pdf_name, "文.pdf");
     assert_string_equal(t.body, "正文\n第二行\n");
     mail_text_fini(&t);
+    /* A template saved with CRLF line ends. */
+    assert_int_equal(mail_text_parse("m", "Subject: 报告\r\nPDF-Name: 文.pdf\r\n\r\n正文\r\n", &t, &d), 0);
+    assert_string_equal(t.subject, "报告");
+    assert_string_equal(t.pdf_name, "文.pdf");
+    assert_string_equal(t.body, "正文\r\n");
+    mail_text_fini(&t);
     assert_int_equal(mail_text_parse("m", "Subject: s\n\nbody", &t, &d), 0);
     assert_null(t.workbook_name);
     mail_text_fini(&t);
