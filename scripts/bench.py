@@ -1,8 +1,9 @@
 """make bench: how fast parkreport is, as medians (with min and max) over
 repeated runs. Prints one report from process start to exit; a batch at -j 1
 and -j 2 as wall and CPU time per report; peak memory; the outputs' sizes;
-the time split between the stages; and the time of inputs 10 and 100 times
-the seed's size.
+the time split between the stages; 100 different reports at both
+--pdf-compression settings; and the time of inputs 10 and 100 times the
+seed's size.
 
 Usage: python3 scripts/bench.py BUILD_DIR [BATCH] [RUNS]
 """
@@ -91,6 +92,22 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"  CPU per report:                ", summary([r[1] / batch for r in results], 1e3))
         print(f"  peak memory: {max(r[2] for r in results) / 1024:.1f} MB")
     print(f"-j 2 against -j 1: {walls[1] / walls[2]:.2f} times the throughput")
+
+    # Different reports: each names its park differently, so that no two draw
+    # the same characters and none reuses another's compressed fonts.
+    different = os.path.join(tmp, "different")
+    os.mkdir(different)
+    text = open(seed, encoding="utf-8").read()
+    hanzi = [chr(c) for c in range(0x4E00, 0x4E00 + 2 * 100)]
+    count = 100
+    for i in range(count):
+        with open(os.path.join(different, f"park-{i:03d}.xml"), "w", encoding="utf-8") as f:
+            f.write(text.replace("工业园区", hanzi[2 * i] + hanzi[2 * i + 1] + "工业园区", 3))
+    for mode in ("small", "fast"):
+        shutil.rmtree(out, ignore_errors=True)
+        wall, cpu, rss, _ = run(["-q", "-j", "1", "--pdf-compression", mode, "-o", out, different])
+        print(f"{count} different reports at -j 1, --pdf-compression {mode}: "
+              f"{cpu / count * 1e3:.2f} ms of CPU per report")
 
     base = statistics.median([s[0] for s in singles])
     for k in (10, 100):

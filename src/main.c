@@ -59,6 +59,7 @@ typedef struct options {
     const char *style_file; /* NULL: TEMPLATE_DIR/gbt9704.style */
     bool check_only, strict, emit_doc;
     bool want_pdf, want_xlsx; /* -f */
+    bool fast_compression;    /* --pdf-compression fast */
     int jobs;                 /* -j: worker processes */
     int verbosity;            /* 0 with -q, 1, 2 with -v */
     /* Mail (mail.h): sent when mail_to is given. */
@@ -205,6 +206,10 @@ static void usage(FILE *out, const options *opt)
             "      --style FILE      the page and type sizes (default: gbt9704.style in the\n"
             "                        templates folder)\n"
             "  -f, --format LIST     write pdf, xlsx or pdf,xlsx (default: both)\n"
+            "      --pdf-compression small|fast\n"
+            "                        the PDF's fonts compressed hardest (default), or 8\n"
+            "                        times faster and 2.5%% larger: for batches of\n"
+            "                        different reports\n"
             "  -j, --jobs N          N worker processes (default: the number of processors)\n"
             "  -q, --quiet           print only problems\n"
             "  -v, --verbose         print more\n"
@@ -353,6 +358,7 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         rc = 0;
         if (pdf_tmp) {
             pdf_options popt = r->fonts;
+            popt.fast_compression = o->fast_compression;
             bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
             popt.title = titled ? document->blocks[0].runs[0].text : m->park;
             popt.author = m->author ? m->author : m->park;
@@ -871,7 +877,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     opt.server.retries = 3;
     enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_STYLE, OPT_EMIT_DOC,
            OPT_MAIL_TO, OPT_MAIL_FROM, OPT_SMTP, OPT_MAIL_ATTACH, OPT_MAIL_DRY_RUN,
-           OPT_SMTP_INSECURE, OPT_SMTP_TIMEOUT, OPT_SMTP_RETRIES };
+           OPT_SMTP_INSECURE, OPT_SMTP_TIMEOUT, OPT_SMTP_RETRIES, OPT_PDF_COMPRESSION };
     bool mail_option = false; /* any of them, which need --mail-to */
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -881,6 +887,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"emit-doc", no_argument, NULL, OPT_EMIT_DOC},
+        {"pdf-compression", required_argument, NULL, OPT_PDF_COMPRESSION},
         {"mail-to", required_argument, NULL, OPT_MAIL_TO},
         {"mail-from", required_argument, NULL, OPT_MAIL_FROM},
         {"smtp", required_argument, NULL, OPT_SMTP},
@@ -943,6 +950,14 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             break;
         case OPT_EMIT_DOC:
             opt.emit_doc = true;
+            break;
+        case OPT_PDF_COMPRESSION:
+            if (strcmp(optarg, "small") != 0 && strcmp(optarg, "fast") != 0) {
+                fprintf(stderr, "parkreport: --pdf-compression takes small or fast, not \"%s\"\n",
+                        optarg);
+                return free_mail_to(&opt), EXIT_USAGE;
+            }
+            opt.fast_compression = strcmp(optarg, "fast") == 0;
             break;
         case OPT_MAIL_TO: {
             char *list = xstrdup(optarg), *save = NULL;

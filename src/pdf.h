@@ -48,6 +48,11 @@ typedef struct pdf_options {
     void (*missing)(void *ud, uint32_t cp);
     void *missing_ud;
     double *layout_seconds; /* set to the time the layout took, when not NULL */
+    /* Compress the fonts fast (libdeflate's default level: about 6 ms for
+     * the seed's Song subset, 2.5% larger) rather than small (its strongest:
+     * about 50 ms); what matters in a batch of different reports, where
+     * each pays it. */
+    bool fast_compression;
 } pdf_options;
 
 /* Reads DIR/fonts.conf: lines "ROLE FILE [FACE]" with the roles body,

@@ -207,6 +207,14 @@ check "a templates folder that cannot be read: exit 1, named, nothing written" s
 # --- options and batches ---------------------------------------------------
 "$BIN" -f pdf -o "$T/fpdf" "$SEED_XML" > /dev/null 2>&1
 "$BIN" --format=xlsx -o "$T/fxlsx" "$SEED_XML" > /dev/null 2>&1
+"$BIN" --pdf-compression fast -o "$T/fast" "$SEED_XML" > /dev/null 2>&1
+"$BIN" --pdf-compression fast -o "$T/fast2" "$SEED_XML" > /dev/null 2>&1
+check "--pdf-compression fast: a valid PDF with the same text, a few KB larger, the same bytes twice" sh -c "
+    qpdf --check '$T/fast/park-2023.pdf' > /dev/null && cmp '$T/fast/park-2023.pdf' '$T/fast2/park-2023.pdf' &&
+    pdftotext -enc UTF-8 '$T/fast/park-2023.pdf' - | cmp - '$T/a.txt' &&
+    test \$(stat -c %s '$T/fast/park-2023.pdf') -gt \$(stat -c %s '$T/a/park-2023.pdf') &&
+    test \$(stat -c %s '$T/fast/park-2023.pdf') -lt 260000 &&
+    '$BIN' --pdf-compression tiny '$SEED_XML' 2>&1 | grep -q 'takes small or fast'"
 check "-f pdf and --format=xlsx write only that file" sh -c "
     test -s '$T/fpdf/park-2023.pdf' && test ! -e '$T/fpdf/park-2023.xlsx' &&
     test -s '$T/fxlsx/park-2023.xlsx' && test ! -e '$T/fxlsx/park-2023.pdf' &&
