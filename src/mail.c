@@ -41,15 +41,12 @@ static bool is_ascii_text(const char *s)
     return true;
 }
 
-/* The length of the UTF-8 character starting at s (1 for a stray byte). */
-static size_t char_len(const char *s)
+/* The length of the UTF-8 character at s, n bytes left (1 for a stray byte). */
+static size_t char_len(const char *s, size_t n)
 {
-    unsigned char c = (unsigned char)*s;
-    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
+    uint32_t cp;
+    size_t len = rg_utf8_decode(s, n, &cp);
+    return len ? len : 1;
 }
 
 /* RFC 2047 encoded words for text, each at most `max_bytes` of whole UTF-8
@@ -59,10 +56,10 @@ static void put_encoded_words(rg_buf *out, const char *text, size_t max_bytes, c
     size_t n = strlen(text);
     for (size_t i = 0; i < n;) {
         size_t k = i;
-        while (k < n && k - i + char_len(text + k) <= max_bytes)
-            k += char_len(text + k);
+        while (k < n && k - i + char_len(text + k, n - k) <= max_bytes)
+            k += char_len(text + k, n - k);
         if (k == i)
-            k = i + char_len(text + i);
+            k = i + char_len(text + i, n - i);
         if (i > 0)
             rg_buf_puts(out, sep);
         rg_buf_puts(out, "=?UTF-8?B?");
@@ -153,7 +150,7 @@ static void put_param_2231(rg_buf *out, const char *param, const char *value)
         if (part == 0)
             rg_buf_puts(&seg, "UTF-8''");
         while (i < n) {
-            size_t cl = char_len(value + i);
+            size_t cl = char_len(value + i, n - i);
             rg_buf enc = {0};
             for (size_t k = i; k < i + cl; k++) {
                 unsigned char c = (unsigned char)value[k];

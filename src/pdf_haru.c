@@ -35,6 +35,9 @@ typedef struct pdf_subset {
     rg_buf zlib; /* ttf compressed, as the PDF holds it */
     rg_buf to_unicode; /* its ToUnicode map, compressed */
     char tag[7]; /* the subset's name prefix, from its bytes */
+    int *widths;       /* widths[i]: cps[i]'s advance in whole 1/1000 em, as the PDF states it */
+    int dw;            /* the commonest of them, the PDF's default width */
+    font_description desc; /* the font's metrics and name, for its descriptor */
 } pdf_subset;
 
 /* A BMP character's metrics in one font file, looked up once: the layout
@@ -226,6 +229,7 @@ static void subset_free(pdf_subset *s)
     free(s->cps);
     free(s->glyphs);
     free(s->by_glyph);
+    free(s->widths);
     rg_buf_fini(&s->ttf);
     rg_buf_fini(&s->zlib);
     rg_buf_fini(&s->to_unicode);
@@ -329,6 +333,17 @@ static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_cha
     for (size_t i = 0; i < u->n; i++)
         s->by_glyph[i] = order[i].index;
     free(order);
+    /* The widths as the layout measured them; the commonest is the default
+     * (1000, an ideograph's): the majority, when there is one (Boyer-Moore). */
+    s->widths = xcalloc(u->n ? u->n : 1, sizeof *s->widths);
+    s->dw = 1000;
+    for (size_t i = 0, votes = 0; i < u->n; i++) {
+        s->widths[i] = (int)lround(font_face_advance(f->face, u->cps[i]));
+        if (votes == 0)
+            s->dw = s->widths[i];
+        votes = s->widths[i] == s->dw ? votes + 1 : votes - 1;
+    }
+    font_face_describe(f->face, &s->desc);
     rg_buf map = {0};
     to_unicode_map(s, &map);
     int level = opt->fast_compression ? FAST_FONT_DEFLATE_LEVEL : FONT_DEFLATE_LEVEL;
@@ -355,8 +370,6 @@ typedef struct pdf_job {
     HPDF_Doc pdf;
     haru_ctx err;
     HPDF_Font fonts[PDF_NROLES]; /* by file: the Type 0 font objects */
-    const used_chars *used;      /* by file */
-    int *widths[PDF_NROLES];     /* by file: each character's width, as the PDF states it */
     const pdf_subset *subsets[PDF_NROLES]; /* by file */
     struct blob **blobs; /* what stream objects read at saving time */
     size_t nblobs, blobs_cap;
@@ -464,19 +477,12 @@ static HPDF_STATUS deflate_in_place(pdf_job *j, HPDF_Dict d)
     return st;
 }
 
-/* The glyphs' widths, w[i] for cps[i] in whole 1/1000 em, as the layout
- * measured them: the commonest as the default (1000, an ideograph's), and
- * W lists only runs of others. */
-static HPDF_STATUS add_widths(HPDF_Doc pdf, HPDF_Dict cid_font, const font_face *face,
-                              const pdf_subset *s, int *w)
+/* The subset's widths: the default (/DW), and /W listing only runs of
+ * glyphs with other widths. */
+static HPDF_STATUS add_widths(HPDF_Doc pdf, HPDF_Dict cid_font, const pdf_subset *s)
 {
-    int dw = 1000, votes = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        w[i] = (int)lround(font_face_advance(face, s->cps[i]));
-        if (votes == 0) /* the majority, when there is one (Boyer-Moore) */
-            dw = w[i];
-        votes += w[i] == dw ? 1 : -1;
-    }
+    const int *w = s->widths;
+    int dw = s->dw;
     HPDF_Array widths = HPDF_Array_New(pdf->mmgr), run = NULL;
     HPDF_STATUS st = widths ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
     unsigned next = 0; /* the glyph that would continue the run */
@@ -527,9 +533,7 @@ static HPDF_Dict new_object(HPDF_Doc pdf, const char *type, HPDF_STATUS *st)
 static int add_font(pdf_job *j, int k, const pdf_subset *s)
 {
     HPDF_Doc pdf = j->pdf;
-    const font_face *face = j->opt->files[k].face;
-    font_description fd;
-    font_face_describe(face, &fd);
+    const font_description fd = s->desc;
     char base_font[sizeof fd.postscript_name + 8]; /* TAG+NAME */
     snprintf(base_font, sizeof base_font, "%s+%s", s->tag, fd.postscript_name);
     HPDF_STATUS st = HPDF_OK;
@@ -570,9 +574,8 @@ static int add_font(pdf_job *j, int k, const pdf_subset *s)
         st += HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->ttf.len);
         st += HPDF_Dict_Add(desc, "FontFile2", program);
     }
-    j->widths[k] = xcalloc(s->n ? s->n : 1, sizeof *j->widths[k]);
     if (st == HPDF_OK)
-        st = add_widths(pdf, cid, face, s, j->widths[k]);
+        st = add_widths(pdf, cid, s);
     HPDF_Dict to_unicode = st == HPDF_OK ? HPDF_DictStream_New(pdf->mmgr, pdf->xref) : NULL;
     if (st == HPDF_OK)
         st = to_unicode ? set_compressed(j, to_unicode, s->to_unicode.data, s->to_unicode.len, NULL)
@@ -713,7 +716,7 @@ static bool same_line(const pdf_options *opt, const layout_item *a, const layout
  * from index n; returns the new count. */
 static size_t item_codes(const pdf_job *j, const layout_item *it, line_codes *lc, size_t n)
 {
-    const used_chars *u = &j->used[file_of(j->opt, it->font)];
+    const pdf_subset *u = j->subsets[file_of(j->opt, it->font)];
     size_t len = strlen(it->text);
     for (size_t i = 0; i < len;) {
         uint32_t cp = rg_utf8_next(it->text, len, &i);
@@ -729,7 +732,7 @@ static size_t item_codes(const pdf_job *j, const layout_item *it, line_codes *lc
 static double text_width(const pdf_job *j, const layout_item *it, line_codes *lc)
 {
     size_t n = item_codes(j, it, lc, 0);
-    const int *w = j->widths[file_of(j->opt, it->font)];
+    const int *w = j->subsets[file_of(j->opt, it->font)]->widths;
     double total = 0;
     for (size_t i = 0; i < n; i++)
         total += w[lc->codes[i]] * it->size / 1000;
@@ -765,7 +768,7 @@ static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t 
     const layout_item *first = &items[order[0]];
     double size = first->size;
     int file = file_of(j->opt, first->font);
-    const int *w = j->widths[file];
+    const int *w = j->subsets[file]->widths;
     const uint16_t *glyphs = j->subsets[file]->glyphs;
     size_t numbers = 0, i = 0;
     double pen = x; /* where the next character goes, as a viewer computes it */
@@ -824,7 +827,12 @@ static size_t put_line(pdf_job *j, HPDF_Page page, const layout_style *st, const
     size_t used, best_cost = tj_array(j, items, order, n, lc, x, best, NULL, &used);
     for (size_t c = 0; c < n && best_cost > 0; c++) {
         double tc = items[order[c]].spacing;
-        size_t cost = tc == best ? best_cost : tj_array(j, items, order, n, lc, x, tc, NULL, &used);
+        bool tried = tc == best || tc == pos->spacing; /* counted already */
+        for (size_t p = 0; p < c && !tried; p++)
+            tried = items[order[p]].spacing == tc;
+        if (tried) /* the same spacing gives the same count */
+            continue;
+        size_t cost = tj_array(j, items, order, n, lc, x, tc, NULL, &used);
         if (cost + 1 < best_cost) /* a change of Tc costs about a number */
             best = tc, best_cost = cost;
     }
@@ -1010,7 +1018,6 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     if (opt->layout_seconds)
         *opt->layout_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     used_chars used[PDF_NROLES] = {0};
-    const pdf_subset *subset[PDF_NROLES] = {0};
     pdf_job j = {.path = path, .diags = diags, .opt = opt};
     int rc = -1;
     for (int k = 0; k < opt->nfiles; k++)
@@ -1021,13 +1028,12 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     if (opt->missing)
         report_missing(opt, used);
     use_text(&used[file_of(opt, st->page_number.font)], "\xE2\x80\x94 0123456789");
-    j.used = used;
     for (int k = 0; k < opt->nfiles; k++) {
         if (used[k].n == 0)
             use(&used[k], ' ');
         qsort(used[k].cps, used[k].n, sizeof *used[k].cps, by_cp);
-        subset[k] = j.subsets[k] = subset_of(opt, k, &used[k], diags);
-        if (!subset[k])
+        j.subsets[k] = subset_of(opt, k, &used[k], diags);
+        if (!j.subsets[k])
             goto done;
     }
     j.pdf = HPDF_New(on_error, &j.err);
@@ -1041,7 +1047,7 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
         goto done;
     }
     for (int k = 0; k < opt->nfiles; k++)
-        if (add_font(&j, k, subset[k]) != 0)
+        if (add_font(&j, k, j.subsets[k]) != 0)
             goto done;
     set_info(&j, opt);
     if (draw_pages(&j, r, st) != 0 || add_outline(&j, r, st) != 0)
@@ -1072,7 +1078,6 @@ done:
     for (int k = 0; k < opt->nfiles; k++) {
         free(used[k].cps);
         free(used[k].seen);
-        free(j.widths[k]);
     }
     for (size_t i = 0; i < j.nblobs; i++) {
         free(j.blobs[i]->owned);

@@ -351,38 +351,34 @@ sed 's|^body .*|body notafont.ttf|' "$TOP/fonts/fonts.conf" > "$T/fonts2/fonts.c
 check "fonts: a file libharu cannot use is named, nothing is written" sh -c "
     test $? -eq 1 && grep -q '^$T/fonts2/notafont.ttf: error: this is not a font file' '$T/f2.err' &&
     test -z \"\$(ls -A '$T/f2')\""
-# A font whose licence forbids embedding (OS/2 fsType 2): Zen Hei so marked.
+# Two fonts libharu cannot embed, made from Zen Hei: one whose licence
+# forbids it (OS/2 fsType 2), and one with CFF outlines (its directory made to
+# say so: glyf renamed, its first table named CFF, the order kept).
 mkdir -p "$T/fonts3"
-$PY - "$T/fonts3/restricted.ttc" <<'PYEOF'
+$PY - "$T/fonts3" <<'PYEOF'
 import struct, sys
-d = bytearray(open('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', 'rb').read())
-face = struct.unpack('>I', d[12:16])[0]
-for i in range(struct.unpack('>H', d[face + 4:face + 6])[0]):
-    rec = face + 12 + 16 * i
+zenhei = open('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', 'rb').read()
+face = struct.unpack('>I', zenhei[12:16])[0]
+recs = [face + 12 + 16 * i for i in range(struct.unpack('>H', zenhei[face + 4:face + 6])[0])]
+d = bytearray(zenhei)
+for rec in recs:
     if d[rec:rec + 4] == b'OS/2':
         table = struct.unpack('>I', d[rec + 8:rec + 12])[0]
         d[table + 8:table + 10] = struct.pack('>H', 2)
-open(sys.argv[1], 'wb').write(d)
+open(sys.argv[1] + '/restricted.ttc', 'wb').write(d)
+d = bytearray(zenhei)
+assert d[recs[1]:recs[1] + 4] > b'CFF '  # the directory stays sorted
+d[recs[0]:recs[0] + 4] = b'CFF '
+for rec in recs:
+    if d[rec:rec + 4] == b'glyf':
+        d[rec:rec + 4] = b'glyx'
+open(sys.argv[1] + '/cff.ttc', 'wb').write(d)
 PYEOF
 sed 's|^title .*|title restricted.ttc|' "$TOP/fonts/fonts.conf" > "$T/fonts3/fonts.conf"
 "$BIN" --fonts "$T/fonts3" -o "$T/f3" "$SEED_XML" > /dev/null 2> "$T/f3.err"
 check "fonts: one whose licence forbids embedding is named, nothing is written" sh -c "
     test $? -eq 1 && grep -q '^$T/fonts3/restricted.ttc: error: the font.s licence forbids embedding it' '$T/f3.err' &&
     test ! -e '$T/f3'"
-# A font with CFF outlines, as libharu cannot embed: Zen Hei's directory made
-# to say so (glyf renamed, its first table named CFF, the order kept).
-$PY - "$T/fonts3/cff.ttc" <<'PYEOF'
-import struct, sys
-d = bytearray(open('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', 'rb').read())
-face = struct.unpack('>I', d[12:16])[0]
-recs = [face + 12 + 16 * i for i in range(struct.unpack('>H', d[face + 4:face + 6])[0])]
-assert d[recs[1]:recs[1] + 4] > b'CFF '  # the directory stays sorted
-d[recs[0]:recs[0] + 4] = b'CFF '
-for rec in recs:
-    if d[rec:rec + 4] == b'glyf':
-        d[rec:rec + 4] = b'glyx'
-open(sys.argv[1], 'wb').write(d)
-PYEOF
 sed 's|^heading1 .*|heading1 cff.ttc|' "$TOP/fonts/fonts.conf" > "$T/fonts3/fonts.conf"
 "$BIN" --fonts "$T/fonts3" -o "$T/f4" "$SEED_XML" > /dev/null 2> "$T/f4.err"
 check "fonts: one with CFF outlines is named, nothing is written" sh -c "
