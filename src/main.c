@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -60,7 +61,7 @@ typedef struct options {
     bool check_only, strict, emit_doc;
     bool want_pdf, want_xlsx; /* -f */
     bool fast_compression;    /* --pdf-compression fast */
-    int jobs;                 /* -j: worker processes */
+    int jobs;                 /* -j: processors to use */
     int verbosity;            /* 0 with -q, 1, 2 with -v */
     /* Mail (mail.h): sent when mail_to is given. */
     char **mail_to;           /* addr-specs */
@@ -210,7 +211,8 @@ static void usage(FILE *out, const options *opt)
             "                        the PDF's fonts compressed hardest (default), or 8\n"
             "                        times faster and 2.5%% larger: for batches of\n"
             "                        different reports\n"
-            "  -j, --jobs N          N worker processes (default: the number of processors)\n"
+            "  -j, --jobs N          use N processors: worker processes for several inputs,\n"
+            "                        threads for one (default: the number of processors)\n"
             "  -q, --quiet           print only problems\n"
             "  -v, --verbose         print more\n"
             "      --check           validate and run the consistency checks; write nothing\n"
@@ -344,6 +346,26 @@ static doc *make_doc(run *r, const model *m, rg_diags *d)
     return document;
 }
 
+/* The workbook, written on a thread of its own beside the PDF when the
+ * run has a processor to spare: diagnostics of its own, merged after. */
+typedef struct workbook_job {
+    const model *m;
+    const char *path, *scratch_dir;
+    time_t when;
+    rg_diags diags;
+    int rc;
+    double seconds;
+} workbook_job;
+
+static void *write_workbook(void *arg)
+{
+    workbook_job *w = arg;
+    double t0 = now_seconds();
+    w->rc = xlsx_write(w->m, w->path, w->scratch_dir, w->when, &w->diags);
+    w->seconds = now_seconds() - t0;
+    return NULL;
+}
+
 static int write_outputs(run *r, const model *m, const doc *document, const char *input,
                          rg_diags *d, stage_times *times)
 {
@@ -355,6 +377,10 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
     int rc = -1;
     if ((pdf_tmp || !pdf_path) && (xlsx_tmp || !xlsx_path)) {
         time_t when = document_time(r, m);
+        workbook_job wb = {.m = m, .path = xlsx_tmp, .scratch_dir = r->scratch_dir, .when = when};
+        pthread_t beside;
+        bool threaded = xlsx_tmp && pdf_tmp && r->fonts.threads > 1 &&
+                        pthread_create(&beside, NULL, write_workbook, &wb) == 0;
         rc = 0;
         if (pdf_tmp) {
             pdf_options popt = r->fonts;
@@ -375,11 +401,14 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
             if (rc == 0)
                 rc = verify_pdf(pdf_tmp, d);
         }
-        if (rc == 0 && xlsx_tmp) {
-            double t0 = now_seconds();
-            rc = xlsx_write(m, xlsx_tmp, r->scratch_dir, when, d);
-            times->workbook = now_seconds() - t0;
-        }
+        if (threaded)
+            pthread_join(beside, NULL);
+        else if (rc == 0 && xlsx_tmp)
+            write_workbook(&wb);
+        rg_diags_move(d, &wb.diags);
+        times->workbook = wb.seconds;
+        if (rc == 0)
+            rc = wb.rc;
         if (rc == 0 && ((pdf_tmp && rename(pdf_tmp, pdf_path) != 0) ||
                         (xlsx_tmp && rename(xlsx_tmp, xlsx_path) != 0))) {
             rg_diag_add(d, RG_ERROR, pdf_path ? pdf_path : xlsx_path, 0, 0,
@@ -1093,8 +1122,11 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         int jobs = opt.jobs > 0 ? opt.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
         if (jobs < 1 || opt.emit_doc) /* the document forms in input order */
             jobs = 1;
+        int processors = jobs;
         if ((size_t)jobs > in.n)
             jobs = (int)in.n;
+        /* Processors a worker leaves idle compress its fonts' pieces. */
+        r.fonts.threads = jobs > 0 ? processors / jobs : 1;
         if (r.loader && in.n)
             run_workers(&r, &in, &t, jobs);
         if (t.failed || !r.loader)

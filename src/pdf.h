@@ -1,12 +1,12 @@
-/* pdf.h - draws a laid-out document into a PDF file; the only user of libharu
- * and of libdeflate.
+/* pdf.h - draws a laid-out document into a PDF file; the only user of
+ * libharu.
  *
  * Pipeline stage 5: document -> layout -> PDF. pdf_write lays the document
  * out with the fonts' real metrics (layout.h), embeds of each font a subset
  * holding only the characters the document uses (font.h), compressed once
- * at libdeflate's strongest level and kept for the next document of a batch
- * that uses the same characters (pdf_cache), draws every page with its page
- * number, and saves to `path`. The file is written only by this call; the
+ * at libdeflate's strongest level (flate.h) and kept for the next document
+ * of a batch that uses the same characters (pdf_cache), draws every page
+ * with its page number, and saves to `path`. The file is written only by this call; the
  * caller renames it into place.
  *
  * Returns 0, or -1 with an error in diags (a font that cannot be used is
@@ -53,6 +53,9 @@ typedef struct pdf_options {
      * about 50 ms); what matters in a batch of different reports, where
      * each pays it. */
     bool fast_compression;
+    /* Threads that compress a large font's pieces side by side (1: this
+     * one only); the bytes are the same for any number. */
+    int threads;
 } pdf_options;
 
 /* Reads DIR/fonts.conf: lines "ROLE FILE [FACE]" with the roles body,

@@ -209,6 +209,19 @@ void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at)
     g->excerpt = rg_buf_take(&b);
 }
 
+void rg_diags_move(rg_diags *to, rg_diags *from)
+{
+    void *items = to->items;
+    xgrow(&items, &to->cap, to->count + from->count, sizeof *to->items);
+    to->items = items;
+    memcpy(to->items + to->count, from->items, from->count * sizeof *from->items);
+    to->count += from->count;
+    to->errors += from->errors;
+    to->warnings += from->warnings;
+    free(from->items);
+    memset(from, 0, sizeof *from);
+}
+
 void rg_diags_fini(rg_diags *d)
 {
     for (size_t i = 0; i < d->count; i++) {

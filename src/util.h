@@ -73,6 +73,8 @@ void rg_diag_vadd(rg_diags *d, rg_severity sev, const char *file, int line, int 
 void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at);
 /* Writes one diagnostic in GNU style, with a newline (and its excerpt). */
 void rg_diag_format(const rg_diag *g, rg_buf *out);
+/* Appends from's diagnostics to to's, leaving from empty. */
+void rg_diags_move(rg_diags *to, rg_diags *from);
 void rg_diags_fini(rg_diags *d);
 
 /* UTF-8. rg_utf8_decode reads one code point at s (n bytes left); returns its

@@ -1,0 +1,212 @@
+/* flate.c - zlib streams from libdeflate, compressed in pieces side by side.
+ *
+ * libdeflate makes the smallest streams for the time, but one stream uses
+ * one processor, and a report's largest font takes 50 ms at its strongest
+ * level. Deflate data is a series of blocks of which the last is marked
+ * final, so pieces compressed alone can be joined: in every piece but the
+ * last, the final block's mark is cleared and an empty stored block brings
+ * the bits to a byte boundary. libdeflate does not say where its final block
+ * starts; zlib's inflate, stopping at each block (Z_BLOCK), finds it.
+ */
+#include "flate.h"
+
+#include <libdeflate.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+struct flate {
+    struct libdeflate_compressor *kept[13]; /* by level */
+};
+
+flate *flate_new(void)
+{
+    return xcalloc(1, sizeof(flate));
+}
+
+void flate_free(flate *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < 13; i++)
+        libdeflate_free_compressor(f->kept[i]);
+    free(f);
+}
+
+/* f's compressor for level, made once; NULL when out of memory. */
+static struct libdeflate_compressor *compressor(flate *f, int level)
+{
+    if (!f->kept[level])
+        f->kept[level] = libdeflate_alloc_compressor(level);
+    return f->kept[level];
+}
+
+typedef struct piece {
+    const unsigned char *in;
+    size_t in_len;
+    unsigned char *out; /* raw deflate data, joinable unless last */
+    size_t out_len;
+    bool last, failed;
+} piece;
+
+typedef struct crew {
+    struct libdeflate_compressor *c; /* NULL: the crew makes its own */
+    int level;
+    piece *pieces;
+    size_t n, first, stride; /* this thread's pieces: first, first + stride... */
+} crew;
+
+/* Bit offsets in p's data of the final block's header and of the end of the
+ * data; false when zlib does not read it back as one deflate stream. */
+static bool find_final_block(const piece *p, size_t *final_bit, size_t *end_bit)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -15) != Z_OK)
+        return false;
+    unsigned char sink[16384];
+    z.next_in = p->out;
+    z.avail_in = (uInt)p->out_len;
+    *final_bit = 0; /* the first block's header */
+    bool ended = false;
+    while (!ended) {
+        z.next_out = sink;
+        z.avail_out = sizeof sink;
+        if (inflate(&z, Z_BLOCK) != Z_OK)
+            break;
+        /* At a block's end (128); the final block's (64) ends the data,
+         * any other's is where the next block's header starts. */
+        size_t bit = z.total_in * 8 - (size_t)(z.data_type & 7);
+        if ((z.data_type & 128) && (z.data_type & 64))
+            *end_bit = bit, ended = true;
+        else if (z.data_type & 128)
+            *final_bit = bit;
+    }
+    bool whole = ended && (*end_bit + 7) / 8 == p->out_len && z.total_out == p->in_len;
+    inflateEnd(&z);
+    return whole;
+}
+
+/* Compresses piece p; in all but the last, the final mark is cleared and an
+ * empty stored block (3 header bits, padding, LEN 0, NLEN 0xFFFF) follows. */
+static void compress_piece(struct libdeflate_compressor *c, piece *p)
+{
+    size_t bound = libdeflate_deflate_compress_bound(c, p->in_len) + 5;
+    p->out = malloc(bound);
+    if (!p->out) {
+        p->failed = true;
+        return;
+    }
+    p->out_len = libdeflate_deflate_compress(c, p->in, p->in_len, p->out, bound - 5);
+    size_t final_bit, end_bit;
+    if (!p->out_len || (!p->last && !find_final_block(p, &final_bit, &end_bit))) {
+        p->failed = true;
+        return;
+    }
+    if (p->last)
+        return;
+    p->out[final_bit / 8] &= (unsigned char)~(1u << (final_bit % 8));
+    size_t used = end_bit % 8;
+    p->out_len = (end_bit + 7) / 8;
+    if (used)
+        p->out[p->out_len - 1] &= (unsigned char)((1u << used) - 1);
+    if (used == 0 || used > 5) /* the header does not fit in the last byte */
+        p->out[p->out_len++] = 0;
+    static const unsigned char stored_empty[4] = {0, 0, 0xFF, 0xFF};
+    memcpy(p->out + p->out_len, stored_empty, sizeof stored_empty);
+    p->out_len += sizeof stored_empty;
+}
+
+static void *run_crew(void *arg)
+{
+    crew *w = arg;
+    struct libdeflate_compressor *c = w->c ? w->c : libdeflate_alloc_compressor(w->level);
+    for (size_t i = w->first; i < w->n; i += w->stride) {
+        if (c)
+            compress_piece(c, &w->pieces[i]);
+        else
+            w->pieces[i].failed = true;
+    }
+    if (c != w->c)
+        libdeflate_free_compressor(c);
+    return NULL;
+}
+
+/* The FLEVEL bits of the zlib header, as libdeflate writes them. */
+static unsigned char zlib_flags(int level)
+{
+    unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+    unsigned flg = flevel << 6;
+    flg += 31 - ((0x78u << 8) | flg) % 31; /* the header, big-endian, a multiple of 31 */
+    return (unsigned char)flg;
+}
+
+int flate_zlib(flate *f, int level, const void *data, size_t len, size_t piece_size, int threads,
+               rg_buf *out)
+{
+    out->len = 0;
+    if (level < 1 || level > 12)
+        return -1;
+    struct libdeflate_compressor *mine = compressor(f, level);
+    if (!mine)
+        return -1;
+    if (piece_size == 0 || len <= piece_size) {
+        size_t bound = libdeflate_zlib_compress_bound(mine, len);
+        out->data = xrealloc(out->data, bound + 1);
+        out->cap = bound + 1;
+        out->len = libdeflate_zlib_compress(mine, data, len, out->data, bound);
+        return out->len ? 0 : -1;
+    }
+    size_t n = (len + piece_size - 1) / piece_size, each = (len + n - 1) / n;
+    piece *pieces = xcalloc(n, sizeof *pieces);
+    for (size_t i = 0; i < n; i++) {
+        pieces[i].in = (const unsigned char *)data + i * each;
+        pieces[i].in_len = i + 1 < n ? each : len - i * each;
+        pieces[i].last = i + 1 == n;
+    }
+    size_t nthreads = threads < 1 ? 1 : (size_t)threads < n ? (size_t)threads : n;
+    crew *crews = xcalloc(nthreads, sizeof *crews);
+    pthread_t *ids = xcalloc(nthreads, sizeof *ids);
+    bool *started = xcalloc(nthreads, sizeof *started);
+    for (size_t t = 0; t < nthreads; t++)
+        crews[t] = (crew){t == 0 ? mine : NULL, level, pieces, n, t, nthreads};
+    /* This thread takes the first share; a thread that cannot start leaves
+     * its share to this one. */
+    for (size_t t = 1; t < nthreads; t++)
+        started[t] = pthread_create(&ids[t], NULL, run_crew, &crews[t]) == 0;
+    run_crew(&crews[0]);
+    for (size_t t = 1; t < nthreads; t++) {
+        if (started[t])
+            pthread_join(ids[t], NULL);
+        else
+            run_crew(&crews[t]);
+    }
+    size_t total = 2 + 4;
+    bool failed = false;
+    for (size_t i = 0; i < n; i++) {
+        total += pieces[i].out_len;
+        failed |= pieces[i].failed;
+    }
+    if (!failed) {
+        out->data = xrealloc(out->data, total + 1);
+        out->cap = total + 1;
+        unsigned char *o = (unsigned char *)out->data;
+        o[0] = 0x78;
+        o[1] = zlib_flags(level);
+        size_t at = 2;
+        for (size_t i = 0; i < n; i++) {
+            memcpy(o + at, pieces[i].out, pieces[i].out_len);
+            at += pieces[i].out_len;
+        }
+        uint32_t adler = libdeflate_adler32(1, data, len);
+        for (int k = 3; k >= 0; k--)
+            o[at++] = (unsigned char)(adler >> (8 * k));
+        out->len = at;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(pieces[i].out);
+    free(pieces), free(crews), free(ids), free(started);
+    return failed ? -1 : 0;
+}

@@ -1,0 +1,29 @@
+/* flate: zlib streams (a PDF's /FlateDecode) compressed by libdeflate, in
+ * pieces that threads compress side by side and that are joined into one
+ * stream. The pieces depend on the data and the piece size only, so the
+ * bytes are the same whatever the number of threads. */
+#ifndef PARKREPORT_FLATE_H
+#define PARKREPORT_FLATE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* The calling thread's compressors, kept from call to call: libdeflate's
+ * take 0.2 MB (level 1) to 9 MB (levels 10-12), and a new one costs the
+ * kernel's work of handing over that memory again. For one thread at a
+ * time. */
+typedef struct flate flate;
+
+flate *flate_new(void);
+void flate_free(flate *f);
+
+/* Compresses len bytes at libdeflate's `level` (1-12) into out (replacing
+ * its contents): in one piece when len <= piece, else in equal pieces of at
+ * most `piece` bytes, on up to `threads` threads. A piece boundary costs
+ * about 0.4% of a piece's compressed size (its matches cannot reach back
+ * into the piece before). 0, or -1 when memory or a thread runs out. */
+int flate_zlib(flate *f, int level, const void *data, size_t len, size_t piece, int threads,
+               rg_buf *out);
+
+#endif
