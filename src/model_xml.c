@@ -69,16 +69,23 @@ static int column_of_nth(const load_ctx *lc, int line, const char *needle, int s
 /* Column of the start tag `<name` on `line` (not of a longer name). */
 static int column_of_tag(const load_ctx *lc, int line, const char *name)
 {
-    int best = 0;
-    for (const char *after = " >/\t"; *after; after++) {
-        rg_buf b = {0};
-        rg_buf_printf(&b, "<%s%c", name, *after);
-        int col = column_of(lc, line, b.data);
-        if (col && (!best || col < best))
-            best = col;
-        rg_buf_fini(&b);
+    if (!lc->src || line < 1 || (size_t)line > lc->nlines)
+        return 0;
+    size_t at = lc->line_start[line - 1], k = strlen(name);
+    const char *s = lc->src + at, *end = memchr(s, '\n', lc->len - at);
+    size_t line_len = end ? (size_t)(end - s) : lc->len - at;
+    for (size_t i = 0; i + 1 + k <= line_len; i++) {
+        if (s[i] != '<' || memcmp(s + i + 1, name, k) != 0)
+            continue;
+        char after = i + 1 + k < line_len ? s[i + 1 + k] : '\n';
+        if (after == ' ' || after == '>' || after == '/' || after == '\t' || after == '\r' ||
+            after == '\n') {
+            int l, col;
+            rg_utf8_position(s, i, &l, &col);
+            return col;
+        }
     }
-    return best;
+    return 0;
 }
 
 /* Column of `name=` or `name="value"` on `line`. */

@@ -4,7 +4,7 @@
  * Pipeline stage 5: document -> layout -> PDF. pdf_write lays the document
  * out with the fonts' real metrics (layout.h), embeds of each font a subset
  * holding only the characters the document uses (font.h), compressed once
- * at libdeflate's strongest level (flate.h) and kept for the next document
+ * by libdeflate (flate.h) and kept for the next document
  * of a batch that uses the same characters (pdf_cache), draws every page
  * with its page number, and saves to `path`. The file is written only by this call; the
  * caller renames it into place.
@@ -48,11 +48,11 @@ typedef struct pdf_options {
     void (*missing)(void *ud, uint32_t cp);
     void *missing_ud;
     double *layout_seconds; /* set to the time the layout took, when not NULL */
-    /* Compress the fonts fast (libdeflate's default level: about 6 ms for
-     * the seed's Song subset, 2.5% larger) rather than small (its strongest:
-     * about 50 ms); what matters in a batch of different reports, where
-     * each pays it. */
-    bool fast_compression;
+    /* Compress the fonts hardest (libdeflate's strongest level: 2.5%
+     * smaller, but about 45 ms of CPU for the seed's Song subset against 6 ms
+     * at its default level); paid by each report of a batch of different
+     * reports. */
+    bool small_compression;
     /* Threads that compress a large font's pieces side by side (1: this
      * one only); the bytes are the same for any number. */
     int threads;

@@ -12,6 +12,7 @@
 #include <hpdf.h>
 
 #include "flate.h"
+#include "pdf_pack.h"
 
 typedef struct haru_ctx {
     HPDF_STATUS error;
@@ -244,14 +245,14 @@ static void subset_free(pdf_subset *s)
     free(s);
 }
 
-/* libharu deflates at zlib's default effort. libdeflate's strongest level
- * makes the fonts, most of a report's bytes, 3% smaller, at 45 ms for the
- * seed's Song subset (390 KB), paid once in a batch of similar reports
- * (pdf_cache), and shared between threads in pieces of at most
- * FONT_PIECE bytes (which costs 0.4% of its size); its default level takes
- * 6 ms (pdf_options.fast_compression). The pages, compressed for every
- * document, gain as much at level 9, at a fifth of the cost. */
-enum { FONT_DEFLATE_LEVEL = 12, FAST_FONT_DEFLATE_LEVEL = 6, STREAM_DEFLATE_LEVEL = 9 };
+/* The fonts, most of a report's bytes, at libdeflate's default level: the
+ * seed's Song subset (390 KB) takes 6 ms, against 45 ms at its strongest
+ * level, which makes the file 2.5% smaller (pdf_options.small_compression).
+ * Either is paid once in a batch of similar reports (pdf_cache), and shared
+ * between threads in pieces of at most FONT_PIECE bytes (which costs 0.4%
+ * of its size). The pages, compressed for every document, gain as much at
+ * level 9 as at 12, at a fifth of the cost. */
+enum { FONT_DEFLATE_LEVEL = 6, SMALL_FONT_DEFLATE_LEVEL = 12, STREAM_DEFLATE_LEVEL = 9 };
 #define FONT_PIECE ((size_t)256 * 1024)
 
 /* The ToUnicode map: each glyph back to its character, in blocks of
@@ -341,7 +342,7 @@ static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_cha
     font_face_describe(f->face, &s->desc);
     rg_buf map = {0};
     to_unicode_map(s, &map);
-    int level = opt->fast_compression ? FAST_FONT_DEFLATE_LEVEL : FONT_DEFLATE_LEVEL;
+    int level = opt->small_compression ? SMALL_FONT_DEFLATE_LEVEL : FONT_DEFLATE_LEVEL;
     flate *z = opt->cache->flate;
     int failed = flate_zlib(z, level, s->ttf.data, s->ttf.len, FONT_PIECE, opt->threads, &s->zlib) ||
                  flate_zlib(z, level, map.data, map.len, 0, 1, &s->to_unicode);
@@ -1053,13 +1054,26 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
         fail(&j, "cannot save the file");
         goto done;
     }
-    FILE *out = fopen(path, "wb");
-    bool written = out != NULL;
-    for (HPDF_UINT i = 0, n = written ? HPDF_MemStream_GetBufCount(j.pdf->stream) : 0; i < n && written; i++) {
+    rg_buf saved_pdf = {0}, packed = {0};
+    bool whole = true;
+    for (HPDF_UINT i = 0, n = HPDF_MemStream_GetBufCount(j.pdf->stream); i < n && whole; i++) {
         HPDF_UINT len = 0;
         HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(j.pdf->stream, i, &len);
-        written = chunk && (len == 0 || fwrite(chunk, 1, len, out) == len);
+        whole = chunk != NULL;
+        if (whole)
+            rg_buf_append(&saved_pdf, (const char *)chunk, len);
     }
+    const char *why = NULL;
+    if (!whole || pdf_pack(opt->cache->flate, saved_pdf.data, saved_pdf.len, &packed, &why) != 0) {
+        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot pack the PDF's objects: %s",
+                    why ? why : "libharu's buffers are unreadable");
+        rg_buf_fini(&saved_pdf), rg_buf_fini(&packed);
+        goto done;
+    }
+    rg_buf_fini(&saved_pdf);
+    FILE *out = fopen(path, "wb");
+    bool written = out != NULL && fwrite(packed.data, 1, packed.len, out) == packed.len;
+    rg_buf_fini(&packed);
     int saved = errno;
     if (out && fclose(out) != 0 && written)
         written = false, saved = errno;

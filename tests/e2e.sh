@@ -86,6 +86,11 @@ check "pdf: page numbers on the right of odd pages, the left of even ones" sh -c
             if (\$0 ~ />1</ && page == 1) odd = x; if (\$0 ~ />2</ && page == 2) even = x }
         END { exit !(odd > 420 && even < 175) }'"
 check "pdf: qpdf finds no damage" qpdf --check "$T/a/park-2023.pdf"
+check "pdf: version 1.5, the objects other than streams packed in one object stream" sh -c "
+    pdfinfo '$T/a/park-2023.pdf' | grep -q '^PDF version: *1.5' &&
+    test \$(grep -a -c '^/Type /ObjStm' '$T/a/park-2023.pdf') -eq 1 &&
+    test \$(grep -a -c '^/Type /XRef' '$T/a/park-2023.pdf') -eq 1 &&
+    ! grep -a -q '^trailer' '$T/a/park-2023.pdf'"
 check "pdf: A4 pages" sh -c "pdfinfo '$T/a/park-2023.pdf' | grep -q 'Page size: *595.276 x 841.89 pts (A4)'"
 check "pdf: the title and date" sh -c "pdfinfo '$T/a/park-2023.pdf' | grep -q 'Title: *工业园区2023年度工作总结和2024年工作计划' &&
     pdfinfo '$T/a/park-2023.pdf' | grep -q 'CreationDate: *Sun Dec 31 00:00:00 2023 UTC'"
@@ -207,14 +212,20 @@ check "a templates folder that cannot be read: exit 1, named, nothing written" s
 # --- options and batches ---------------------------------------------------
 "$BIN" -f pdf -o "$T/fpdf" "$SEED_XML" > /dev/null 2>&1
 "$BIN" --format=xlsx -o "$T/fxlsx" "$SEED_XML" > /dev/null 2>&1
-"$BIN" --pdf-compression fast -o "$T/fast" "$SEED_XML" > /dev/null 2>&1
-"$BIN" --pdf-compression fast -o "$T/fast2" "$SEED_XML" > /dev/null 2>&1
-check "--pdf-compression fast: a valid PDF with the same text, a few KB larger, the same bytes twice" sh -c "
-    qpdf --check '$T/fast/park-2023.pdf' > /dev/null && cmp '$T/fast/park-2023.pdf' '$T/fast2/park-2023.pdf' &&
-    pdftotext -enc UTF-8 '$T/fast/park-2023.pdf' - | cmp - '$T/a.txt' &&
-    test \$(stat -c %s '$T/fast/park-2023.pdf') -gt \$(stat -c %s '$T/a/park-2023.pdf') &&
-    test \$(stat -c %s '$T/fast/park-2023.pdf') -lt 260000 &&
-    '$BIN' --pdf-compression tiny '$SEED_XML' 2>&1 | grep -q 'takes small or fast'"
+"$BIN" --pdf-compression small -j 2 -o "$T/small" "$SEED_XML" > /dev/null 2>&1
+"$BIN" --pdf-compression small -j 1 -o "$T/small1" "$SEED_XML" > /dev/null 2>&1
+"$BIN" -j 1 -o "$T/one" "$SEED_XML" > /dev/null 2>&1
+"$BIN" -j 2 -o "$T/two" "$SEED_XML" > /dev/null 2>&1
+check "--pdf-compression small: a valid PDF with the same text, a few KB smaller" sh -c "
+    qpdf --check '$T/small/park-2023.pdf' > /dev/null &&
+    pdftotext -enc UTF-8 '$T/small/park-2023.pdf' - | cmp - '$T/a.txt' &&
+    test \$(stat -c %s '$T/small/park-2023.pdf') -lt \$(stat -c %s '$T/a/park-2023.pdf') &&
+    test \$(stat -c %s '$T/small/park-2023.pdf') -gt 200000 &&
+    '$BIN' --pdf-compression tiny '$SEED_XML' 2>&1 | grep -q 'takes fast or small'"
+check "one report on one processor or two (threads): the same bytes, at both compressions" sh -c "
+    cmp '$T/small/park-2023.pdf' '$T/small1/park-2023.pdf' &&
+    cmp '$T/one/park-2023.pdf' '$T/two/park-2023.pdf' && cmp '$T/one/park-2023.xlsx' '$T/two/park-2023.xlsx' &&
+    cmp '$T/one/park-2023.pdf' '$T/a/park-2023.pdf'"
 check "-f pdf and --format=xlsx write only that file" sh -c "
     test -s '$T/fpdf/park-2023.pdf' && test ! -e '$T/fpdf/park-2023.xlsx' &&
     test -s '$T/fxlsx/park-2023.xlsx' && test ! -e '$T/fxlsx/park-2023.pdf' &&
