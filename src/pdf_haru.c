@@ -629,15 +629,37 @@ static bool has(void *ud, int font, uint32_t cp)
     return metrics_of(opt, font, cp)->has == 2;
 }
 
+/* s (UTF-8) as a PDF text string: UTF-16BE after a byte-order mark, as text
+ * beyond Latin-1 must be. (libharu's UTF-8 encoder does the same, but
+ * setting it up costs more than a document's outline.) */
+static HPDF_Binary text_string(pdf_job *j, const char *s)
+{
+    rg_buf b = {0};
+    rg_buf_append(&b, "\xFE\xFF", 2);
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = rg_utf8_next(s, n, &i);
+        uint32_t units[2] = {cp, 0};
+        if (cp > 0xFFFF)
+            units[0] = 0xD800 + ((cp - 0x10000) >> 10), units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+        for (int u = 0; u < 2 && units[u]; u++) {
+            rg_buf_putc(&b, (char)(units[u] >> 8));
+            rg_buf_putc(&b, (char)(units[u] & 0xFF));
+        }
+    }
+    HPDF_Binary v = HPDF_Binary_New(j->pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    rg_buf_fini(&b);
+    return v;
+}
+
 static void set_info(pdf_job *j, const pdf_options *opt)
 {
-    if (opt->title)
-        HPDF_SetInfoAttr(j->pdf, HPDF_INFO_TITLE, opt->title);
-    if (opt->author)
-        HPDF_SetInfoAttr(j->pdf, HPDF_INFO_AUTHOR, opt->author);
-    if (opt->subject)
-        HPDF_SetInfoAttr(j->pdf, HPDF_INFO_SUBJECT, opt->subject);
-    HPDF_SetInfoAttr(j->pdf, HPDF_INFO_CREATOR, "parkreport");
+    HPDF_SetInfoAttr(j->pdf, HPDF_INFO_CREATOR, "parkreport"); /* makes the Info dictionary */
+    const char *const keys[3] = {"Title", "Author", "Subject"};
+    const char *const values[3] = {opt->title, opt->author, opt->subject};
+    for (int i = 0; i < 3 && j->pdf->info; i++)
+        if (values[i])
+            HPDF_Dict_Add(j->pdf->info, keys[i], text_string(j, values[i]));
     /* The document's language, for screen readers and search: the catalog's
      * /Lang, which libharu has no function for. */
     HPDF_Dict_Add(j->pdf->catalog, "Lang", HPDF_String_New(j->pdf->mmgr, "zh-CN", NULL));
@@ -943,13 +965,10 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
     return rc;
 }
 
-/* The PDF's outline: the title, and under it every heading, nested by level.
- * Titles are given as UTF-16BE with a byte-order mark, as PDF text strings
- * must be for anything beyond Latin-1. */
+/* The PDF's outline: the title, and under it every heading, nested by level. */
 static int add_outline(pdf_job *j, const layout_result *r, const layout_style *st)
 {
     HPDF_Outline parent[DOC_MAX_LEVEL + 1] = {NULL};
-    HPDF_Encoder utf16 = HPDF_GetEncoder(j->pdf, "UTF-8");
     HPDF_Page pages[1];
     for (size_t i = 0; i < r->nmarks; i++) {
         const layout_mark *mk = &r->marks[i];
@@ -957,9 +976,9 @@ static int add_outline(pdf_job *j, const layout_result *r, const layout_style *s
         HPDF_Outline up = NULL;
         for (int k = level - 1; k >= 0 && !up; k--)
             up = parent[k];
-        HPDF_Outline o = HPDF_CreateOutline(j->pdf, up, mk->text, utf16);
+        HPDF_Outline o = HPDF_CreateOutline(j->pdf, up, "", NULL);
         pages[0] = HPDF_GetPageByIndex(j->pdf, (HPDF_UINT)mk->page);
-        if (!o || !pages[0])
+        if (!o || !pages[0] || HPDF_Dict_Add(o, "Title", text_string(j, mk->text)) != HPDF_OK)
             return fail(j, "cannot add a bookmark");
         /* The destination [page /FitH top] inside the bookmark, where
          * libharu's would be an object of its own. */
@@ -1036,9 +1055,8 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot start a PDF document (out of memory?)");
         goto done;
     }
-    if (HPDF_SetCompressionMode(j.pdf, HPDF_COMP_ALL) != HPDF_OK ||
-        HPDF_UseUTFEncodings(j.pdf) != HPDF_OK || HPDF_SetCurrentEncoder(j.pdf, "UTF-8") != HPDF_OK) {
-        fail(&j, "cannot set up UTF-8 text");
+    if (HPDF_SetCompressionMode(j.pdf, HPDF_COMP_ALL) != HPDF_OK) {
+        fail(&j, "cannot set up compression");
         goto done;
     }
     for (int k = 0; k < opt->nfiles; k++)

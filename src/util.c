@@ -85,7 +85,13 @@ void rg_buf_puts(rg_buf *b, const char *s)
 
 void rg_buf_putc(rg_buf *b, char c)
 {
-    rg_buf_append(b, &c, 1);
+    if (b->len + 2 > b->cap) {
+        void *data = b->data;
+        xgrow(&data, &b->cap, b->len + 2, 1);
+        b->data = data;
+    }
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
 }
 
 void rg_buf_vprintf(rg_buf *b, const char *fmt, va_list ap)
