@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { STREAM_LEVEL = 9 };
+enum { STREAM_LEVEL = 6 };
 
 typedef struct cursor {
     const char *s;
