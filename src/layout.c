@@ -208,6 +208,8 @@ static bool is_alnum(uint32_t cp)
 
 static char_class classify(uint32_t cp)
 {
+    if (cp >= 0x3400 && cp <= 0x9FFF) /* ideographs, most of the text: in no list */
+        return CL_HAN;
     if (cp == ' ' || cp == '\t')
         return CL_SPACE;
     if (is_alnum(cp) || cp == '_' || cp == '&' || cp == '@' || cp == '#')

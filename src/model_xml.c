@@ -299,13 +299,6 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
             rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "NUL byte in the input");
             return -1;
         }
-        /* libharu 2.3.0 has 16-bit character codes: it prints anything beyond
-         * U+FFFF as a space. Say so rather than lose the character silently. */
-        if (cp > 0xFFFF)
-            rg_diag_add(lc->diags, RG_WARNING, lc->path, line, col,
-                        "%.4s (U+%04X) is beyond what the PDF fonts can show and prints as a "
-                        "space; write a character of the Basic Multilingual Plane if there is one",
-                        s + i, (unsigned)cp);
         if (cp == '\n')
             line++, col = 1;
         else

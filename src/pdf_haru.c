@@ -203,14 +203,25 @@ void pdf_options_fini(pdf_options *opt)
 typedef struct used_chars {
     uint32_t *cps;
     size_t n, cap;
-    unsigned char *seen; /* a bit per code point */
+    unsigned char seen[0x10000 / 8]; /* a bit per BMP code point */
+    unsigned char *seen_beyond;      /* and beyond, once one is used */
 } used_chars;
 
 static void use(used_chars *u, uint32_t cp)
 {
-    if (cp > 0x10FFFF || (u->seen[cp >> 3] & (1u << (cp & 7))))
+    if (cp > 0x10FFFF)
         return;
-    u->seen[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+    unsigned char *seen = u->seen;
+    uint32_t bit = cp;
+    if (cp > 0xFFFF) {
+        if (!u->seen_beyond)
+            u->seen_beyond = xcalloc(0x100000 / 8, 1);
+        seen = u->seen_beyond;
+        bit = cp - 0x10000;
+    }
+    if (seen[bit >> 3] & (1u << (bit & 7)))
+        return;
+    seen[bit >> 3] |= (unsigned char)(1u << (bit & 7));
     void *arr = u->cps;
     xgrow(&arr, &u->cap, u->n + 1, sizeof *u->cps);
     u->cps = arr;
@@ -1031,11 +1042,9 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (opt->layout_seconds)
         *opt->layout_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    used_chars used[PDF_NROLES] = {0};
+    used_chars *used = xcalloc(PDF_NROLES, sizeof *used);
     pdf_job j = {.path = path, .diags = diags, .opt = opt};
     int rc = -1;
-    for (int k = 0; k < opt->nfiles; k++)
-        used[k].seen = xcalloc(0x110000 / 8, 1);
     for (size_t i = 0; i < r->nitems; i++)
         if (r->items[i].text)
             use_text(&used[file_of(opt, r->items[i].font)], r->items[i].text);
@@ -1103,8 +1112,9 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
 done:
     for (int k = 0; k < opt->nfiles; k++) {
         free(used[k].cps);
-        free(used[k].seen);
+        free(used[k].seen_beyond);
     }
+    free(used);
     for (size_t i = 0; i < j.nblobs; i++) {
         free(j.blobs[i]->owned);
         free(j.blobs[i]);

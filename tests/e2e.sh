@@ -72,11 +72,15 @@ printf 'body 16pt\nmargins 1mm\n' > "$T/bad.style"
 check "pdf: a bad style file is an error at FILE:LINE:COL before any input is read" sh -c "
     test $? -eq 1 && grep -q '^$T/bad.style:2:1: error: unknown style key \"margins\"' '$T/bs.err' &&
     test ! -e '$T/bs/park-2023.pdf'"
-sed 's|<item>领湃新能源</item>|<item>领湃新能源鿏</item>|; s|园区紧紧围绕中央|园区紧紧围绕䶮中央|' "$SEED_XML" > "$T/glyph.xml"
+sed 's|<item>领湃新能源</item>|<item>领湃新能源鿏</item>|; s|园区紧紧围绕中央|园区紧紧围绕䶮中央|; s|中央省市全会|中央省市𠮷全会|' "$SEED_XML" > "$T/glyph.xml"
 "$BIN" -o "$T/glyph" "$T/glyph.xml" > /dev/null 2> "$T/glyph.err"
 check "pdf: a character no font has is a warning at its place in the input" sh -c "
     test $? -eq 0 && grep -q '^$T/glyph.xml:[0-9]*:18: warning: no font has 鿏 (U+9FCF)' '$T/glyph.err' &&
     test -s '$T/glyph/glyph.pdf'"
+check "pdf: one beyond U+FFFF that no font has likewise, and the text around it is kept" sh -c "
+    test \$(grep -c '𠮷' '$T/glyph.err') -eq 1 &&
+    grep -q '^$T/glyph.xml:[0-9]*:[0-9]*: warning: no font has 𠮷 (U+20BB7)' '$T/glyph.err' &&
+    pdftotext '$T/glyph/glyph.pdf' - 2>/dev/null | tr -d '\n' | grep -q '中央省市 *全会'"
 check "pdf: a character the body font lacks is set in the fallback font (䶮 in Zen Hei)" sh -c "
     ! grep -q '䶮' '$T/glyph.err' && pdftotext '$T/glyph/glyph.pdf' - 2>/dev/null | grep -q '园区紧紧围绕䶮中央'"
 check "pdf: page numbers on the right of odd pages, the left of even ones" sh -c "
