@@ -81,6 +81,14 @@ check "pdf: one beyond U+FFFF that no font has likewise, and the text around it 
     test \$(grep -c '𠮷' '$T/glyph.err') -eq 1 &&
     grep -q '^$T/glyph.xml:[0-9]*:[0-9]*: warning: no font has 𠮷 (U+20BB7)' '$T/glyph.err' &&
     pdftotext '$T/glyph/glyph.pdf' - 2>/dev/null | tr -d '\n' | grep -q '中央省市 *全会'"
+# A fallback that has characters beyond U+FFFF: HanaMin B (fonts-hanazono).
+mkdir -p "$T/fonts-b"
+sed 's#^fallback .*#fallback /usr/share/fonts/truetype/hanazono/HanaMinB.ttf 0#' "$TOP/fonts/fonts.conf" > "$T/fonts-b/fonts.conf"
+"$BIN" --fonts "$T/fonts-b" -o "$T/glyph-b" "$T/glyph.xml" > /dev/null 2> "$T/glyph-b.err"
+check "pdf: a character beyond U+FFFF is drawn by a fallback that has it (𠮷 in HanaMin B), and extracted" sh -c "
+    test $? -eq 0 && ! grep -q '𠮷' '$T/glyph-b.err' &&
+    pdffonts '$T/glyph-b/glyph.pdf' 2>/dev/null | grep -q 'HanaMinB.*CID TrueType *Identity-H *yes yes yes' &&
+    pdftotext '$T/glyph-b/glyph.pdf' - 2>/dev/null | tr -d '\n' | grep -q '中央省市𠮷全会'"
 check "pdf: a character the body font lacks is set in the fallback font (䶮 in Zen Hei)" sh -c "
     ! grep -q '䶮' '$T/glyph.err' && pdftotext '$T/glyph/glyph.pdf' - 2>/dev/null | grep -q '园区紧紧围绕䶮中央'"
 check "pdf: page numbers on the right of odd pages, the left of even ones" sh -c "
