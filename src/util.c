@@ -217,6 +217,10 @@ void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at)
 
 void rg_diags_move(rg_diags *to, rg_diags *from)
 {
+    if (from->count == 0) {
+        rg_diags_fini(from);
+        return;
+    }
     void *items = to->items;
     xgrow(&items, &to->cap, to->count + from->count, sizeof *to->items);
     to->items = items;
