@@ -3,7 +3,7 @@
 
 CC = gcc
 BUILD = build
-PKGS = libxml-2.0 harfbuzz-subset
+PKGS = libxml-2.0 harfbuzz
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
        -Wwrite-strings -Wundef -Wold-style-definition
@@ -19,7 +19,7 @@ LIBS = -lhpdf -ldeflate -lxlsxwriter -lz $(XML_LIBS) -lm -pthread
 SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_hb.c flate.c pdf_pack.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
-TESTS = test_util test_model test_tmpl test_doc test_layout test_flate test_pdf_pack test_mail
+TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all setup report check test spec check-asan fuzz install bench clean
@@ -102,7 +102,7 @@ check-asan: setup
 # libFuzzer targets (clang), each run for FUZZ_SECONDS from tests/fuzz/corpus/;
 # new inputs go to build/fuzz/, crashes to build/fuzz/crash-*.
 FUZZ_SECONDS = 60
-FUZZERS = model tmpl layout mail pack
+FUZZERS = model tmpl layout mail pack font
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 $(SAN) -Isrc
 FUZZ_OBJ = $(SRC:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/schema_xsd.o
 fuzz:

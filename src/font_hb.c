@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <hb-subset.h>
 #include <hb-ot.h>
 #include <hb.h>
 
@@ -206,84 +205,462 @@ void font_face_describe(const font_face *f, font_description *out)
         snprintf(out->postscript_name, sizeof out->postscript_name, "Font");
 }
 
-static void put16(unsigned char **p, unsigned v)
+/* --- the subset ------------------------------------------------------------
+ *
+ * Made here from the face's tables rather than by HarfBuzz's subsetter,
+ * which for the seed's Song subset took 11 M instructions and 3 MB of memory
+ * (and 3.7 M for the 30 glyphs of the Kai subset), most of it for tables and
+ * cases a PDF's TrueType font has no use for. The subset keeps the glyphs
+ * drawn and those they are built from, in the font's order, without their
+ * hinting instructions; their advances; head, hhea, maxp and OS/2 as the
+ * font has them (with the counts changed); names 0-6; post without glyph
+ * names; gasp; and a private-use cmap. */
+
+typedef struct table {
+    hb_blob_t *blob;
+    const unsigned char *data;
+    size_t len;
+} table;
+
+static table get_table(hb_face_t *face, hb_tag_t tag)
 {
-    (*p)[0] = (unsigned char)(v >> 8);
-    (*p)[1] = (unsigned char)v;
-    *p += 2;
+    table t = {hb_face_reference_table(face, tag), NULL, 0};
+    unsigned len = 0;
+    t.data = (const unsigned char *)hb_blob_get_data(t.blob, &len);
+    t.len = t.data ? len : 0;
+    return t;
+}
+
+static unsigned rd16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(rg_buf *b, unsigned v)
+{
+    rg_buf_putc(b, (char)(v >> 8));
+    rg_buf_putc(b, (char)v);
+}
+
+static void put32(rg_buf *b, uint32_t v)
+{
+    put16(b, (unsigned)(v >> 16));
+    put16(b, (unsigned)(v & 0xFFFF));
+}
+
+static void set16(rg_buf *b, size_t at, unsigned v)
+{
+    b->data[at] = (char)(v >> 8);
+    b->data[at + 1] = (char)v;
+}
+
+static void set32(rg_buf *b, size_t at, uint32_t v)
+{
+    set16(b, at, (unsigned)(v >> 16));
+    set16(b, at + 2, (unsigned)(v & 0xFFFF));
+}
+
+typedef struct source {
+    table head, hhea, maxp, hmtx, loca, glyf, os2, post, name, gasp;
+    unsigned nglyphs, nmetrics;
+    bool long_loca;
+} source;
+
+static void source_fini(source *s)
+{
+    table *all[] = {&s->head, &s->hhea, &s->maxp, &s->hmtx, &s->loca,
+                    &s->glyf, &s->os2,  &s->post, &s->name, &s->gasp};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        hb_blob_destroy(all[i]->blob);
+}
+
+/* The tables a subset is made of; false when one it needs is missing or too
+ * short for what it says. */
+static bool source_init(source *s, hb_face_t *face)
+{
+    s->head = get_table(face, HB_TAG('h', 'e', 'a', 'd'));
+    s->hhea = get_table(face, HB_TAG('h', 'h', 'e', 'a'));
+    s->maxp = get_table(face, HB_TAG('m', 'a', 'x', 'p'));
+    s->hmtx = get_table(face, HB_TAG('h', 'm', 't', 'x'));
+    s->loca = get_table(face, HB_TAG('l', 'o', 'c', 'a'));
+    s->glyf = get_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    s->os2 = get_table(face, HB_TAG('O', 'S', '/', '2'));
+    s->post = get_table(face, HB_TAG('p', 'o', 's', 't'));
+    s->name = get_table(face, HB_TAG('n', 'a', 'm', 'e'));
+    s->gasp = get_table(face, HB_TAG('g', 'a', 's', 'p'));
+    if (s->head.len < 54 || s->hhea.len < 36 || s->maxp.len < 6)
+        return false;
+    s->nglyphs = rd16(s->maxp.data + 4);
+    s->nmetrics = rd16(s->hhea.data + 34);
+    s->long_loca = rd16(s->head.data + 50) != 0;
+    return s->nglyphs > 0 && s->nmetrics > 0 && s->nmetrics <= s->nglyphs &&
+           s->hmtx.len >= 4 * (size_t)s->nmetrics + 2 * (size_t)(s->nglyphs - s->nmetrics) &&
+           s->loca.len >= (s->long_loca ? 4 : 2) * ((size_t)s->nglyphs + 1);
+}
+
+static size_t loca_at(const source *s, unsigned g)
+{
+    return s->long_loca ? rd32(s->loca.data + 4 * (size_t)g) : 2 * (size_t)rd16(s->loca.data + 2 * (size_t)g);
+}
+
+/* Glyph g's bytes; false when loca points outside glyf. */
+static bool glyph_bytes(const source *s, unsigned g, const unsigned char **data, size_t *len)
+{
+    size_t from = loca_at(s, g), to = loca_at(s, g + 1);
+    if (from > to || to > s->glyf.len)
+        return false;
+    *data = s->glyf.data + from;
+    *len = to - from;
+    return true;
+}
+
+enum {
+    ARG_WORDS = 0x0001,
+    HAVE_SCALE = 0x0008,
+    MORE_COMPONENTS = 0x0020,
+    HAVE_XY_SCALE = 0x0040,
+    HAVE_2X2 = 0x0080,
+    HAVE_INSTRUCTIONS = 0x0100
+};
+
+/* Bytes of a composite glyph's component record with these flags. */
+static size_t component_size(unsigned flags)
+{
+    return 4 + (flags & ARG_WORDS ? 4 : 2) +
+           (flags & HAVE_SCALE ? 2 : flags & HAVE_XY_SCALE ? 4 : flags & HAVE_2X2 ? 8 : 0);
+}
+
+/* Calls back for each component of composite glyph data g (len bytes, at
+ * least 10); the number of bytes up to the instructions, or 0 when the
+ * records run past the glyph. */
+static size_t walk_components(const unsigned char *g, size_t len,
+                              void (*each)(void *ud, size_t at, unsigned gid), void *ud)
+{
+    size_t at = 10;
+    unsigned flags;
+    do {
+        if (at + 4 > len)
+            return 0;
+        flags = rd16(g + at);
+        size_t size = component_size(flags);
+        if (at + size > len)
+            return 0;
+        each(ud, at, rd16(g + at + 2));
+        at += size;
+    } while (flags & MORE_COMPONENTS);
+    return at;
+}
+
+/* Where a simple glyph's instructions start (after the header and the
+ * contours' ends) and how long they are; false when they run past the
+ * glyph. The flags and coordinates follow them to the glyph's end. */
+static bool simple_instructions(const unsigned char *g, size_t len, unsigned contours,
+                                size_t *at, size_t *count)
+{
+    *at = 10 + 2 * (size_t)contours;
+    if (*at + 2 > len)
+        return false;
+    *count = rd16(g + *at);
+    return *at + 2 + *count <= len;
+}
+
+typedef struct glyph_set {
+    unsigned char *in;   /* a bit per glyph of the font */
+    uint16_t *olds;      /* the glyphs kept, ascending once sorted: new number i */
+    size_t n, cap;
+    bool broken;         /* a composite glyph that runs past its end */
+} glyph_set;
+
+static void keep(glyph_set *k, unsigned g)
+{
+    if (k->in[g >> 3] & (1u << (g & 7)))
+        return;
+    k->in[g >> 3] |= (unsigned char)(1u << (g & 7));
+    void *arr = k->olds;
+    xgrow(&arr, &k->cap, k->n + 1, sizeof *k->olds);
+    k->olds = arr;
+    k->olds[k->n++] = (uint16_t)g;
+}
+
+typedef struct closure_ctx {
+    glyph_set *set;
+    unsigned nglyphs;
+} closure_ctx;
+
+static void keep_component(void *ud, size_t at, unsigned gid)
+{
+    (void)at;
+    closure_ctx *c = ud;
+    if (gid < c->nglyphs)
+        keep(c->set, gid);
+    else
+        c->set->broken = true;
+}
+
+static int by_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* The new number of glyph g (which is kept). */
+static unsigned new_number(const glyph_set *k, unsigned g)
+{
+    size_t lo = 0, hi = k->n;
+    while (lo + 1 < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (k->olds[mid] <= g)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (unsigned)lo;
+}
+
+static void skip_component(void *ud, size_t at, unsigned gid)
+{
+    (void)ud, (void)at, (void)gid;
+}
+
+typedef struct remap_ctx {
+    const glyph_set *set;
+    unsigned char *out; /* the component records, copied */
+} remap_ctx;
+
+static void remap_component(void *ud, size_t at, unsigned gid)
+{
+    remap_ctx *r = ud;
+    unsigned flags = rd16(r->out + at) & ~(unsigned)HAVE_INSTRUCTIONS;
+    unsigned to = new_number(r->set, gid);
+    r->out[at] = (unsigned char)(flags >> 8), r->out[at + 1] = (unsigned char)flags;
+    r->out[at + 2] = (unsigned char)(to >> 8), r->out[at + 3] = (unsigned char)to;
+}
+
+/* glyf and loca of the kept glyphs; false for a glyph that runs past its
+ * end. */
+static bool build_glyf(const source *s, const glyph_set *k, rg_buf *glyf, rg_buf *loca,
+                       bool *long_loca)
+{
+    size_t *at = xmalloc((k->n + 1) * sizeof *at);
+    bool ok = true;
+    for (size_t i = 0; i < k->n && ok; i++) {
+        at[i] = glyf->len;
+        const unsigned char *g;
+        size_t len;
+        ok = glyph_bytes(s, k->olds[i], &g, &len);
+        if (!ok || len == 0)
+            continue;
+        ok = len >= 10;
+        int contours = ok ? (int16_t)rd16(g) : 0;
+        if (ok && contours >= 0) {
+            size_t ins_at = 0, ins_len = 0;
+            ok = simple_instructions(g, len, (unsigned)contours, &ins_at, &ins_len);
+            if (ok) {
+                rg_buf_append(glyf, (const char *)g, ins_at);
+                put16(glyf, 0);
+                rg_buf_append(glyf, (const char *)g + ins_at + 2 + ins_len, len - ins_at - 2 - ins_len);
+            }
+        } else if (ok) { /* copied, then renumbered, without instructions */
+            size_t end = walk_components(g, len, skip_component, NULL);
+            ok = end != 0;
+            if (ok) {
+                size_t base = glyf->len;
+                rg_buf_append(glyf, (const char *)g, end);
+                remap_ctx r = {k, (unsigned char *)glyf->data + base};
+                walk_components(g, len, remap_component, &r);
+            }
+        }
+    }
+    if (!ok) {
+        free(at);
+        return false;
+    }
+    at[k->n] = glyf->len;
+    /* Short offsets count words: each glyph then starts at an even offset. */
+    size_t odd = 0;
+    for (size_t i = 0; i < k->n; i++)
+        odd += (at[i + 1] - at[i]) & 1;
+    *long_loca = glyf->len + odd > 0x1FFFE;
+    if (!*long_loca && odd) {
+        rg_buf padded = {0};
+        for (size_t i = 0; i < k->n; i++) {
+            size_t from = at[i];
+            at[i] = padded.len;
+            rg_buf_append(&padded, glyf->data + from, at[i + 1] - from);
+            if (padded.len & 1)
+                rg_buf_putc(&padded, 0);
+        }
+        at[k->n] = padded.len;
+        rg_buf_fini(glyf);
+        *glyf = padded;
+    }
+    for (size_t i = 0; i <= k->n; i++) {
+        if (*long_loca)
+            put32(loca, (uint32_t)at[i]);
+        else
+            put16(loca, (unsigned)(at[i] / 2));
+    }
+    free(at);
+    return ok;
+}
+
+/* hmtx of the kept glyphs, the advances of a trailing run of equal ones
+ * written once (as hhea's numberOfHMetrics says). */
+static unsigned build_hmtx(const source *s, const glyph_set *k, rg_buf *hmtx)
+{
+    unsigned *adv = xmalloc(k->n * sizeof *adv);
+    int *lsb = xmalloc(k->n * sizeof *lsb);
+    for (size_t i = 0; i < k->n; i++) {
+        unsigned g = k->olds[i], m = g < s->nmetrics ? g : s->nmetrics - 1;
+        adv[i] = rd16(s->hmtx.data + 4 * (size_t)m);
+        lsb[i] = g < s->nmetrics ? (int)rd16(s->hmtx.data + 4 * (size_t)g + 2)
+                                 : (int)rd16(s->hmtx.data + 4 * (size_t)s->nmetrics +
+                                             2 * (size_t)(g - s->nmetrics));
+    }
+    size_t metrics = k->n;
+    while (metrics > 1 && adv[metrics - 2] == adv[metrics - 1])
+        metrics--;
+    for (size_t i = 0; i < k->n; i++) {
+        if (i < metrics)
+            put16(hmtx, adv[i]);
+        put16(hmtx, (unsigned)lsb[i]);
+    }
+    free(adv);
+    free(lsb);
+    return (unsigned)metrics;
+}
+
+/* The name table with names 0-6 (copyright to PostScript name) in US
+ * English for Windows only, as HarfBuzz's subsetter keeps them. */
+static void build_name(const table *name, rg_buf *out)
+{
+    const unsigned char *d = name->data;
+    size_t count = name->len >= 6 ? rd16(d + 2) : 0, storage = count ? rd16(d + 4) : 0;
+    if (6 + 12 * count > name->len || storage > name->len)
+        count = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++) {
+        const unsigned char *r = d + 6 + 12 * i;
+        size_t at = storage + rd16(r + 10), len = rd16(r + 8);
+        if (rd16(r) == 3 && rd16(r + 4) == 0x0409 && rd16(r + 6) <= 6 && at + len <= name->len)
+            kept++;
+    }
+    put16(out, 0), put16(out, (unsigned)kept), put16(out, (unsigned)(6 + 12 * kept));
+    rg_buf strings = {0};
+    for (size_t i = 0; i < count; i++) {
+        const unsigned char *r = d + 6 + 12 * i;
+        size_t at = storage + rd16(r + 10), len = rd16(r + 8);
+        if (rd16(r) != 3 || rd16(r + 4) != 0x0409 || rd16(r + 6) > 6 || at + len > name->len)
+            continue;
+        rg_buf_append(out, (const char *)r, 8); /* platform, encoding, language, name */
+        put16(out, (unsigned)len), put16(out, (unsigned)strings.len);
+        rg_buf_append(&strings, (const char *)d + at, len);
+    }
+    rg_buf_append(out, strings.data ? strings.data : "", strings.len);
+    rg_buf_fini(&strings);
 }
 
 /* A cmap with one (3,1) format-4 subtable: FONT_PUA_FIRST + i -> gids[i],
  * as segments of codes whose glyphs are consecutive too (the subset keeps
  * the font's glyph order, which mostly follows the code points), each
  * mapped by an offset alone. Codes without a glyph are left out. */
-static hb_blob_t *pua_cmap(const hb_codepoint_t *gids, size_t n)
+static void build_cmap(const uint16_t *gids, size_t n, rg_buf *out)
 {
     size_t nseg = 1; /* the 0xFFFF end segment */
     for (size_t i = 0; i < n; i++)
         if (gids[i] && (i == 0 || gids[i] != gids[i - 1] + 1 || !gids[i - 1]))
             nseg++;
-    size_t sub_len = 16 + nseg * 8, len = 12 + sub_len;
-    unsigned char *data = xcalloc(len, 1), *p = data;
     unsigned search = 1, selector = 0;
     while (search * 2 <= nseg)
         search *= 2, selector++;
-    put16(&p, 0), put16(&p, 1);                                /* version, one table */
-    put16(&p, 3), put16(&p, 1), put16(&p, 0), put16(&p, 12);   /* Windows Unicode BMP at 12 */
-    put16(&p, 4), put16(&p, (unsigned)sub_len), put16(&p, 0);
-    put16(&p, (unsigned)nseg * 2), put16(&p, search * 2), put16(&p, selector);
-    put16(&p, (unsigned)(nseg - search) * 2);
-    unsigned char *end = p, *start = end + nseg * 2 + 2, *delta = start + nseg * 2;
-    for (size_t i = 0; i < n;) {
-        if (!gids[i]) {
-            i++;
-            continue;
+    put16(out, 0), put16(out, 1);                             /* version, one table */
+    put16(out, 3), put16(out, 1), put32(out, 12);             /* Windows Unicode BMP at 12 */
+    put16(out, 4), put16(out, (unsigned)(16 + nseg * 8)), put16(out, 0);
+    put16(out, (unsigned)nseg * 2), put16(out, search * 2), put16(out, selector);
+    put16(out, (unsigned)(nseg - search) * 2);
+    for (int pass = 0; pass < 3; pass++) { /* the segments' ends, starts, deltas */
+        if (pass == 1)
+            put16(out, 0); /* reservedPad */
+        for (size_t i = 0; i < n;) {
+            if (!gids[i]) {
+                i++;
+                continue;
+            }
+            size_t k = i + 1;
+            while (k < n && gids[k] && gids[k] == gids[k - 1] + 1)
+                k++;
+            unsigned first = (unsigned)(FONT_PUA_FIRST + i);
+            put16(out, pass == 0 ? (unsigned)(FONT_PUA_FIRST + k - 1)
+                       : pass == 1 ? first
+                                   : ((unsigned)gids[i] - first) & 0xFFFF);
+            i = k;
         }
-        size_t k = i + 1;
-        while (k < n && gids[k] && gids[k] == gids[k - 1] + 1)
-            k++;
-        unsigned first = (unsigned)(FONT_PUA_FIRST + i);
-        put16(&end, (unsigned)(FONT_PUA_FIRST + k - 1));
-        put16(&start, first);
-        put16(&delta, (unsigned)(gids[i] - first) & 0xFFFF);
-        i = k;
+        put16(out, pass == 2 ? 1 : 0xFFFF);
     }
-    put16(&end, 0xFFFF), put16(&start, 0xFFFF), put16(&delta, 1);
-    /* reservedPad and the idRangeOffsets stay zero */
-    return hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
+    for (size_t i = 0; i < nseg; i++)
+        put16(out, 0); /* idRangeOffsets */
 }
 
-/* The subset with its cmap replaced by the private-use one. */
-static hb_face_t *renumbered(hb_face_t *sub, const uint32_t *cps, size_t n, uint16_t *glyphs)
+/* The sum of big-endian 32-bit words, the last padded with zeros. */
+static uint32_t checksum(const unsigned char *d, size_t len)
 {
-    hb_font_t *font = hb_font_create(sub);
-    hb_codepoint_t *gids = xcalloc(n ? n : 1, sizeof *gids);
-    for (size_t i = 0; i < n; i++) {
-        if (!hb_font_get_nominal_glyph(font, cps[i], &gids[i]) || gids[i] > 0xFFFF)
-            gids[i] = 0;
-        glyphs[i] = (uint16_t)gids[i];
+    uint32_t sum = 0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4)
+        sum += rd32(d + i);
+    if (i < len) {
+        unsigned char last[4] = {0};
+        memcpy(last, d + i, len - i);
+        sum += rd32(last);
     }
-    hb_font_destroy(font);
-    hb_face_t *builder = hb_face_builder_create();
-    hb_tag_t tags[64];
-    unsigned start = 0, count;
-    do {
-        count = sizeof tags / sizeof *tags;
-        hb_face_get_table_tags(sub, start, &count, tags);
-        for (unsigned i = 0; i < count; i++) {
-            if (tags[i] == HB_TAG('c', 'm', 'a', 'p'))
-                continue;
-            hb_blob_t *table = hb_face_reference_table(sub, tags[i]);
-            hb_face_builder_add_table(builder, tags[i], table);
-            hb_blob_destroy(table);
-        }
-        start += count;
-    } while (count == sizeof tags / sizeof *tags);
-    hb_blob_t *cmap = pua_cmap(gids, n);
-    hb_face_builder_add_table(builder, HB_TAG('c', 'm', 'a', 'p'), cmap);
-    hb_blob_destroy(cmap);
-    free(gids);
-    return builder;
+    return sum;
+}
+
+typedef struct out_table {
+    hb_tag_t tag;
+    rg_buf data;
+} out_table;
+
+static int by_tag(const void *a, const void *b)
+{
+    hb_tag_t x = ((const out_table *)a)->tag, y = ((const out_table *)b)->tag;
+    return (x > y) - (x < y);
+}
+
+/* The font file: the table directory, then the tables, each padded to four
+ * bytes; head's checkSumAdjustment makes the whole sum 0xB1B0AFBA. */
+static void assemble(out_table *t, size_t n, rg_buf *out)
+{
+    qsort(t, n, sizeof *t, by_tag);
+    unsigned search = 1, selector = 0;
+    while (search * 2 <= n)
+        search *= 2, selector++;
+    out->len = 0;
+    put32(out, 0x00010000), put16(out, (unsigned)n);
+    put16(out, search * 16), put16(out, selector), put16(out, (unsigned)(n - search) * 16);
+    size_t at = 12 + 16 * n, head_at = 0;
+    uint32_t sum = 0; /* of the whole file: the directory's and the tables' */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t table_sum = checksum((const unsigned char *)t[i].data.data, t[i].data.len);
+        put32(out, t[i].tag);
+        put32(out, table_sum);
+        put32(out, (uint32_t)at), put32(out, (uint32_t)t[i].data.len);
+        if (t[i].tag == HB_TAG('h', 'e', 'a', 'd'))
+            head_at = at;
+        at += (t[i].data.len + 3) & ~(size_t)3;
+        sum += table_sum;
+    }
+    sum += checksum((const unsigned char *)out->data, out->len);
+    for (size_t i = 0; i < n; i++) {
+        rg_buf_append(out, t[i].data.data ? t[i].data.data : "", t[i].data.len);
+        while (out->len & 3)
+            rg_buf_putc(out, 0);
+    }
+    set32(out, head_at + 8, 0xB1B0AFBAu - sum);
 }
 
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *out,
@@ -294,47 +671,91 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
                     "a report may use at most %d different characters of one font", FONT_PUA_MAX);
         return -1;
     }
-    hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) {
-        rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "out of memory subsetting the font");
+    source s = {0};
+    if (!source_init(&s, f->face)) {
+        source_fini(&s);
+        rg_diag_add(diags, RG_ERROR, f->path, 0, 0,
+                    "the font's head, hhea, maxp, hmtx or loca table is missing or too short; "
+                    "name another font in fonts.conf");
         return -1;
     }
-    hb_set_t *unicodes = hb_subset_input_unicode_set(in);
-    for (size_t i = 0; i < n; i++)
-        hb_set_add(unicodes, cps[i]);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-    /* libharu sets text without shaping and writes none of these; dropping
-     * the layout tables also keeps their alternates (vertical forms and the
-     * like) out of the subset. */
-    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    static const char *const dropped[] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "morx", "kern",
-                                          "vhea", "vmtx", "VORG", "EBDT", "EBLC", "EBSC", "DSIG"};
-    for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
-        hb_set_add(drop, hb_tag_from_string(dropped[i], 4));
-    hb_face_t *sub = hb_subset_or_fail(f->face, in);
-    hb_subset_input_destroy(in);
-    if (!sub) {
-        rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "HarfBuzz cannot subset this font");
-        return -1;
+    /* The glyphs drawn, .notdef, and what composite glyphs are built of
+     * (a queue: `done` is where the next composite to open is). */
+    glyph_set k = {.in = xcalloc(0x10000 / 8, 1)};
+    keep(&k, 0);
+    uint16_t *old_of = xcalloc(n ? n : 1, sizeof *old_of);
+    for (size_t i = 0; i < n; i++) {
+        hb_codepoint_t g = 0;
+        if (hb_font_get_nominal_glyph(f->font, cps[i], &g) && g < s.nglyphs && g != 0) {
+            old_of[i] = (uint16_t)g;
+            keep(&k, g);
+        }
     }
-    /* The subset is a face under construction, which cannot list its
-     * tables: read it back as a font first. */
-    hb_blob_t *plain = hb_face_reference_blob(sub);
-    hb_face_destroy(sub);
-    hb_face_t *read_back = hb_face_create(plain, 0);
-    hb_blob_destroy(plain);
-    sub = renumbered(read_back, cps, n, glyphs);
-    hb_face_destroy(read_back);
-    hb_blob_t *blob = hb_face_reference_blob(sub);
-    unsigned len = 0;
-    const char *data = hb_blob_get_data(blob, &len);
-    out->len = 0;
-    rg_buf_append(out, data, len);
-    hb_blob_destroy(blob);
-    hb_face_destroy(sub);
+    closure_ctx cc = {&k, s.nglyphs};
+    for (size_t done = 0; done < k.n && !k.broken; done++) {
+        const unsigned char *g;
+        size_t len;
+        if (glyph_bytes(&s, k.olds[done], &g, &len) && len >= 10 && (int16_t)rd16(g) < 0 &&
+            walk_components(g, len, keep_component, &cc) == 0)
+            k.broken = true;
+    }
+    qsort(k.olds, k.n, sizeof *k.olds, by_u16);
+    out_table t[11] = {{0}};
+    size_t nt = 0;
+    bool long_loca = false;
+    bool ok = !k.broken;
+    if (ok) {
+        t[nt].tag = HB_TAG('g', 'l', 'y', 'f');
+        t[nt + 1].tag = HB_TAG('l', 'o', 'c', 'a');
+        ok = build_glyf(&s, &k, &t[nt].data, &t[nt + 1].data, &long_loca);
+        nt += 2;
+    }
+    if (ok) {
+        t[nt].tag = HB_TAG('h', 'm', 't', 'x');
+        unsigned metrics = build_hmtx(&s, &k, &t[nt++].data);
+        t[nt].tag = HB_TAG('h', 'h', 'e', 'a');
+        rg_buf_append(&t[nt].data, (const char *)s.hhea.data, 36);
+        set16(&t[nt++].data, 34, metrics);
+        t[nt].tag = HB_TAG('m', 'a', 'x', 'p');
+        rg_buf_append(&t[nt].data, (const char *)s.maxp.data, s.maxp.len >= 32 ? 32 : 6);
+        set16(&t[nt++].data, 4, (unsigned)k.n);
+        t[nt].tag = HB_TAG('h', 'e', 'a', 'd');
+        rg_buf_append(&t[nt].data, (const char *)s.head.data, 54);
+        set32(&t[nt].data, 8, 0);
+        set16(&t[nt++].data, 50, long_loca);
+        t[nt].tag = HB_TAG('p', 'o', 's', 't'); /* version 3: no glyph names */
+        put32(&t[nt].data, 0x00030000);
+        for (size_t i = 4; i < 32; i++)
+            rg_buf_putc(&t[nt].data, i < 16 && i < s.post.len ? (char)s.post.data[i] : 0);
+        nt++;
+        t[nt].tag = HB_TAG('n', 'a', 'm', 'e');
+        build_name(&s.name, &t[nt++].data);
+        if (s.os2.len) {
+            t[nt].tag = HB_TAG('O', 'S', '/', '2');
+            rg_buf_append(&t[nt++].data, (const char *)s.os2.data, s.os2.len);
+        }
+        if (s.gasp.len) {
+            t[nt].tag = HB_TAG('g', 'a', 's', 'p');
+            rg_buf_append(&t[nt++].data, (const char *)s.gasp.data, s.gasp.len);
+        }
+        for (size_t i = 0; i < n; i++)
+            glyphs[i] = old_of[i] ? (uint16_t)new_number(&k, old_of[i]) : 0;
+        t[nt].tag = HB_TAG('c', 'm', 'a', 'p');
+        build_cmap(glyphs, n, &t[nt++].data);
+        assemble(t, nt, out);
+    } else {
+        rg_diag_add(diags, RG_ERROR, f->path, 0, 0,
+                    "a glyph of the font runs past its end; name another font in fonts.conf");
+    }
+    for (size_t i = 0; i < nt; i++)
+        rg_buf_fini(&t[i].data);
+    free(old_of);
+    free(k.in);
+    free(k.olds);
+    source_fini(&s);
     /* Subsetting read the glyphs from all over the file, and the kernel
      * mapped the pages around each too: megabytes the next document will
      * rarely need. They are clean copies of the file, read again if it does. */
     madvise(f->map->addr, f->map->len, MADV_DONTNEED);
-    return 0;
+    return ok ? 0 : -1;
 }
