@@ -1,7 +1,8 @@
 """make bench: how fast parkreport is, as medians (with min and max) over
 repeated runs. Prints one report from process start to exit (also on one
 thread, and with --pdf-compression small); a batch at -j 1
-and -j 2 as wall and CPU time per report; peak memory; the outputs' sizes;
+and -j 2 as wall and CPU time per report (to disk, and to tmpfs); peak
+memory; the outputs' sizes;
 the time split between the stages; 100 different reports at both
 --pdf-compression settings; and the time of inputs 10 and 100 times the
 seed's size.
@@ -101,6 +102,21 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"  CPU per report:                ", summary([r[1] / batch for r in results], 1e3))
         print(f"  peak memory: {max(r[2] for r in results) / 1024:.1f} MB")
     print(f"-j 2 against -j 1: {walls[1] / walls[2]:.2f} times the throughput")
+    # The same with the outputs in memory (tmpfs): the program's own scaling,
+    # without the disk's writeback competing for the processors.
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        with tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
+            mem = {}
+            for jobs in (1, 2):
+                results = []
+                for _ in range(max(1, runs // 4)):
+                    shutil.rmtree(os.path.join(shm, "out"), ignore_errors=True)
+                    results.append(run(["-q", "-j", str(jobs), "-o", os.path.join(shm, "out"), inputs]))
+                mem[jobs] = (statistics.median([r[0] for r in results]),
+                             statistics.median([r[1] for r in results]))
+            print(f"outputs in tmpfs: -j 1 {mem[1][0] / batch * 1e3:.2f} ms a report "
+                  f"({mem[1][1] / batch * 1e3:.2f} ms CPU), -j 2 {mem[2][0] / batch * 1e3:.2f} ms "
+                  f"({mem[2][1] / batch * 1e3:.2f} ms CPU): {mem[1][0] / mem[2][0]:.2f} times the throughput")
 
     # Different reports: each names its park differently, so that no two draw
     # the same characters and none reuses another's compressed fonts.
