@@ -110,12 +110,17 @@ with tempfile.TemporaryDirectory() as tmp:
     os.mkdir(inputs)
     for i in range(batch):
         shutil.copy(seed, os.path.join(inputs, f"park-{i:04d}.xml"))
-    walls = {}
-    for jobs in (1, 2):
+    def batch_runs(directory, jobs):
+        """Runs of the batch at -j jobs, each into an emptied directory."""
         results = []
         for _ in range(max(1, runs // 4)):
-            shutil.rmtree(out, ignore_errors=True)
-            results.append(run(["-q", "-j", str(jobs), "-o", out, inputs]))
+            shutil.rmtree(directory, ignore_errors=True)
+            results.append(run(["-q", "-j", str(jobs), "-o", directory, inputs]))
+        return results
+
+    walls = {}
+    for jobs in (1, 2):
+        results = batch_runs(out, jobs)
         walls[jobs] = statistics.median([r[0] for r in results])
         print(f"batch of {batch} at -j {jobs}: wall per report", summary([r[0] / batch for r in results], 1e3))
         print(f"  CPU per report:                ", summary([r[1] / batch for r in results], 1e3))
@@ -127,10 +132,7 @@ with tempfile.TemporaryDirectory() as tmp:
         with tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
             mem = {}
             for jobs in (1, 2):
-                results = []
-                for _ in range(max(1, runs // 4)):
-                    shutil.rmtree(os.path.join(shm, "out"), ignore_errors=True)
-                    results.append(run(["-q", "-j", str(jobs), "-o", os.path.join(shm, "out"), inputs]))
+                results = batch_runs(os.path.join(shm, "out"), jobs)
                 mem[jobs] = (statistics.median([r[0] for r in results]),
                              statistics.median([r[1] for r in results]))
             print(f"outputs in tmpfs: -j 1 {mem[1][0] / batch * 1e3:.2f} ms a report "

@@ -17,8 +17,10 @@
 #include <string.h>
 #include <zlib.h>
 
+enum { MAX_LEVEL = 12 };
+
 struct flate {
-    struct libdeflate_compressor *kept[13]; /* by level */
+    struct libdeflate_compressor *kept[MAX_LEVEL + 1]; /* by level */
 };
 
 flate *flate_new(void)
@@ -30,7 +32,7 @@ void flate_free(flate *f)
 {
     if (!f)
         return;
-    for (int i = 0; i < 13; i++)
+    for (int i = 0; i <= MAX_LEVEL; i++)
         libdeflate_free_compressor(f->kept[i]);
     free(f);
 }
@@ -147,7 +149,7 @@ int flate_zlib(flate *f, int level, const void *data, size_t len, size_t piece_s
                rg_buf *out)
 {
     out->len = 0;
-    if (level < 1 || level > 12)
+    if (level < 1 || level > MAX_LEVEL)
         return -1;
     struct libdeflate_compressor *mine = compressor(f, level);
     if (!mine)

@@ -64,12 +64,33 @@ static hb_blob_t *map_file(const char *path, mapping **out)
     return hb_blob_create((const char *)addr, (unsigned)m->len, HB_MEMORY_MODE_READONLY, m, unmap);
 }
 
-static unsigned table_length(hb_face_t *face, hb_tag_t tag)
+/* A table of the face, held until hb_blob_destroy(t.blob); empty when the
+ * face has none. */
+typedef struct table {
+    hb_blob_t *blob;
+    const unsigned char *data;
+    size_t len;
+} table;
+
+static table get_table(hb_face_t *face, hb_tag_t tag)
 {
-    hb_blob_t *b = hb_face_reference_table(face, tag);
-    unsigned len = hb_blob_get_length(b);
-    hb_blob_destroy(b);
-    return len;
+    table t = {hb_face_reference_table(face, tag), NULL, 0};
+    unsigned len = 0;
+    t.data = (const unsigned char *)hb_blob_get_data(t.blob, &len);
+    t.len = t.data ? len : 0;
+    return t;
+}
+
+static unsigned rd16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static size_t table_length(hb_face_t *face, hb_tag_t tag)
+{
+    table t = get_table(face, tag);
+    hb_blob_destroy(t.blob);
+    return t.len;
 }
 
 font_face *font_face_open(const char *path, int index, rg_diags *diags)
@@ -96,11 +117,9 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
     /* The licence's word on embedding (OS/2 fsType): bit 1 forbids it, bit 8
      * forbids subsetting (and a whole CJK font is megabytes), bit 9 allows
      * bitmaps only. */
-    hb_blob_t *os2 = hb_face_reference_table(face, HB_TAG('O', 'S', '/', '2'));
-    unsigned os2_len = 0;
-    const unsigned char *os2_data = (const unsigned char *)hb_blob_get_data(os2, &os2_len);
-    unsigned fs_type = os2_len >= 10 ? (unsigned)(os2_data[8] << 8 | os2_data[9]) : 0;
-    hb_blob_destroy(os2);
+    table os2 = get_table(face, HB_TAG('O', 'S', '/', '2'));
+    unsigned fs_type = os2.len >= 10 ? rd16(os2.data + 8) : 0;
+    hb_blob_destroy(os2.blob);
     const char *refusal = (fs_type & 0x000F) == 0x0002 ? "forbids embedding it in a document"
                           : fs_type & 0x0100          ? "forbids embedding a subset of it"
                           : fs_type & 0x0200          ? "allows embedding its bitmaps only"
@@ -162,11 +181,6 @@ double font_face_advance(const font_face *f, uint32_t cp)
     return f->upem ? (double)adv * 1000.0 / (double)f->upem : 0;
 }
 
-static int read_s16(const char *p)
-{
-    return (int16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]);
-}
-
 void font_face_describe(const font_face *f, font_description *out)
 {
     memset(out, 0, sizeof *out);
@@ -180,18 +194,15 @@ void font_face_describe(const font_face *f, font_description *out)
         out->cap_height = (int)lround(v * scale);
     if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_X_HEIGHT, &v))
         out->x_height = (int)lround(v * scale);
-    hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
-    unsigned len = 0;
-    const char *h = hb_blob_get_data(head, &len);
-    if (len >= 44) /* xMin, yMin, xMax, yMax */
+    table head = get_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+    if (head.len >= 44) /* xMin, yMin, xMax, yMax */
         for (int i = 0; i < 4; i++)
-            out->bbox[i] = (int)lround(read_s16(h + 36 + 2 * i) * scale);
-    hb_blob_destroy(head);
-    hb_blob_t *post = hb_face_reference_table(f->face, HB_TAG('p', 'o', 's', 't'));
-    const char *p = hb_blob_get_data(post, &len);
-    if (len >= 8) /* a 16.16 fixed-point angle */
-        out->italic_angle = read_s16(p + 4) + (double)(((unsigned char)p[6] << 8) | (unsigned char)p[7]) / 65536;
-    hb_blob_destroy(post);
+            out->bbox[i] = (int)lround((int16_t)rd16(head.data + 36 + 2 * i) * scale);
+    hb_blob_destroy(head.blob);
+    table post = get_table(f->face, HB_TAG('p', 'o', 's', 't'));
+    if (post.len >= 8) /* a 16.16 fixed-point angle */
+        out->italic_angle = (int16_t)rd16(post.data + 4) + rd16(post.data + 6) / 65536.0;
+    hb_blob_destroy(post.blob);
     /* At most 63 characters, as OpenType says; a PDF name keeps the ASCII
      * that is not a delimiter. */
     char name[64] = {0};
@@ -215,26 +226,6 @@ void font_face_describe(const font_face *f, font_description *out)
  * hinting instructions; their advances; head, hhea, maxp and OS/2 as the
  * font has them (with the counts changed); names 0-6; post without glyph
  * names; gasp; and a private-use cmap. */
-
-typedef struct table {
-    hb_blob_t *blob;
-    const unsigned char *data;
-    size_t len;
-} table;
-
-static table get_table(hb_face_t *face, hb_tag_t tag)
-{
-    table t = {hb_face_reference_table(face, tag), NULL, 0};
-    unsigned len = 0;
-    t.data = (const unsigned char *)hb_blob_get_data(t.blob, &len);
-    t.len = t.data ? len : 0;
-    return t;
-}
-
-static unsigned rd16(const unsigned char *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
 
 static uint32_t rd32(const unsigned char *p)
 {
@@ -335,9 +326,9 @@ static size_t component_size(unsigned flags)
            (flags & HAVE_SCALE ? 2 : flags & HAVE_XY_SCALE ? 4 : flags & HAVE_2X2 ? 8 : 0);
 }
 
-/* Calls back for each component of composite glyph data g (len bytes, at
- * least 10); the number of bytes up to the instructions, or 0 when the
- * records run past the glyph. */
+/* Calls back (unless `each` is NULL) for each component of composite glyph
+ * data g (len bytes, at least 10); the number of bytes up to the
+ * instructions, or 0 when the records run past the glyph. */
 static size_t walk_components(const unsigned char *g, size_t len,
                               void (*each)(void *ud, size_t at, unsigned gid), void *ud)
 {
@@ -350,7 +341,8 @@ static size_t walk_components(const unsigned char *g, size_t len,
         size_t size = component_size(flags);
         if (at + size > len)
             return 0;
-        each(ud, at, rd16(g + at + 2));
+        if (each)
+            each(ud, at, rd16(g + at + 2));
         at += size;
     } while (flags & MORE_COMPONENTS);
     return at;
@@ -421,11 +413,6 @@ static unsigned new_number(const glyph_set *k, unsigned g)
     return (unsigned)lo;
 }
 
-static void skip_component(void *ud, size_t at, unsigned gid)
-{
-    (void)ud, (void)at, (void)gid;
-}
-
 typedef struct remap_ctx {
     const glyph_set *set;
     unsigned char *out; /* the component records, copied */
@@ -465,7 +452,7 @@ static bool build_glyf(const source *s, const glyph_set *k, rg_buf *glyf, rg_buf
                 rg_buf_append(glyf, (const char *)g + ins_at + 2 + ins_len, len - ins_at - 2 - ins_len);
             }
         } else if (ok) { /* copied, then renumbered, without instructions */
-            size_t end = walk_components(g, len, skip_component, NULL);
+            size_t end = walk_components(g, len, NULL, NULL);
             ok = end != 0;
             if (ok) {
                 size_t base = glyf->len;

@@ -266,6 +266,18 @@ static void subset_free(pdf_subset *s)
 enum { FONT_DEFLATE_LEVEL = 6, SMALL_FONT_DEFLATE_LEVEL = 12, STREAM_DEFLATE_LEVEL = 6 };
 #define FONT_PIECE ((size_t)256 * 1024)
 
+/* cp in UTF-16: one unit, or a surrogate pair beyond U+FFFF; the count. */
+static int utf16_units(uint32_t cp, unsigned units[2])
+{
+    if (cp <= 0xFFFF) {
+        units[0] = cp;
+        return 1;
+    }
+    units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+    units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+    return 2;
+}
+
 /* The ToUnicode map: each glyph back to its character, in blocks of
  * consecutive glyphs that share their first byte, as bfrange requires.
  * (libharu 2.3.0's own is invalid, a CID range with Ordering "Identity-H",
@@ -286,12 +298,12 @@ static void to_unicode_map(const pdf_subset *s, rg_buf *cmap)
             k++;
         rg_buf_printf(cmap, "1 beginbfrange\n<%04X> <%04X> [", g, g + (unsigned)(k - i - 1));
         for (size_t m = i; m < k; m++) {
-            uint32_t cp = s->cps[s->by_glyph[m]];
-            if (cp > 0xFFFF) /* UTF-16 */
-                rg_buf_printf(cmap, "<%04X%04X>", 0xD800 + ((cp - 0x10000) >> 10),
-                              0xDC00 + ((cp - 0x10000) & 0x3FF));
-            else
-                rg_buf_printf(cmap, "<%04X>", (unsigned)cp);
+            unsigned units[2];
+            int n = utf16_units(s->cps[s->by_glyph[m]], units);
+            rg_buf_putc(cmap, '<');
+            for (int u = 0; u < n; u++)
+                rg_buf_printf(cmap, "%04X", units[u]);
+            rg_buf_putc(cmap, '>');
         }
         rg_buf_puts(cmap, "]\nendbfrange\n");
     }
@@ -649,11 +661,9 @@ static HPDF_Binary text_string(pdf_job *j, const char *s)
     rg_buf_append(&b, "\xFE\xFF", 2);
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
-        uint32_t cp = rg_utf8_next(s, n, &i);
-        uint32_t units[2] = {cp, 0};
-        if (cp > 0xFFFF)
-            units[0] = 0xD800 + ((cp - 0x10000) >> 10), units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-        for (int u = 0; u < 2 && units[u]; u++) {
+        unsigned units[2];
+        int count = utf16_units(rg_utf8_next(s, n, &i), units);
+        for (int u = 0; u < count; u++) {
             rg_buf_putc(&b, (char)(units[u] >> 8));
             rg_buf_putc(&b, (char)(units[u] & 0xFF));
         }
