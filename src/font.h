@@ -1,5 +1,8 @@
-/* font.h - one face of a font file, for measuring and subsetting; the only
- * user of HarfBuzz.
+/* font.h - one face of a TrueType font file (.ttf or .ttc), for measuring
+ * and subsetting, read from the font's own tables: cmap (formats 4, 6 and
+ * 12), hmtx, head, hhea, OS/2, post and name. HarfBuzz did this before, and
+ * loading it and the six libraries it brings took 1.3 ms of each run's
+ * start, a tenth of the report.
  *
  * The layout measures text with the face's own advances, and the PDF embeds
  * a subset of it holding only the characters the document uses: libharu

@@ -43,7 +43,7 @@ typedef struct pdf_subset {
 } pdf_subset;
 
 /* A BMP character's metrics in one font file, looked up once: the layout
- * asks for every character it sets, and HarfBuzz's look-up is a search.
+ * asks for every character it sets, and the cmap's look-up is a search.
  * Kept in blocks of 256 characters, made when first used: a report draws on
  * a few dozen. */
 typedef struct bmp_metrics {

@@ -1,4 +1,4 @@
-/* font_hb.c - see font.h. */
+/* font_ttf.c - see font.h. */
 #include "font.h"
 
 #include <errno.h>
@@ -11,203 +11,366 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <hb-ot.h>
-#include <hb.h>
 
-/* The font file, mapped: a CJK font is tens of megabytes, of which a
- * report reads a few. */
-typedef struct mapping {
-    void *addr;
-    size_t len;
-} mapping;
-
-struct font_face {
-    char *path;
-    hb_face_t *face;
-    hb_font_t *font;
-    unsigned upem;
-    mapping *map; /* owned by the face's blob */
-};
-
-static void unmap(void *user)
-{
-    mapping *m = user;
-    munmap(m->addr, m->len);
-    free(m);
-}
-
-/* The file at path as a read-only blob of mapped pages, or NULL. */
-static hb_blob_t *map_file(const char *path, mapping **out)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct stat sb;
-    void *addr = MAP_FAILED;
-    if (fstat(fd, &sb) != 0)
-        ; /* errno says why */
-    else if (sb.st_size == 0)
-        errno = ENODATA;
-    else if ((unsigned long long)sb.st_size >= 0xFFFFFFFFu) /* HarfBuzz's lengths are 32-bit */
-        errno = EFBIG;
-    else
-        addr = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    int saved = errno;
-    close(fd);
-    if (addr == MAP_FAILED) {
-        errno = saved;
-        return NULL;
-    }
-    mapping *m = xmalloc(sizeof *m);
-    *m = (mapping){addr, (size_t)sb.st_size};
-    *out = m;
-    return hb_blob_create((const char *)addr, (unsigned)m->len, HB_MEMORY_MODE_READONLY, m, unmap);
-}
-
-/* A table of the face, held until hb_blob_destroy(t.blob); empty when the
- * face has none. */
+/* A table of the face: bytes of the mapped file, empty when the face has
+ * none or its directory points outside the file. */
 typedef struct table {
-    hb_blob_t *blob;
     const unsigned char *data;
     size_t len;
 } table;
 
-static table get_table(hb_face_t *face, hb_tag_t tag)
-{
-    table t = {hb_face_reference_table(face, tag), NULL, 0};
-    unsigned len = 0;
-    t.data = (const unsigned char *)hb_blob_get_data(t.blob, &len);
-    t.len = t.data ? len : 0;
-    return t;
-}
+struct font_face {
+    char *path;
+    unsigned char *file; /* mapped read-only: a CJK font is tens of megabytes, of which a report reads a few */
+    size_t file_len;
+    const unsigned char *dir; /* the face's table records */
+    unsigned ntables;
+    unsigned upem, nglyphs, nmetrics;
+    table hmtx, cmap; /* cmap: the subtable characters are looked up in */
+    unsigned cmap_format;
+    bool symbol; /* a (3,0) subtable, which puts characters at U+F0xx */
+};
+
+#define TAG(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 static unsigned rd16(const unsigned char *p)
 {
     return (unsigned)p[0] << 8 | p[1];
 }
 
-static size_t table_length(hb_face_t *face, hb_tag_t tag)
+static uint32_t rd32(const unsigned char *p)
 {
-    table t = get_table(face, tag);
-    hb_blob_destroy(t.blob);
-    return t.len;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Maps the file at path; false with errno set. */
+static bool map_file(const char *path, unsigned char **addr, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat sb;
+    void *a = MAP_FAILED;
+    if (fstat(fd, &sb) != 0)
+        ; /* errno says why */
+    else if (sb.st_size == 0)
+        errno = ENODATA;
+    else if ((unsigned long long)sb.st_size >= 0xFFFFFFFFu) /* a font's offsets are 32-bit */
+        errno = EFBIG;
+    else
+        a = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (a == MAP_FAILED) {
+        errno = saved;
+        return false;
+    }
+    *addr = a;
+    *len = (size_t)sb.st_size;
+    return true;
+}
+
+static table get_table(const font_face *f, uint32_t tag)
+{
+    for (unsigned i = 0; i < f->ntables; i++) {
+        const unsigned char *r = f->dir + 16 * (size_t)i;
+        if (rd32(r) != tag)
+            continue;
+        size_t at = rd32(r + 8), len = rd32(r + 12);
+        if (at > f->file_len || len > f->file_len - at)
+            break;
+        return (table){f->file + at, len};
+    }
+    return (table){NULL, 0};
+}
+
+/* The faces of a file: a collection's count, 1 for a single font, 0 for
+ * what is neither. */
+static unsigned face_count(const unsigned char *d, size_t len)
+{
+    if (len < 12)
+        return 0;
+    uint32_t v = rd32(d);
+    if (v == TAG('t', 't', 'c', 'f')) {
+        uint32_t n = rd32(d + 8);
+        return n <= (len - 12) / 4 ? (unsigned)n : 0;
+    }
+    return v == 0x00010000 || v == TAG('t', 'r', 'u', 'e') || v == TAG('O', 'T', 'T', 'O') ? 1 : 0;
+}
+
+/* The face's table directory; false when it runs past the file. */
+static bool find_directory(font_face *f, unsigned index)
+{
+    size_t at = rd32(f->file) == TAG('t', 't', 'c', 'f') ? rd32(f->file + 12 + 4 * (size_t)index) : 0;
+    if (at > f->file_len || f->file_len - at < 12)
+        return false;
+    f->ntables = rd16(f->file + at + 4);
+    f->dir = f->file + at + 12;
+    return 16 * (size_t)f->ntables <= f->file_len - at - 12;
+}
+
+/* The subtable characters are looked up in, chosen as HarfBuzz chooses it:
+ * symbol first, then the 32-bit Unicode ones, then the BMP ones. */
+static void choose_cmap(font_face *f)
+{
+    static const unsigned ids[][2] = {{3, 0}, {3, 10}, {0, 6}, {0, 4}, {3, 1},
+                                      {0, 3}, {0, 2},  {0, 1}, {0, 0}};
+    table c = get_table(f, TAG('c', 'm', 'a', 'p'));
+    size_t count = c.len >= 4 ? rd16(c.data + 2) : 0;
+    if (count > (c.len - 4) / 8)
+        count = 0;
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+        for (size_t i = 0; i < count; i++) {
+            const unsigned char *r = c.data + 4 + 8 * i;
+            size_t at = rd32(r + 4);
+            if (rd16(r) != ids[k][0] || rd16(r + 2) != ids[k][1] || at > c.len || c.len - at < 4)
+                continue;
+            unsigned format = rd16(c.data + at);
+            /* Lengths are 16-bit in formats 4 and 6, 32-bit in 12; a
+             * length past the table's end (some fonts have one) is cut. */
+            size_t len = format == 12 ? (c.len - at >= 8 ? rd32(c.data + at + 4) : 0) : rd16(c.data + at + 2);
+            if (len > c.len - at)
+                len = c.len - at;
+            if (!((format == 4 && len >= 16) || (format == 6 && len >= 10) || (format == 12 && len >= 16)))
+                continue;
+            f->cmap = (table){c.data + at, len};
+            f->cmap_format = format;
+            f->symbol = k == 0;
+            return;
+        }
+}
+
+static unsigned lookup4(const table *t, uint32_t cp)
+{
+    if (cp > 0xFFFF)
+        return 0;
+    const unsigned char *d = t->data;
+    size_t segs = rd16(d + 6) / 2;
+    if (16 + 8 * segs > t->len)
+        segs = (t->len - 16) / 8;
+    const unsigned char *ends = d + 14, *starts = ends + 2 * segs + 2, *deltas = starts + 2 * segs,
+                        *ranges = deltas + 2 * segs;
+    size_t lo = 0, hi = segs; /* the first segment ending at or after cp */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rd16(ends + 2 * mid) < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == segs || rd16(starts + 2 * lo) > cp)
+        return 0;
+    unsigned delta = rd16(deltas + 2 * lo), range = rd16(ranges + 2 * lo);
+    if (range == 0)
+        return (cp + delta) & 0xFFFF;
+    size_t at = (size_t)(ranges - d) + 2 * lo + range + 2 * (cp - rd16(starts + 2 * lo));
+    if (at + 2 > t->len)
+        return 0;
+    unsigned g = rd16(d + at);
+    return g ? (g + delta) & 0xFFFF : 0;
+}
+
+static unsigned lookup6(const table *t, uint32_t cp)
+{
+    unsigned first = rd16(t->data + 6), count = rd16(t->data + 8);
+    if (cp < first || cp - first >= count || 10 + 2 * (size_t)(cp - first) + 2 > t->len)
+        return 0;
+    return rd16(t->data + 10 + 2 * (size_t)(cp - first));
+}
+
+static unsigned lookup12(const table *t, uint32_t cp)
+{
+    size_t groups = rd32(t->data + 12);
+    if (groups > (t->len - 16) / 12)
+        groups = (t->len - 16) / 12;
+    const unsigned char *g = t->data + 16;
+    size_t lo = 0, hi = groups; /* the first group ending at or after cp */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rd32(g + 12 * mid + 4) < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == groups || rd32(g + 12 * lo) > cp)
+        return 0;
+    uint32_t gid = rd32(g + 12 * lo + 8) + (cp - rd32(g + 12 * lo));
+    return gid <= 0xFFFF ? (unsigned)gid : 0;
+}
+
+static unsigned lookup(const font_face *f, uint32_t cp)
+{
+    switch (f->cmap_format) {
+    case 4: return lookup4(&f->cmap, cp);
+    case 6: return lookup6(&f->cmap, cp);
+    case 12: return lookup12(&f->cmap, cp);
+    default: return 0;
+    }
+}
+
+/* The glyph of cp, 0 when the face has none (or names one it lacks). */
+static unsigned glyph_of(const font_face *f, uint32_t cp)
+{
+    unsigned g = lookup(f, cp);
+    if (!g && f->symbol && cp <= 0xFF)
+        g = lookup(f, 0xF000 + cp);
+    return g < f->nglyphs ? g : 0;
 }
 
 font_face *font_face_open(const char *path, int index, rg_diags *diags)
 {
-    mapping *map = NULL;
+    font_face *f = xcalloc(1, sizeof *f);
+    f->path = xstrdup(path);
     errno = 0;
-    hb_blob_t *blob = map_file(path, &map);
-    if (!blob) {
+    if (!map_file(path, &f->file, &f->file_len)) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot read the font file: %s",
                     errno ? strerror(errno) : "unknown error");
+        free(f->path);
+        free(f);
         return NULL;
     }
-    unsigned faces = hb_face_count(blob);
-    if (faces == 0 || (unsigned)index >= faces) {
+    unsigned faces = face_count(f->file, f->file_len);
+    const char *refusal = NULL;
+    if (faces == 0 || index < 0 || (unsigned)index >= faces || !find_directory(f, (unsigned)index)) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0,
-                    faces == 0 ? "this is not a font file libharu or HarfBuzz can read"
-                               : "the file has %u faces; face %d does not exist",
+                    faces == 0 ? "this is not a TrueType or OpenType font file"
+                    : (unsigned)index >= faces ? "the file has %u faces; face %d does not exist"
+                                               : "the font's table directory runs past its end",
                     faces, index);
-        hb_blob_destroy(blob);
+        font_face_close(f);
         return NULL;
     }
-    hb_face_t *face = hb_face_create(blob, (unsigned)index);
-    hb_blob_destroy(blob); /* the face keeps its own reference */
     /* The licence's word on embedding (OS/2 fsType): bit 1 forbids it, bit 8
      * forbids subsetting (and a whole CJK font is megabytes), bit 9 allows
      * bitmaps only. */
-    table os2 = get_table(face, HB_TAG('O', 'S', '/', '2'));
+    table os2 = get_table(f, TAG('O', 'S', '/', '2'));
     unsigned fs_type = os2.len >= 10 ? rd16(os2.data + 8) : 0;
-    hb_blob_destroy(os2.blob);
-    const char *refusal = (fs_type & 0x000F) == 0x0002 ? "forbids embedding it in a document"
-                          : fs_type & 0x0100          ? "forbids embedding a subset of it"
-                          : fs_type & 0x0200          ? "allows embedding its bitmaps only"
-                                                      : NULL;
+    refusal = (fs_type & 0x000F) == 0x0002 ? "forbids embedding it in a document"
+              : fs_type & 0x0100          ? "forbids embedding a subset of it"
+              : fs_type & 0x0200          ? "allows embedding its bitmaps only"
+                                          : NULL;
     /* The PDF embeds TrueType outlines (FontFile2) only. */
-    bool glyf = table_length(face, HB_TAG('g', 'l', 'y', 'f')) > 0 &&
-                table_length(face, HB_TAG('l', 'o', 'c', 'a')) > 0;
-    bool cff = table_length(face, HB_TAG('C', 'F', 'F', ' ')) > 0 ||
-               table_length(face, HB_TAG('C', 'F', 'F', '2')) > 0;
+    bool glyf = get_table(f, TAG('g', 'l', 'y', 'f')).len > 0 && get_table(f, TAG('l', 'o', 'c', 'a')).len > 0;
+    bool cff = get_table(f, TAG('C', 'F', 'F', ' ')).len > 0 || get_table(f, TAG('C', 'F', 'F', '2')).len > 0;
+    table head = get_table(f, TAG('h', 'e', 'a', 'd')), hhea = get_table(f, TAG('h', 'h', 'e', 'a')),
+          maxp = get_table(f, TAG('m', 'a', 'x', 'p'));
+    f->hmtx = get_table(f, TAG('h', 'm', 't', 'x'));
+    if (head.len >= 54 && hhea.len >= 36 && maxp.len >= 6) {
+        f->nglyphs = rd16(maxp.data + 4);
+        f->nmetrics = rd16(hhea.data + 34);
+        f->upem = rd16(head.data + 18);
+        if (f->upem < 16 || f->upem > 16384) /* as HarfBuzz takes a broken one */
+            f->upem = 1000;
+    }
+    bool metrics = f->nglyphs > 0 && f->nmetrics > 0 && f->nmetrics <= f->nglyphs &&
+                   f->hmtx.len >= 4 * (size_t)f->nmetrics;
     if (!glyf) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0,
                     cff ? "this font has CFF (PostScript) outlines, which are not embedded; name "
                           "a TrueType font (glyf outlines) in fonts.conf"
                         : "this font has no TrueType outlines (glyf) to embed; name a TrueType "
                           "font in fonts.conf");
-        hb_face_destroy(face);
-        return NULL;
-    }
-    if (refusal) {
+    } else if (refusal) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0,
                     "the font's licence %s (OS/2 fsType 0x%04X); name another font in fonts.conf",
                     refusal, fs_type);
-        hb_face_destroy(face);
-        return NULL;
+    } else if (!metrics) {
+        rg_diag_add(diags, RG_ERROR, path, 0, 0,
+                    "the font's head, hhea, maxp or hmtx table is missing or too short; "
+                    "name another font in fonts.conf");
+    } else {
+        choose_cmap(f);
+        return f;
     }
-    font_face *f = xcalloc(1, sizeof *f);
-    f->path = xstrdup(path);
-    f->face = face;
-    f->map = map;
-    f->upem = hb_face_get_upem(f->face);
-    f->font = hb_font_create(f->face);
-    hb_font_make_immutable(f->font);
-    return f;
+    font_face_close(f);
+    return NULL;
 }
 
 void font_face_close(font_face *f)
 {
     if (!f)
         return;
-    hb_font_destroy(f->font);
-    hb_face_destroy(f->face);
+    if (f->file)
+        munmap(f->file, f->file_len);
     free(f->path);
     free(f);
 }
 
 bool font_face_has(const font_face *f, uint32_t cp)
 {
-    hb_codepoint_t gid;
-    return hb_font_get_nominal_glyph(f->font, cp, &gid);
+    return glyph_of(f, cp) != 0;
 }
 
 double font_face_advance(const font_face *f, uint32_t cp)
 {
-    hb_codepoint_t gid = 0;
-    if (!hb_font_get_nominal_glyph(f->font, cp, &gid))
-        gid = 0;
-    hb_position_t adv = hb_font_get_glyph_h_advance(f->font, gid);
-    /* The font's scale defaults to its units per em. */
-    return f->upem ? (double)adv * 1000.0 / (double)f->upem : 0;
+    unsigned g = glyph_of(f, cp);
+    unsigned adv = rd16(f->hmtx.data + 4 * (size_t)(g < f->nmetrics ? g : f->nmetrics - 1));
+    return (double)adv * 1000.0 / (double)f->upem;
+}
+
+/* The PostScript name (name 6), Windows' US English first, as bytes of
+ * ASCII; "" when the font has none. */
+static void postscript_name(const font_face *f, char *out, size_t size)
+{
+    table t = get_table(f, TAG('n', 'a', 'm', 'e'));
+    size_t count = t.len >= 6 ? rd16(t.data + 2) : 0, storage = count ? rd16(t.data + 4) : 0;
+    if (6 + 12 * count > t.len || storage > t.len)
+        count = 0;
+    const unsigned char *best = NULL;
+    int best_rank = 0;
+    for (size_t i = 0; i < count; i++) {
+        const unsigned char *r = t.data + 6 + 12 * i;
+        unsigned platform = rd16(r), encoding = rd16(r + 2), language = rd16(r + 4);
+        if (rd16(r + 6) != 6 || storage + rd16(r + 10) + rd16(r + 8) > t.len)
+            continue;
+        int rank = platform == 3 && encoding == 1 && language == 0x409 ? 4
+                   : platform == 3 && (encoding == 1 || encoding == 0) ? 3
+                   : platform == 1 && encoding == 0 && language == 0  ? 2
+                   : platform == 0                                     ? 1
+                                                                       : 0;
+        if (rank > best_rank)
+            best = r, best_rank = rank;
+    }
+    size_t n = 0;
+    if (best) {
+        const unsigned char *s = t.data + storage + rd16(best + 10);
+        size_t len = rd16(best + 8), step = best_rank == 2 ? 1 : 2; /* Mac Roman, or UTF-16BE */
+        for (size_t i = 0; i + step <= len && n + 1 < size; i += step) {
+            unsigned c = step == 1 ? s[i] : rd16(s + i);
+            if (c < 128)
+                out[n++] = (char)c;
+        }
+    }
+    out[n] = '\0';
 }
 
 void font_face_describe(const font_face *f, font_description *out)
 {
     memset(out, 0, sizeof *out);
-    double scale = f->upem ? 1000.0 / f->upem : 1;
-    hb_position_t v = 0;
-    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v))
-        out->ascent = (int)lround(v * scale);
-    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v))
-        out->descent = (int)lround(v * scale);
-    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v))
-        out->cap_height = (int)lround(v * scale);
-    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_X_HEIGHT, &v))
-        out->x_height = (int)lround(v * scale);
-    table head = get_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
-    if (head.len >= 44) /* xMin, yMin, xMax, yMax */
-        for (int i = 0; i < 4; i++)
-            out->bbox[i] = (int)lround((int16_t)rd16(head.data + 36 + 2 * i) * scale);
-    hb_blob_destroy(head.blob);
-    table post = get_table(f->face, HB_TAG('p', 'o', 's', 't'));
+    double scale = 1000.0 / f->upem;
+    table hhea = get_table(f, TAG('h', 'h', 'e', 'a')), os2 = get_table(f, TAG('O', 'S', '/', '2'));
+    /* HarfBuzz's reading, which the layout was measured with: OS/2's typo
+     * ascender and descender when its USE_TYPO_METRICS bit is set, else
+     * hhea's; the ascender positive and the descender negative. */
+    bool os2_ok = os2.len >= 78, typo = os2_ok && (rd16(os2.data + 62) & 0x80);
+    int asc = (int16_t)rd16(typo ? os2.data + 68 : hhea.data + 4);
+    int desc = (int16_t)rd16(typo ? os2.data + 70 : hhea.data + 6);
+    out->ascent = (int)lround(abs(asc) * scale);
+    out->descent = -(int)lround(abs(desc) * scale);
+    if (os2_ok && rd16(os2.data) >= 2 && os2.len >= 96) {
+        out->x_height = (int)lround((int16_t)rd16(os2.data + 86) * scale);
+        out->cap_height = (int)lround((int16_t)rd16(os2.data + 88) * scale);
+    }
+    table head = get_table(f, TAG('h', 'e', 'a', 'd'));
+    for (int i = 0; i < 4; i++) /* xMin, yMin, xMax, yMax */
+        out->bbox[i] = (int)lround((int16_t)rd16(head.data + 36 + 2 * i) * scale);
+    table post = get_table(f, TAG('p', 'o', 's', 't'));
     if (post.len >= 8) /* a 16.16 fixed-point angle */
         out->italic_angle = (int16_t)rd16(post.data + 4) + rd16(post.data + 6) / 65536.0;
-    hb_blob_destroy(post.blob);
     /* At most 63 characters, as OpenType says; a PDF name keeps the ASCII
      * that is not a delimiter. */
-    char name[64] = {0};
-    unsigned size = sizeof name;
-    hb_ot_name_get_utf8(f->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &size, name);
+    char name[64];
+    postscript_name(f, name, sizeof name);
     size_t n = 0;
     for (const char *c = name; *c && n < sizeof out->postscript_name - 1; c++)
         if (*c > ' ' && *c < 127 && !strchr("()<>[]{}/%#", *c))
@@ -226,11 +389,6 @@ void font_face_describe(const font_face *f, font_description *out)
  * hinting instructions; their advances; head, hhea, maxp and OS/2 as the
  * font has them (with the counts changed); names 0-6; post without glyph
  * names; gasp; and a private-use cmap. */
-
-static uint32_t rd32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static void put16(rg_buf *b, unsigned v)
 {
@@ -262,35 +420,24 @@ typedef struct source {
     bool long_loca;
 } source;
 
-static void source_fini(source *s)
+/* The tables a subset is made of; false when one it needs is too short
+ * for what it says. */
+static bool source_init(source *s, const font_face *f)
 {
-    table *all[] = {&s->head, &s->hhea, &s->maxp, &s->hmtx, &s->loca,
-                    &s->glyf, &s->os2,  &s->post, &s->name, &s->gasp};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        hb_blob_destroy(all[i]->blob);
-}
-
-/* The tables a subset is made of; false when one it needs is missing or too
- * short for what it says. */
-static bool source_init(source *s, hb_face_t *face)
-{
-    s->head = get_table(face, HB_TAG('h', 'e', 'a', 'd'));
-    s->hhea = get_table(face, HB_TAG('h', 'h', 'e', 'a'));
-    s->maxp = get_table(face, HB_TAG('m', 'a', 'x', 'p'));
-    s->hmtx = get_table(face, HB_TAG('h', 'm', 't', 'x'));
-    s->loca = get_table(face, HB_TAG('l', 'o', 'c', 'a'));
-    s->glyf = get_table(face, HB_TAG('g', 'l', 'y', 'f'));
-    s->os2 = get_table(face, HB_TAG('O', 'S', '/', '2'));
-    s->post = get_table(face, HB_TAG('p', 'o', 's', 't'));
-    s->name = get_table(face, HB_TAG('n', 'a', 'm', 'e'));
-    s->gasp = get_table(face, HB_TAG('g', 'a', 's', 'p'));
-    if (s->head.len < 54 || s->hhea.len < 36 || s->maxp.len < 6)
-        return false;
-    s->nglyphs = rd16(s->maxp.data + 4);
-    s->nmetrics = rd16(s->hhea.data + 34);
+    s->head = get_table(f, TAG('h', 'e', 'a', 'd'));
+    s->hhea = get_table(f, TAG('h', 'h', 'e', 'a'));
+    s->maxp = get_table(f, TAG('m', 'a', 'x', 'p'));
+    s->hmtx = f->hmtx;
+    s->loca = get_table(f, TAG('l', 'o', 'c', 'a'));
+    s->glyf = get_table(f, TAG('g', 'l', 'y', 'f'));
+    s->os2 = get_table(f, TAG('O', 'S', '/', '2'));
+    s->post = get_table(f, TAG('p', 'o', 's', 't'));
+    s->name = get_table(f, TAG('n', 'a', 'm', 'e'));
+    s->gasp = get_table(f, TAG('g', 'a', 's', 'p'));
+    s->nglyphs = f->nglyphs;
+    s->nmetrics = f->nmetrics;
     s->long_loca = rd16(s->head.data + 50) != 0;
-    return s->nglyphs > 0 && s->nmetrics > 0 && s->nmetrics <= s->nglyphs &&
-           s->hmtx.len >= 4 * (size_t)s->nmetrics + 2 * (size_t)(s->nglyphs - s->nmetrics) &&
+    return s->hmtx.len >= 4 * (size_t)s->nmetrics + 2 * (size_t)(s->nglyphs - s->nmetrics) &&
            s->loca.len >= (s->long_loca ? 4 : 2) * ((size_t)s->nglyphs + 1);
 }
 
@@ -608,13 +755,13 @@ static uint32_t checksum(const unsigned char *d, size_t len)
 }
 
 typedef struct out_table {
-    hb_tag_t tag;
+    uint32_t tag;
     rg_buf data;
 } out_table;
 
 static int by_tag(const void *a, const void *b)
 {
-    hb_tag_t x = ((const out_table *)a)->tag, y = ((const out_table *)b)->tag;
+    uint32_t x = ((const out_table *)a)->tag, y = ((const out_table *)b)->tag;
     return (x > y) - (x < y);
 }
 
@@ -636,7 +783,7 @@ static void assemble(out_table *t, size_t n, rg_buf *out)
         put32(out, t[i].tag);
         put32(out, table_sum);
         put32(out, (uint32_t)at), put32(out, (uint32_t)t[i].data.len);
-        if (t[i].tag == HB_TAG('h', 'e', 'a', 'd'))
+        if (t[i].tag == TAG('h', 'e', 'a', 'd'))
             head_at = at;
         at += (t[i].data.len + 3) & ~(size_t)3;
         sum += table_sum;
@@ -659,10 +806,9 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
         return -1;
     }
     source s = {0};
-    if (!source_init(&s, f->face)) {
-        source_fini(&s);
+    if (!source_init(&s, f)) {
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0,
-                    "the font's head, hhea, maxp, hmtx or loca table is missing or too short; "
+                    "the font's hmtx or loca table is too short for its glyphs; "
                     "name another font in fonts.conf");
         return -1;
     }
@@ -672,8 +818,8 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
     keep(&k, 0);
     uint16_t *old_of = xcalloc(n ? n : 1, sizeof *old_of);
     for (size_t i = 0; i < n; i++) {
-        hb_codepoint_t g = 0;
-        if (hb_font_get_nominal_glyph(f->font, cps[i], &g) && g < s.nglyphs && g != 0) {
+        unsigned g = glyph_of(f, cps[i]);
+        if (g) {
             old_of[i] = (uint16_t)g;
             keep(&k, g);
         }
@@ -692,42 +838,42 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
     bool long_loca = false;
     bool ok = !k.broken;
     if (ok) {
-        t[nt].tag = HB_TAG('g', 'l', 'y', 'f');
-        t[nt + 1].tag = HB_TAG('l', 'o', 'c', 'a');
+        t[nt].tag = TAG('g', 'l', 'y', 'f');
+        t[nt + 1].tag = TAG('l', 'o', 'c', 'a');
         ok = build_glyf(&s, &k, &t[nt].data, &t[nt + 1].data, &long_loca);
         nt += 2;
     }
     if (ok) {
-        t[nt].tag = HB_TAG('h', 'm', 't', 'x');
+        t[nt].tag = TAG('h', 'm', 't', 'x');
         unsigned metrics = build_hmtx(&s, &k, &t[nt++].data);
-        t[nt].tag = HB_TAG('h', 'h', 'e', 'a');
+        t[nt].tag = TAG('h', 'h', 'e', 'a');
         rg_buf_append(&t[nt].data, (const char *)s.hhea.data, 36);
         set16(&t[nt++].data, 34, metrics);
-        t[nt].tag = HB_TAG('m', 'a', 'x', 'p');
+        t[nt].tag = TAG('m', 'a', 'x', 'p');
         rg_buf_append(&t[nt].data, (const char *)s.maxp.data, s.maxp.len >= 32 ? 32 : 6);
         set16(&t[nt++].data, 4, (unsigned)k.n);
-        t[nt].tag = HB_TAG('h', 'e', 'a', 'd');
+        t[nt].tag = TAG('h', 'e', 'a', 'd');
         rg_buf_append(&t[nt].data, (const char *)s.head.data, 54);
         set32(&t[nt].data, 8, 0);
         set16(&t[nt++].data, 50, long_loca);
-        t[nt].tag = HB_TAG('p', 'o', 's', 't'); /* version 3: no glyph names */
+        t[nt].tag = TAG('p', 'o', 's', 't'); /* version 3: no glyph names */
         put32(&t[nt].data, 0x00030000);
         for (size_t i = 4; i < 32; i++)
             rg_buf_putc(&t[nt].data, i < 16 && i < s.post.len ? (char)s.post.data[i] : 0);
         nt++;
-        t[nt].tag = HB_TAG('n', 'a', 'm', 'e');
+        t[nt].tag = TAG('n', 'a', 'm', 'e');
         build_name(&s.name, &t[nt++].data);
         if (s.os2.len) {
-            t[nt].tag = HB_TAG('O', 'S', '/', '2');
+            t[nt].tag = TAG('O', 'S', '/', '2');
             rg_buf_append(&t[nt++].data, (const char *)s.os2.data, s.os2.len);
         }
         if (s.gasp.len) {
-            t[nt].tag = HB_TAG('g', 'a', 's', 'p');
+            t[nt].tag = TAG('g', 'a', 's', 'p');
             rg_buf_append(&t[nt++].data, (const char *)s.gasp.data, s.gasp.len);
         }
         for (size_t i = 0; i < n; i++)
             glyphs[i] = old_of[i] ? (uint16_t)new_number(&k, old_of[i]) : 0;
-        t[nt].tag = HB_TAG('c', 'm', 'a', 'p');
+        t[nt].tag = TAG('c', 'm', 'a', 'p');
         build_cmap(glyphs, n, &t[nt++].data);
         assemble(t, nt, out);
     } else {
@@ -739,10 +885,9 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
     free(old_of);
     free(k.in);
     free(k.olds);
-    source_fini(&s);
     /* Subsetting read the glyphs from all over the file, and the kernel
      * mapped the pages around each too: megabytes the next document will
      * rarely need. They are clean copies of the file, read again if it does. */
-    madvise(f->map->addr, f->map->len, MADV_DONTNEED);
+    madvise(f->file, f->file_len, MADV_DONTNEED);
     return ok ? 0 : -1;
 }
