@@ -11,13 +11,14 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isrc \
              -DPARKREPORT_TEMPLATE_DIR='"$(CURDIR)/templates"' -DPARKREPORT_FONT_DIR='"$(CURDIR)/fonts"'
 # Evaluated when a recipe runs, after set-up has installed pkg-config.
-# libcurl's headers only: the program loads it when it sends mail (mail.h).
+# libcurl's headers only: the program loads it when it sends mail (mail.h);
+# libxlsxwriter is loaded when a workbook is written (xlsx.h).
 XML_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl)
 XML_LIBS = $(shell pkg-config --libs $(PKGS))
 # HarfBuzz only for the font test, which checks the font reader against it.
 HB_CFLAGS = $(shell pkg-config --cflags harfbuzz)
 HB_LIBS = $(shell pkg-config --libs harfbuzz)
-LIBS = -lhpdf -ldeflate -lxlsxwriter -lz $(XML_LIBS) -lm -pthread
+LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread
 
 SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c

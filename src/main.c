@@ -86,6 +86,11 @@ typedef struct run {
     char *mail_template_path;
     char *mail_from_addr;
     mail_transport *transport; /* libcurl, when sending */
+    /* libxlsxwriter, loaded by the first workbook written (xlsx.h) */
+    pthread_mutex_t xlsx_lock;
+    bool xlsx_tried;
+    xlsx_lib *xlsx;
+    rg_diags xlsx_failure; /* why it could not be, told to every input */
 } run;
 
 static bool writable_dir(const char *path)
@@ -350,6 +355,7 @@ static doc *make_doc(run *r, const model *m, rg_diags *d)
 /* The workbook, written on a thread of its own beside the PDF when the
  * run has a processor to spare: diagnostics of its own, merged after. */
 typedef struct workbook_job {
+    run *r;
     const model *m;
     const char *path, *scratch_dir;
     time_t when;
@@ -358,11 +364,26 @@ typedef struct workbook_job {
     double seconds;
 } workbook_job;
 
+static const xlsx_lib *workbook_library(run *r, rg_diags *d)
+{
+    pthread_mutex_lock(&r->xlsx_lock);
+    if (!r->xlsx_tried) {
+        r->xlsx = xlsx_lib_open(&r->xlsx_failure);
+        r->xlsx_tried = true;
+    }
+    pthread_mutex_unlock(&r->xlsx_lock);
+    for (size_t i = 0; !r->xlsx && i < r->xlsx_failure.count; i++)
+        rg_diag_add(d, RG_ERROR, r->xlsx_failure.items[i].file, 0, 0, "%s",
+                    r->xlsx_failure.items[i].msg);
+    return r->xlsx;
+}
+
 static void *write_workbook(void *arg)
 {
     workbook_job *w = arg;
     double t0 = now_seconds();
-    w->rc = xlsx_write(w->m, w->path, w->scratch_dir, w->when, &w->diags);
+    const xlsx_lib *lx = workbook_library(w->r, &w->diags);
+    w->rc = lx ? xlsx_write(lx, w->m, w->path, w->scratch_dir, w->when, &w->diags) : -1;
     w->seconds = now_seconds() - t0;
     return NULL;
 }
@@ -378,7 +399,7 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
     int rc = -1;
     if ((pdf_tmp || !pdf_path) && (xlsx_tmp || !xlsx_path)) {
         time_t when = document_time(r, m);
-        workbook_job wb = {.m = m, .path = xlsx_tmp, .scratch_dir = r->scratch_dir, .when = when};
+        workbook_job wb = {.r = r, .m = m, .path = xlsx_tmp, .scratch_dir = r->scratch_dir, .when = when};
         pthread_t beside;
         bool threaded = xlsx_tmp && pdf_tmp && r->fonts.threads > 1 &&
                         pthread_create(&beside, NULL, write_workbook, &wb) == 0;
@@ -1077,7 +1098,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         return EXIT_USAGE;
     }
 
-    run r = {.opt = &opt, .epoch = source_date_epoch()};
+    run r = {.opt = &opt, .epoch = source_date_epoch(), .xlsx_lock = PTHREAD_MUTEX_INITIALIZER};
     r.scratch_dir = scratch_dir(&opt);
     rg_diags d = {0};
     rg_buf path = {0};
@@ -1146,6 +1167,9 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     tmpl_free(r.report_tmpl);
     tmpl_free(r.mail_tmpl);
     mail_transport_close(r.transport);
+    xlsx_lib_close(r.xlsx);
+    rg_diags_fini(&r.xlsx_failure);
+    pthread_mutex_destroy(&r.xlsx_lock);
     free(r.mail_template_path);
     free(r.mail_from_addr);
     free_mail_to(&opt);

@@ -19,8 +19,20 @@
 
 #include "model.h"
 
-int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t created,
-               rg_diags *diags);
+/* libxlsxwriter, loaded by the program when it writes its first workbook
+ * rather than linked: with minizip and libcrypto (which it uses for MD5)
+ * it took 2.8 ms of every run's start, before the input was read. Loaded
+ * on the thread that writes the workbook, beside the PDF, that time is off
+ * the report's path. Open once per run; may be used by several threads. */
+#define XLSX_LIB_NAME "libxlsxwriter.so.4"
+typedef struct xlsx_lib xlsx_lib;
+
+/* NULL with an error when the library cannot be loaded. */
+xlsx_lib *xlsx_lib_open(rg_diags *diags);
+void xlsx_lib_close(xlsx_lib *lx);
+
+int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char *tmpdir,
+               time_t created, rg_diags *diags);
 
 /* Checks that `path` is a complete zip whose every member is non-empty.
  * Returns 0, or -1 with an error in diags. */

@@ -1,6 +1,7 @@
 /* xlsx_lxw.c - see xlsx.h. */
 #include "xlsx.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,66 @@
 #define XLSX_MAX_STRING 32767
 #define XLSX_MAX_HEADER 255
 
+/* The functions of libxlsxwriter used here, looked up when it is loaded. */
+#define LXW_FUNCTIONS(X)                                                                           \
+    X(chart_add_series) X(chart_axis_set_min) X(chart_axis_set_num_format)                         \
+    X(chart_legend_set_position) X(chart_series_set_labels) X(chart_series_set_labels_percentage)  \
+    X(chart_series_set_name) X(chart_title_set_name) X(chartsheet_set_chart)                       \
+    X(chartsheet_set_footer) X(chartsheet_set_landscape) X(chartsheet_set_paper)                   \
+    X(format_set_align) X(format_set_bg_color) X(format_set_bold) X(format_set_border)             \
+    X(format_set_font_color) X(format_set_font_size) X(format_set_num_format)                      \
+    X(format_set_text_wrap) X(lxw_strerror) X(workbook_add_chart) X(workbook_add_chartsheet)       \
+    X(workbook_add_format) X(workbook_add_worksheet) X(workbook_close) X(workbook_new_opt)         \
+    X(workbook_set_properties) X(worksheet_autofilter) X(worksheet_conditional_format_range)       \
+    X(worksheet_fit_to_pages) X(worksheet_freeze_panes) X(worksheet_merge_range)                   \
+    X(worksheet_print_area) X(worksheet_repeat_rows) X(worksheet_set_column)                       \
+    X(worksheet_set_footer) X(worksheet_set_header) X(worksheet_set_landscape)                     \
+    X(worksheet_set_paper) X(worksheet_set_row) X(worksheet_write_blank)                           \
+    X(worksheet_write_formula_num) X(worksheet_write_formula_str) X(worksheet_write_number)        \
+    X(worksheet_write_string)
+
+struct xlsx_lib {
+    void *handle;
+#define LXW_POINTER(fn) __typeof__(fn) *fn;
+    LXW_FUNCTIONS(LXW_POINTER)
+#undef LXW_POINTER
+};
+
+xlsx_lib *xlsx_lib_open(rg_diags *diags)
+{
+    xlsx_lib *lx = xcalloc(1, sizeof *lx);
+    lx->handle = dlopen(XLSX_LIB_NAME, RTLD_NOW | RTLD_LOCAL);
+    const char *missing = NULL;
+    if (!lx->handle) {
+        rg_diag_add(diags, RG_ERROR, "parkreport", 0, 0,
+                    "cannot load %s to write the workbook: %s (install Debian's libxlsxwriter4)",
+                    XLSX_LIB_NAME, dlerror());
+        free(lx);
+        return NULL;
+    }
+#define LXW_RESOLVE(fn)                                                                            \
+    if (!missing && !(*(void **)&lx->fn = dlsym(lx->handle, #fn)))                                 \
+        missing = #fn;
+    LXW_FUNCTIONS(LXW_RESOLVE)
+#undef LXW_RESOLVE
+    if (missing) {
+        rg_diag_add(diags, RG_ERROR, "parkreport", 0, 0, "%s has no %s", XLSX_LIB_NAME, missing);
+        xlsx_lib_close(lx);
+        return NULL;
+    }
+    return lx;
+}
+
+void xlsx_lib_close(xlsx_lib *lx)
+{
+    if (lx) {
+        dlclose(lx->handle);
+        free(lx);
+    }
+}
+
 typedef struct book {
+    const xlsx_lib *lx;
     lxw_workbook *wb;
     const model *m;
     lxw_format *title, *info, *header, *text, *number[MAX_SCALE + 1], *percent, *points, *missed,
@@ -28,6 +88,7 @@ typedef struct book {
 /* One sheet being written: its columns' widths grow with what is put in them. */
 typedef struct sheet {
     book *b;
+    const xlsx_lib *lx;
     lxw_worksheet *ws;
     char *name;
     double width[MAX_COLS];
@@ -52,9 +113,9 @@ static lxw_format *number_format(book *b, int scale)
             memset(fmt + 2, '0', (size_t)scale);
             fmt[2 + scale] = '\0';
         }
-        lxw_format *f = workbook_add_format(b->wb);
-        format_set_num_format(f, fmt);
-        format_set_border(f, LXW_BORDER_THIN);
+        lxw_format *f = b->lx->workbook_add_format(b->wb);
+        b->lx->format_set_num_format(f, fmt);
+        b->lx->format_set_border(f, LXW_BORDER_THIN);
         b->number[scale] = f;
     }
     return b->number[scale];
@@ -87,7 +148,7 @@ static void put_text(sheet *sh, int row, int col, const char *s, lxw_format *f)
         note(sh->b, LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED);
         return;
     }
-    note(sh->b, worksheet_write_string(sh->ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
+    note(sh->b, sh->lx->worksheet_write_string(sh->ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
 }
 
 static void put_number(sheet *sh, int row, int col, rg_dec v)
@@ -96,14 +157,14 @@ static void put_number(sheet *sh, int row, int col, rg_dec v)
     rg_dec_format(v, &text);
     grow(sh, col, text_width(text.data, NULL));
     rg_buf_fini(&text);
-    note(sh->b, worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
+    note(sh->b, sh->lx->worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
                                        rg_dec_to_double(v), number_format(sh->b, v.scale)));
 }
 
 /* A missing figure is a blank cell, ruled like the others. */
 static void put_blank(sheet *sh, int row, int col)
 {
-    note(sh->b, worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
+    note(sh->b, sh->lx->worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
 }
 
 static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
@@ -119,14 +180,14 @@ static void put_formula(sheet *sh, int row, int col, const char *formula, double
                         lxw_format *format)
 {
     grow(sh, col, 8);
-    note(sh->b, worksheet_write_formula_num(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+    note(sh->b, sh->lx->worksheet_write_formula_num(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
                                             format, value));
 }
 
 static void put_formula_text(sheet *sh, int row, int col, const char *formula, const char *value)
 {
     grow(sh, col, text_width(value, NULL));
-    note(sh->b, worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+    note(sh->b, sh->lx->worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
                                             sh->b->text, value));
 }
 
@@ -158,28 +219,29 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
 {
     memset(sh, 0, sizeof *sh);
     sh->b = b;
+    sh->lx = b->lx;
     sh->ncols = ncols;
     sh->name = xstrdup(name);
-    sh->ws = workbook_add_worksheet(b->wb, name);
+    sh->ws = sh->lx->workbook_add_worksheet(b->wb, name);
     if (!sh->ws) {
         rg_diag_add(diags, RG_ERROR, b->m->file, 0, 0, "cannot add the worksheet \"%s\"", name);
         return -1;
     }
-    note(b, worksheet_merge_range(sh->ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
+    note(b, sh->lx->worksheet_merge_range(sh->ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
     rg_buf info = {0};
     rg_buf_printf(&info, "填报单位：%s    报告期：%d年%s    计量单位：%s", b->m->park, b->m->year,
                   b->m->period, units);
-    note(b, worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
+    note(b, sh->lx->worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
     sh->info_width = text_width(info.data, NULL);
     rg_buf_fini(&info);
     for (int c = 0; c < ncols; c++)
         put_text(sh, 2, c, headers[c], b->header);
-    note(b, worksheet_set_row(sh->ws, 0, 28, NULL));
-    worksheet_freeze_panes(sh->ws, 3, 0);
-    worksheet_set_paper(sh->ws, 9); /* A4 */
-    worksheet_set_landscape(sh->ws);
-    worksheet_fit_to_pages(sh->ws, 1, 0);
-    note(b, worksheet_repeat_rows(sh->ws, 2, 2));
+    note(b, sh->lx->worksheet_set_row(sh->ws, 0, 28, NULL));
+    sh->lx->worksheet_freeze_panes(sh->ws, 3, 0);
+    sh->lx->worksheet_set_paper(sh->ws, 9); /* A4 */
+    sh->lx->worksheet_set_landscape(sh->ws);
+    sh->lx->worksheet_fit_to_pages(sh->ws, 1, 0);
+    note(b, sh->lx->worksheet_repeat_rows(sh->ws, 2, 2));
     rg_buf head = {0};
     rg_buf_puts(&head, "&L");
     escape_amp(b->m->park, &head);
@@ -188,9 +250,9 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
     size_t chars;
     text_width(head.data, &chars);
     if (chars <= XLSX_MAX_HEADER)
-        note(b, worksheet_set_header(sh->ws, head.data));
+        note(b, sh->lx->worksheet_set_header(sh->ws, head.data));
     rg_buf_fini(&head);
-    note(b, worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
+    note(b, sh->lx->worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
     return 0;
 }
 
@@ -199,12 +261,12 @@ static void close_sheet(sheet *sh)
     double table = 0;
     for (int c = 0; c < sh->ncols; c++) {
         double w = sh->width[c] < 6 ? 6 : sh->width[c] > 50 ? 50 : sh->width[c];
-        note(sh->b, worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
+        note(sh->b, sh->lx->worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
         table += w;
     }
     int lines = (int)(sh->info_width / table) + 1;
     if (lines > 1)
-        note(sh->b, worksheet_set_row(sh->ws, 1, 15.0 * lines, NULL));
+        note(sh->b, sh->lx->worksheet_set_row(sh->ws, 1, 15.0 * lines, NULL));
     free(sh->name);
 }
 
@@ -222,22 +284,22 @@ static void highlight(sheet *sh, int first_row, int last_row, int col, bool belo
              limit);
     lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
                                  .format = f};
-    note(sh->b, worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
+    note(sh->b, sh->lx->worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
                                                    (lxw_row_t)last_row, (lxw_col_t)col, &cf));
 }
 
 /* A chart on a sheet of its own, which prints on one A4 page. */
 static void chart_sheet(book *b, const char *name, lxw_chart *chart)
 {
-    lxw_chartsheet *cs = workbook_add_chartsheet(b->wb, name);
+    lxw_chartsheet *cs = b->lx->workbook_add_chartsheet(b->wb, name);
     if (!cs) {
         note(b, LXW_ERROR_SHEETNAME_ALREADY_USED);
         return;
     }
-    note(b, chartsheet_set_chart(cs, chart));
-    chartsheet_set_paper(cs, 9);
-    chartsheet_set_landscape(cs);
-    note(b, chartsheet_set_footer(cs, "&C第 &P 页，共 &N 页"));
+    note(b, b->lx->chartsheet_set_chart(cs, chart));
+    b->lx->chartsheet_set_paper(cs, 9);
+    b->lx->chartsheet_set_landscape(cs);
+    note(b, b->lx->chartsheet_set_footer(cs, "&C第 &P 页，共 &N 页"));
 }
 
 static void range_ref(const char *sheet_name, int first_row, int last_row, int col, rg_buf *out)
@@ -246,18 +308,18 @@ static void range_ref(const char *sheet_name, int first_row, int last_row, int c
                   last_row + 1);
 }
 
-static void chart_series(lxw_chart *chart, const char *sheet_name, int first_row, int last_row,
+static void chart_series(const xlsx_lib *lx, lxw_chart *chart, const char *sheet_name, int first_row, int last_row,
                          int label_col, int value_col, const char *series_name, bool percentage)
 {
     rg_buf cats = {0}, vals = {0};
     range_ref(sheet_name, first_row, last_row, label_col, &cats);
     range_ref(sheet_name, first_row, last_row, value_col, &vals);
-    lxw_chart_series *s = chart_add_series(chart, cats.data, vals.data);
+    lxw_chart_series *s = lx->chart_add_series(chart, cats.data, vals.data);
     if (s) {
-        chart_series_set_name(s, series_name);
-        chart_series_set_labels(s);
+        lx->chart_series_set_name(s, series_name);
+        lx->chart_series_set_labels(s);
         if (percentage) /* a pie's slices read best as shares */
-            chart_series_set_labels_percentage(s);
+            lx->chart_series_set_labels_percentage(s);
     }
     rg_buf_fini(&cats);
     rg_buf_fini(&vals);
@@ -307,10 +369,10 @@ static int actuals_sheet(book *b, rg_diags *diags)
             char name_ref[16];
             cell_name(row, 1, name_ref, sizeof name_ref);
             snprintf(formula, sizeof formula, "=%s", name_ref);
-            note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 12, formula, NULL,
+            note(b, b->lx->worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 12, formula, NULL,
                                                 ind->name));
             snprintf(formula, sizeof formula, "=%s", rate);
-            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 13, formula,
+            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 13, formula,
                                                 b->percent, completion));
             chart_row++;
         } else {
@@ -321,24 +383,24 @@ static int actuals_sheet(book *b, rg_diags *diags)
     }
     if (rc == 0) {
         highlight(&sh, 3, row - 1, 8, true, 1, b->missed);
-        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
+        note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
                                        "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
                                        NULL));
-        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
+        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
         if (chart_row > 3) {
-            note(b, worksheet_write_string(sh.ws, 2, 12, "图表数据：指标", b->header));
-            note(b, worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
-            note(b, worksheet_set_column(sh.ws, 12, 13, 16, NULL));
-            lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_COLUMN);
+            note(b, b->lx->worksheet_write_string(sh.ws, 2, 12, "图表数据：指标", b->header));
+            note(b, b->lx->worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
+            note(b, b->lx->worksheet_set_column(sh.ws, 12, 13, 16, NULL));
+            lxw_chart *chart = b->lx->workbook_add_chart(b->wb, LXW_CHART_COLUMN);
             if (chart) {
-                chart_series(chart, sh.name, 3, chart_row - 1, 12, 13, "完成率", false);
+                chart_series(b->lx, chart, sh.name, 3, chart_row - 1, 12, 13, "完成率", false);
                 rg_buf ct = {0};
                 rg_buf_printf(&ct, "%s%d年%s主要指标完成率", m->park, m->year, m->period);
-                chart_title_set_name(chart, ct.data);
+                b->lx->chart_title_set_name(chart, ct.data);
                 rg_buf_fini(&ct);
-                chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-                chart_axis_set_num_format(chart->y_axis, "0%");
-                chart_axis_set_min(chart->y_axis, 0);
+                b->lx->chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+                b->lx->chart_axis_set_num_format(chart->y_axis, "0%");
+                b->lx->chart_axis_set_min(chart->y_axis, 0);
                 b->completion_chart = chart;
             }
         }
@@ -480,11 +542,11 @@ static int sectors_sheet(book *b, rg_diags *diags)
                 continue;
             cell_name(first + (int)i, 1, ref, sizeof ref);
             snprintf(formula, sizeof formula, "=%s", ref);
-            note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 9, formula, NULL,
+            note(b, b->lx->worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 9, formula, NULL,
                                                 s->name));
             cell_name(first + (int)i, 4, ref, sizeof ref);
             snprintf(formula, sizeof formula, "=%s", ref);
-            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, formula,
+            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, formula,
                                                 number_format(b, s->output->value.scale),
                                                 rg_dec_to_double(s->output->value)));
             rg_dec neg = s->output->value;
@@ -496,23 +558,23 @@ static int sectors_sheet(book *b, rg_diags *diags)
         if (chart_row > 3 && rest_ok && rest.coef > 0) {
             rg_buf f = {0};
             rg_buf_printf(&f, "=%s-SUM(K4:K%d)", tot, chart_row);
-            note(b, worksheet_write_string(sh.ws, (lxw_row_t)chart_row, 9, "其他", NULL));
-            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, f.data,
+            note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)chart_row, 9, "其他", NULL));
+            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, f.data,
                                                 number_format(b, rest.scale),
                                                 rg_dec_to_double(rest)));
             rg_buf_fini(&f);
             chart_row++;
         }
-        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)total_row, 6));
+        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)total_row, 6));
         if (chart_row > 3) {
-            note(b, worksheet_write_string(sh.ws, 2, 9, "图表数据：产业", b->header));
-            note(b, worksheet_write_string(sh.ws, 2, 10, h_output.data, b->header));
-            note(b, worksheet_set_column(sh.ws, 9, 10, 16, NULL));
-            lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_PIE);
+            note(b, b->lx->worksheet_write_string(sh.ws, 2, 9, "图表数据：产业", b->header));
+            note(b, b->lx->worksheet_write_string(sh.ws, 2, 10, h_output.data, b->header));
+            note(b, b->lx->worksheet_set_column(sh.ws, 9, 10, 16, NULL));
+            lxw_chart *chart = b->lx->workbook_add_chart(b->wb, LXW_CHART_PIE);
             if (chart) {
-                chart_series(chart, "产业发展", 3, chart_row - 1, 9, 10, h_output.data, true);
-                chart_title_set_name(chart, title.data);
-                chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+                chart_series(b->lx, chart, "产业发展", 3, chart_row - 1, 9, 10, h_output.data, true);
+                b->lx->chart_title_set_name(chart, title.data);
+                b->lx->chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
                 b->sector_chart = chart;
             }
         }
@@ -559,7 +621,7 @@ static int promotion_sheet(book *b, rg_diags *diags)
         for (int c = 0; c < 2; c++) {
             char formula[64];
             snprintf(formula, sizeof formula, "=SUM(%c4:%c%d)", 'C' + c, 'C' + c, sum_row);
-            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)sum_row, (lxw_col_t)(2 + c),
+            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)sum_row, (lxw_col_t)(2 + c),
                                                 formula, number_format(b, sums[c].scale),
                                                 rg_dec_to_double(sums[c])));
             put_figure(&sh, stated_row, 2 + c, stated[c]);
@@ -571,7 +633,7 @@ static int promotion_sheet(book *b, rg_diags *diags)
             if (stated[c] && rg_dec_add(sums[c], neg, &diff) == 0) {
                 snprintf(formula, sizeof formula, "=%c%d-%c%d", 'C' + c, sum_row + 1, 'C' + c,
                          stated_row + 1);
-                note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)diff_row,
+                note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)diff_row,
                                                     (lxw_col_t)(2 + c), formula,
                                                     number_format(b, diff.scale),
                                                     rg_dec_to_double(diff)));
@@ -580,7 +642,7 @@ static int promotion_sheet(book *b, rg_diags *diags)
                 put_blank(&sh, diff_row, 2 + c);
             }
         }
-        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(diff_row + 2), 0,
+        note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(diff_row + 2), 0,
                                        "注：差额不为零时，分类数与上报总数不一致，请核对。", NULL));
     }
     if (rc == 0)
@@ -615,52 +677,52 @@ static int projects_sheet(book *b, rg_diags *diags)
     }
     if (rc == 0) {
         if (row > 3)
-            note(b, worksheet_autofilter(sh.ws, 2, 0, (lxw_row_t)(row - 1), 3));
+            note(b, b->lx->worksheet_autofilter(sh.ws, 2, 0, (lxw_row_t)(row - 1), 3));
         close_sheet(&sh);
     }
     rg_buf_fini(&title);
     return rc;
 }
 
-int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t created,
-               rg_diags *diags)
+int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char *tmpdir,
+               time_t created, rg_diags *diags)
 {
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
-    book b = {.m = m};
-    b.wb = workbook_new_opt(path, &opt);
+    book b = {.lx = lx, .m = m};
+    b.wb = lx->workbook_new_opt(path, &opt);
     if (!b.wb) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot start the workbook");
         return -1;
     }
-    b.title = workbook_add_format(b.wb);
-    format_set_bold(b.title);
-    format_set_font_size(b.title, 16);
-    format_set_align(b.title, LXW_ALIGN_CENTER);
-    format_set_align(b.title, LXW_ALIGN_VERTICAL_CENTER);
-    b.info = workbook_add_format(b.wb);
-    format_set_text_wrap(b.info);
-    format_set_align(b.info, LXW_ALIGN_VERTICAL_TOP);
-    b.header = workbook_add_format(b.wb);
-    format_set_bold(b.header);
-    format_set_border(b.header, LXW_BORDER_THIN);
-    format_set_align(b.header, LXW_ALIGN_CENTER);
-    format_set_text_wrap(b.header);
-    format_set_bg_color(b.header, 0xD9E1F2);
-    b.text = workbook_add_format(b.wb);
-    format_set_border(b.text, LXW_BORDER_THIN);
-    b.percent = workbook_add_format(b.wb);
-    format_set_num_format(b.percent, "0.0%");
-    format_set_border(b.percent, LXW_BORDER_THIN);
-    b.points = workbook_add_format(b.wb);
-    format_set_num_format(b.points, "0.00\"个百分点\"");
-    format_set_border(b.points, LXW_BORDER_THIN);
+    b.title = lx->workbook_add_format(b.wb);
+    lx->format_set_bold(b.title);
+    lx->format_set_font_size(b.title, 16);
+    lx->format_set_align(b.title, LXW_ALIGN_CENTER);
+    lx->format_set_align(b.title, LXW_ALIGN_VERTICAL_CENTER);
+    b.info = lx->workbook_add_format(b.wb);
+    lx->format_set_text_wrap(b.info);
+    lx->format_set_align(b.info, LXW_ALIGN_VERTICAL_TOP);
+    b.header = lx->workbook_add_format(b.wb);
+    lx->format_set_bold(b.header);
+    lx->format_set_border(b.header, LXW_BORDER_THIN);
+    lx->format_set_align(b.header, LXW_ALIGN_CENTER);
+    lx->format_set_text_wrap(b.header);
+    lx->format_set_bg_color(b.header, 0xD9E1F2);
+    b.text = lx->workbook_add_format(b.wb);
+    lx->format_set_border(b.text, LXW_BORDER_THIN);
+    b.percent = lx->workbook_add_format(b.wb);
+    lx->format_set_num_format(b.percent, "0.0%");
+    lx->format_set_border(b.percent, LXW_BORDER_THIN);
+    b.points = lx->workbook_add_format(b.wb);
+    lx->format_set_num_format(b.points, "0.00\"个百分点\"");
+    lx->format_set_border(b.points, LXW_BORDER_THIN);
     /* Conditional formats: a target not met, a sum that disagrees. */
-    b.missed = workbook_add_format(b.wb);
-    format_set_bg_color(b.missed, 0xFFC7CE);
-    format_set_font_color(b.missed, 0x9C0006);
-    b.mismatch = workbook_add_format(b.wb);
-    format_set_bg_color(b.mismatch, 0xFFEB9C);
-    format_set_font_color(b.mismatch, 0x9C5700);
+    b.missed = lx->workbook_add_format(b.wb);
+    lx->format_set_bg_color(b.missed, 0xFFC7CE);
+    lx->format_set_font_color(b.missed, 0x9C0006);
+    b.mismatch = lx->workbook_add_format(b.wb);
+    lx->format_set_bg_color(b.mismatch, 0xFFEB9C);
+    lx->format_set_font_color(b.mismatch, 0x9C5700);
 
     rg_buf title = {0};
     rg_buf_printf(&title, "%s%d年主要指标完成情况和%d年工作目标", m->park, m->year, m->plan_year);
@@ -668,7 +730,7 @@ int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t crea
     lxw_doc_properties props = {
         .title = title.data, .author = m->author ? m->author : m->park, .company = m->park,
         .subject = subject, .created = created};
-    note(&b, workbook_set_properties(b.wb, &props));
+    note(&b, lx->workbook_set_properties(b.wb, &props));
 
     int rc = actuals_sheet(&b, diags) == 0 && plan_sheet(&b, diags) == 0 &&
                      sectors_sheet(&b, diags) == 0 && promotion_sheet(&b, diags) == 0 &&
@@ -692,14 +754,14 @@ int xlsx_write(const model *m, const char *path, const char *tmpdir, time_t crea
         }
         else
             rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write a cell: %s",
-                        lxw_strerror(b.err));
+                        lx->lxw_strerror(b.err));
         rc = -1;
     }
-    lxw_error closed = workbook_close(b.wb); /* frees the workbook in every case */
+    lxw_error closed = lx->workbook_close(b.wb); /* frees the workbook in every case */
     rg_buf_fini(&title);
     if (rc == 0 && closed != LXW_NO_ERROR) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write the workbook: %s",
-                    lxw_strerror(closed));
+                    lx->lxw_strerror(closed));
         rc = -1;
     }
     return rc == 0 ? xlsx_verify(path, diags) : -1;
