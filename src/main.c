@@ -378,6 +378,17 @@ static const xlsx_lib *workbook_library(run *r, rg_diags *d)
     return r->xlsx;
 }
 
+/* Loads libxlsxwriter while the first input is being read and laid out,
+ * when a processor is spare: on the workbook's thread it competed with the
+ * PDF's font compression. */
+static void *load_workbook_library(void *arg)
+{
+    rg_diags told_later = {0}; /* a failure is told to each input */
+    workbook_library(arg, &told_later);
+    rg_diags_fini(&told_later);
+    return NULL;
+}
+
 static void *write_workbook(void *arg)
 {
     workbook_job *w = arg;
@@ -1100,6 +1111,10 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
 
     run r = {.opt = &opt, .epoch = source_date_epoch(), .xlsx_lock = PTHREAD_MUTEX_INITIALIZER};
     r.scratch_dir = scratch_dir(&opt);
+    pthread_t xlsx_loader;
+    bool spare = opt.jobs > 1 || (opt.jobs <= 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1);
+    bool loading = !opt.check_only && !opt.emit_doc && opt.want_xlsx && spare &&
+                   pthread_create(&xlsx_loader, NULL, load_workbook_library, &r) == 0;
     rg_diags d = {0};
     rg_buf path = {0};
     rg_buf_printf(&path, "%s/report.mustache", opt.template_dir);
@@ -1149,6 +1164,12 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             jobs = (int)in.n;
         /* Processors a worker leaves idle compress its fonts' pieces. */
         r.fonts.threads = jobs > 0 ? processors / jobs : 1;
+        /* Worker processes are forked: the loader must be done, or they
+         * would inherit its lock (and the dynamic loader's) held. */
+        if (loading && jobs > 1) {
+            pthread_join(xlsx_loader, NULL);
+            loading = false;
+        }
         if (r.loader && in.n)
             run_workers(&r, &in, &t, jobs);
         if (t.failed || !r.loader)
@@ -1167,6 +1188,8 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     tmpl_free(r.report_tmpl);
     tmpl_free(r.mail_tmpl);
     mail_transport_close(r.transport);
+    if (loading)
+        pthread_join(xlsx_loader, NULL);
     xlsx_lib_close(r.xlsx);
     rg_diags_fini(&r.xlsx_failure);
     pthread_mutex_destroy(&r.xlsx_lock);
