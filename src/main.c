@@ -389,12 +389,47 @@ static void *load_workbook_library(void *arg)
     return NULL;
 }
 
+/* Copies the finished workbook at `from` into the (empty) file `to`. */
+static int copy_workbook(const char *from, const char *to, rg_diags *d)
+{
+    rg_buf bytes = {0};
+    int rc = rg_read_file(from, &bytes);
+    FILE *out = rc == 0 ? fopen(to, "r+b") : NULL;
+    bool written = out && fwrite(bytes.data, 1, bytes.len, out) == bytes.len;
+    int saved = errno;
+    if (out && fclose(out) != 0 && written)
+        written = false, saved = errno;
+    rg_buf_fini(&bytes);
+    if (written)
+        return 0;
+    rg_diag_add(d, RG_ERROR, to, 0, 0, "cannot write the workbook: %s", strerror(saved));
+    return -1;
+}
+
+/* The workbook is made in the scratch folder and copied into place in one
+ * write: libxlsxwriter's zip library writes it in small pieces, seeking
+ * back over each part's header, which on a disk's file system cost 0.6 ms
+ * of system time a report (tmpfs: a tenth of that). */
 static void *write_workbook(void *arg)
 {
     workbook_job *w = arg;
     double t0 = now_seconds();
     const xlsx_lib *lx = workbook_library(w->r, &w->diags);
-    w->rc = lx ? xlsx_write(lx, w->m, w->path, w->scratch_dir, w->when, &w->diags) : -1;
+    rg_buf scratch = {0};
+    rg_buf_printf(&scratch, "%s/parkreport-XXXXXX.xlsx", w->scratch_dir);
+    int fd = lx ? mkstemps(scratch.data, 5) : -1;
+    if (fd >= 0) {
+        close(fd);
+        w->rc = xlsx_write(lx, w->m, scratch.data, w->scratch_dir, w->when, &w->diags);
+        if (w->rc == 0)
+            w->rc = copy_workbook(scratch.data, w->path, &w->diags);
+        unlink(scratch.data);
+    } else if (lx) { /* no scratch file: made in place */
+        w->rc = xlsx_write(lx, w->m, w->path, w->scratch_dir, w->when, &w->diags);
+    } else {
+        w->rc = -1;
+    }
+    rg_buf_fini(&scratch);
     w->seconds = now_seconds() - t0;
     return NULL;
 }
@@ -449,9 +484,9 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
             rc = -1;
         }
     }
-    if (pdf_tmp)
-        unlink(pdf_tmp); /* gone already after a successful rename */
-    if (xlsx_tmp)
+    if (rc != 0 && pdf_tmp)
+        unlink(pdf_tmp);
+    if (rc != 0 && xlsx_tmp)
         unlink(xlsx_tmp);
     if (rc == 0 && o->verbosity > 1)
         printf("%s: times: load %.2f ms, template %.2f ms, layout %.2f ms, pdf %.2f ms, "

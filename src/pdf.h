@@ -6,8 +6,9 @@
  * holding only the characters the document uses (font.h), compressed once
  * by libdeflate (flate.h) and kept for the next document
  * of a batch that uses the same characters (pdf_cache), draws every page
- * with its page number, and saves to `path`. The file is written only by this call; the
- * caller renames it into place.
+ * with its page number, and saves to `path`: an empty file the caller has
+ * made (its temporary name), written only by this call and renamed into
+ * place by the caller.
  *
  * Returns 0, or -1 with an error in diags (a font that cannot be used is
  * named with its path).

@@ -174,6 +174,16 @@ assert b.date() == datetime.date(2023, 12, 31), b"
 check "reproducible: the same input gives identical bytes" sh -c "
     cmp '$T/a/park-2023.pdf' '$T/b/park-2023.pdf' && cmp '$T/a/park-2023.xlsx' '$T/b/park-2023.xlsx'"
 
+# The workbook is made in the scratch folder ($TMPDIR here) and copied into
+# place: nothing is left there, and the bytes are the same.
+mkdir -p "$T/scratch" "$T/scratch-in"
+cp "$SEED_XML" "$T/scratch-in/park-2023.xml"
+cp "$SEED_XML" "$T/scratch-in/other.xml"
+TMPDIR="$T/scratch" "$BIN" -o "$T/sc" "$T/scratch-in/park-2023.xml" "$T/scratch-in/other.xml" > /dev/null 2>&1
+check "workbook: made in \$TMPDIR and copied into place, nothing left there" sh -c "
+    test $? -eq 0 && test -z \"\$(ls -A '$T/scratch')\" && ! ls -A '$T/sc' | grep -q tmp &&
+    cmp '$T/a/park-2023.xlsx' '$T/sc/park-2023.xlsx' && cmp '$T/a/park-2023.pdf' '$T/sc/park-2023.pdf'"
+
 # --- modes and exit statuses -------------------------------------------
 "$BIN" --check -o "$T/c" "$SEED_XML" > /dev/null 2> "$T/c.err"
 check "--check: exit 0, warnings, nothing written" sh -c "test $? -eq 0 && test ! -e '$T/c' && grep -q warning '$T/c.err'"
