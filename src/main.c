@@ -357,7 +357,7 @@ static doc *make_doc(run *r, const model *m, rg_diags *d)
 typedef struct workbook_job {
     run *r;
     const model *m;
-    const char *path, *scratch_dir;
+    const char *path, *final, *scratch_dir;
     time_t when;
     rg_diags diags;
     int rc;
@@ -389,8 +389,9 @@ static void *load_workbook_library(void *arg)
     return NULL;
 }
 
-/* Copies the finished workbook at `from` into the (empty) file `to`. */
-static int copy_workbook(const char *from, const char *to, rg_diags *d)
+/* Copies the finished workbook at `from` into the (empty) file `to`, which
+ * messages call `name`. */
+static int copy_workbook(const char *from, const char *to, const char *name, rg_diags *d)
 {
     rg_buf bytes = {0};
     int rc = rg_read_file(from, &bytes);
@@ -402,7 +403,7 @@ static int copy_workbook(const char *from, const char *to, rg_diags *d)
     rg_buf_fini(&bytes);
     if (written)
         return 0;
-    rg_diag_add(d, RG_ERROR, to, 0, 0, "cannot write the workbook: %s", strerror(saved));
+    rg_diag_add(d, RG_ERROR, name, 0, 0, "cannot write the workbook: %s", strerror(saved));
     return -1;
 }
 
@@ -420,12 +421,12 @@ static void *write_workbook(void *arg)
     int fd = lx ? mkstemps(scratch.data, 5) : -1;
     if (fd >= 0) {
         close(fd);
-        w->rc = xlsx_write(lx, w->m, scratch.data, w->scratch_dir, w->when, &w->diags);
+        w->rc = xlsx_write(lx, w->m, scratch.data, w->final, w->scratch_dir, w->when, &w->diags);
         if (w->rc == 0)
-            w->rc = copy_workbook(scratch.data, w->path, &w->diags);
+            w->rc = copy_workbook(scratch.data, w->path, w->final, &w->diags);
         unlink(scratch.data);
     } else if (lx) { /* no scratch file: made in place */
-        w->rc = xlsx_write(lx, w->m, w->path, w->scratch_dir, w->when, &w->diags);
+        w->rc = xlsx_write(lx, w->m, w->path, w->final, w->scratch_dir, w->when, &w->diags);
     } else {
         w->rc = -1;
     }
@@ -445,7 +446,8 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
     int rc = -1;
     if ((pdf_tmp || !pdf_path) && (xlsx_tmp || !xlsx_path)) {
         time_t when = document_time(r, m);
-        workbook_job wb = {.r = r, .m = m, .path = xlsx_tmp, .scratch_dir = r->scratch_dir, .when = when};
+        workbook_job wb = {.r = r, .m = m, .path = xlsx_tmp, .final = xlsx_path,
+                           .scratch_dir = r->scratch_dir, .when = when};
         pthread_t beside;
         bool threaded = xlsx_tmp && pdf_tmp && r->fonts.threads > 1 &&
                         pthread_create(&beside, NULL, write_workbook, &wb) == 0;

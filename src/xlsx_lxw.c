@@ -684,14 +684,14 @@ static int projects_sheet(book *b, rg_diags *diags)
     return rc;
 }
 
-int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char *tmpdir,
-               time_t created, rg_diags *diags)
+int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char *name,
+               const char *tmpdir, time_t created, rg_diags *diags)
 {
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
     book b = {.lx = lx, .m = m};
     b.wb = lx->workbook_new_opt(path, &opt);
     if (!b.wb) {
-        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot start the workbook");
+        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot start the workbook");
         return -1;
     }
     b.title = lx->workbook_add_format(b.wb);
@@ -753,18 +753,18 @@ int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char 
                         "workbook: \"%.*s…\"; shorten it", XLSX_MAX_STRING, (int)cut, b.too_long);
         }
         else
-            rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write a cell: %s",
+            rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot write a cell: %s",
                         lx->lxw_strerror(b.err));
         rc = -1;
     }
     lxw_error closed = lx->workbook_close(b.wb); /* frees the workbook in every case */
     rg_buf_fini(&title);
     if (rc == 0 && closed != LXW_NO_ERROR) {
-        rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot write the workbook: %s",
+        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot write the workbook: %s",
                     lx->lxw_strerror(closed));
         rc = -1;
     }
-    return rc == 0 ? xlsx_verify(path, diags) : -1;
+    return rc == 0 ? xlsx_verify(path, name, diags) : -1;
 }
 
 static uint32_t le32(const unsigned char *p)
@@ -777,7 +777,7 @@ static uint16_t le16(const unsigned char *p)
     return (uint16_t)(p[0] | p[1] << 8);
 }
 
-int xlsx_verify(const char *path, rg_diags *diags)
+int xlsx_verify(const char *path, const char *name, rg_diags *diags)
 {
     rg_buf data = {0};
     rg_read_file(path, &data); /* unreadable is as bad as empty: said below */
@@ -804,7 +804,7 @@ int xlsx_verify(const char *path, rg_diags *diags)
     }
     rg_buf_fini(&data);
     if (problem) {
-        rg_diag_add(diags, RG_ERROR, path, 0, 0, "the workbook written is unusable: %s", problem);
+        rg_diag_add(diags, RG_ERROR, name, 0, 0, "the workbook written is unusable: %s", problem);
         return -1;
     }
     return 0;

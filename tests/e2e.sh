@@ -226,6 +226,13 @@ check "a full disk: exit 1, a clear message, earlier outputs intact, no temporar
     test $? -eq 1 && grep -q 'error: cannot write .*: File too large' '$T/full.err' &&
     test \"\$(cat '$T/full/park-2023.pdf' '$T/full/park-2023.xlsx' | sha256sum)\" = '$sum_before' &&
     test \$(ls -A '$T/full' | wc -l) -eq 2"
+# The workbook alone, past the limit: made in the scratch folder, it is named
+# by the output it was to become, and nothing is left in either folder.
+mkdir -p "$T/scratch2"
+TMPDIR="$T/scratch2" sh -c "ulimit -f 16; trap '' XFSZ; exec '$BIN' -f xlsx -o '$T/fullx' '$SEED_XML'" > /dev/null 2> "$T/fullx.err"
+check "a workbook that cannot be written: exit 1, named by its output, nothing left" sh -c "
+    test $? -eq 1 && grep -q '^$T/fullx/park-2023.xlsx: error: cannot write the workbook' '$T/fullx.err' &&
+    test -z \"\$(ls -A '$T/fullx')\" && test -z \"\$(ls -A '$T/scratch2')\""
 "$BIN" --templates "$TOP/README.md" -o "$T/nt" "$SEED_XML" > /dev/null 2> "$T/nt.err"
 check "a templates folder that cannot be read: exit 1, named, nothing written" sh -c "
     test $? -eq 1 && grep -q '^$TOP/README.md/report.mustache: error: cannot open the template: Not a directory' '$T/nt.err' &&
