@@ -401,6 +401,55 @@ static line *add_line(lines *ls, line_kind kind)
     return ln;
 }
 
+/* The items' texts, copied into blocks freed with the result: a report
+ * lays out some 1,500 items, and a malloc and a free for each was 1.5% of a
+ * report's share of a batch. */
+typedef struct layout_text {
+    struct layout_text *next;
+    size_t used, cap;
+    char data[];
+} layout_text;
+
+/* The last block, with room for n more bytes. */
+static layout_text *text_room(layout_result *r, size_t n)
+{
+    layout_text *b = r->texts;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n < 16384 ? 16384 : n;
+        layout_text *fresh = xmalloc(sizeof *fresh + cap);
+        *fresh = (layout_text){.next = b, .cap = cap};
+        r->texts = b = fresh;
+    }
+    return b;
+}
+
+static char *keep_text(layout_result *r, const char *s, size_t len)
+{
+    layout_text *b = text_room(r, len + 1);
+    char *t = b->data + b->used;
+    memcpy(t, s, len);
+    t[len] = '\0';
+    b->used += len + 1;
+    return t;
+}
+
+/* Appends s to it's text: in place when that text is the last kept and the
+ * block has room, else after a copy of it where there is. */
+static void extend_text(layout_result *r, layout_item *it, const char *s, size_t len)
+{
+    size_t old = strlen(it->text);
+    layout_text *b = r->texts;
+    if (it->text + old + 1 != b->data + b->used || b->cap - b->used < len) {
+        const char *from = it->text;
+        b = text_room(r, old + len + 1);
+        it->text = memcpy(b->data + b->used, from, old);
+        b->used += old + 1;
+    }
+    memcpy(it->text + old, s, len);
+    it->text[old + len] = '\0';
+    b->used += len;
+}
+
 static void add_item(layout_result *r, int font, double size, double x, const char *text,
                      size_t len)
 {
@@ -413,7 +462,7 @@ static void add_item(layout_result *r, int font, double size, double x, const ch
     it->size = size;
     it->x = x;
     it->y = 0;
-    it->text = xstrndup(text, len);
+    it->text = keep_text(r, text, len);
     it->x2 = it->y2 = it->rise = it->rise2 = it->fill = it->spacing = 0;
 }
 
@@ -421,7 +470,6 @@ static void add_rule(layout_result *r, double x, double rise, double x2, double 
 {
     add_item(r, 0, 0, x, "", 0);
     layout_item *it = &r->items[r->nitems - 1];
-    free(it->text);
     it->text = NULL;
     it->x2 = x2;
     it->rise = rise;
@@ -457,10 +505,7 @@ static void emit_line(layout_result *r, const para *p, const doc_block *blk,
         layout_item *last = r->nitems ? &r->items[r->nitems - 1] : NULL;
         if (spacing_open && single && g->run == open_run && last->font == g->font) {
             const char *src = blk->runs[g->run].text + g->off;
-            size_t old = strlen(last->text);
-            last->text = xrealloc(last->text, old + g->len + 1);
-            memcpy(last->text + old, src, g->len);
-            last->text[old + g->len] = '\0';
+            extend_text(r, last, src, g->len);
             last->spacing = gap;
             x += g->w + gap;
             continue;
@@ -863,10 +908,8 @@ static void repeat_header(layout_result *r, const line *header, int page, double
         const char *text = copy.text;
         add_item(r, copy.font, copy.size, copy.x, text ? text : "", text ? strlen(text) : 0);
         layout_item *it = &r->items[r->nitems - 1];
-        if (!text) {
-            free(it->text);
+        if (!text)
             it->text = NULL;
-        }
         it->x2 = copy.x2;
         it->fill = copy.fill;
         it->spacing = copy.spacing;
@@ -998,8 +1041,11 @@ void layout_free(layout_result *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nitems; i++)
-        free(r->items[i].text);
+    while (r->texts) {
+        layout_text *next = r->texts->next;
+        free(r->texts);
+        r->texts = next;
+    }
     free(r->items);
     free(r->marks);
     free(r);

@@ -92,6 +92,7 @@ typedef struct layout_result {
     int npages;
     layout_mark *marks;
     size_t nmarks, mcap;
+    struct layout_text *texts; /* where the items' texts are kept */
 } layout_result;
 
 layout_result *layout_run(const doc *d, const layout_style *st, const layout_metrics *mx);
