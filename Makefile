@@ -95,10 +95,14 @@ $(BUILD)/tests/%: tests/%.c $(OBJ) | $(BUILD)/tests
 # build-asan/, and the seed's report under valgrind memcheck.
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Sanitizer reports go to build-asan/san.*, so that one in a process whose
-# exit status a test expects to be non-zero is not missed.
+# exit status a test expects to be non-zero is not missed. The leak checker
+# does not follow the dynamic TLS of libraries loaded with dlopen on another
+# thread (libxlsxwriter, libcurl): it takes a block's bounds for an older
+# glibc's and its tracer crashes at exit in about a third of the runs that
+# send mail (google/sanitizers#1322), so that tracking is left off.
 check-asan: setup
 	@rm -f build-asan/san.*
-	@ASAN_OPTIONS=log_path=$(CURDIR)/build-asan/san UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/build-asan/san \
+	@ASAN_OPTIONS=log_path=$(CURDIR)/build-asan/san:intercept_tls_get_addr=0 UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/build-asan/san \
 	    $(MAKE) --no-print-directory BUILD=build-asan CFLAGS='-O1 -g $(SAN)' test
 	@if ls build-asan/san.* > /dev/null 2>&1; then cat build-asan/san.*; echo "sanitizer reports above"; exit 1; fi
 	@$(MAKE) --no-print-directory $(BUILD)/parkreport
