@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-
 /* A table of the face: bytes of the mapped file, empty when the face has
  * none or its directory points outside the file. */
 typedef struct table {
@@ -225,12 +224,10 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
     if (!map_file(path, &f->file, &f->file_len)) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot read the font file: %s",
                     errno ? strerror(errno) : "unknown error");
-        free(f->path);
-        free(f);
+        font_face_close(f);
         return NULL;
     }
     unsigned faces = face_count(f->file, f->file_len);
-    const char *refusal = NULL;
     if (faces == 0 || index < 0 || (unsigned)index >= faces || !find_directory(f, (unsigned)index)) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0,
                     faces == 0 ? "this is not a TrueType or OpenType font file"
@@ -245,7 +242,7 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
      * bitmaps only. */
     table os2 = get_table(f, TAG('O', 'S', '/', '2'));
     unsigned fs_type = os2.len >= 10 ? rd16(os2.data + 8) : 0;
-    refusal = (fs_type & 0x000F) == 0x0002 ? "forbids embedding it in a document"
+    const char *refusal = (fs_type & 0x000F) == 0x0002 ? "forbids embedding it in a document"
               : fs_type & 0x0100          ? "forbids embedding a subset of it"
               : fs_type & 0x0200          ? "allows embedding its bitmaps only"
                                           : NULL;

@@ -433,7 +433,7 @@ static char *keep_text(layout_result *r, const char *s, size_t len)
     return t;
 }
 
-/* Appends s to it's text: in place when that text is the last kept and the
+/* Appends s to its text: in place when that text is the last kept and the
  * block has room, else after a copy of it where there is. */
 static void extend_text(layout_result *r, layout_item *it, const char *s, size_t len)
 {

@@ -357,7 +357,7 @@ static doc *make_doc(run *r, const model *m, rg_diags *d)
 typedef struct workbook_job {
     run *r;
     const model *m;
-    const char *path, *final, *scratch_dir;
+    const char *path, *final;
     time_t when;
     rg_diags diags;
     int rc;
@@ -395,16 +395,12 @@ static int copy_workbook(const char *from, const char *to, const char *name, rg_
 {
     rg_buf bytes = {0};
     int rc = rg_read_file(from, &bytes);
-    FILE *out = rc == 0 ? fopen(to, "r+b") : NULL;
-    bool written = out && fwrite(bytes.data, 1, bytes.len, out) == bytes.len;
-    int saved = errno;
-    if (out && fclose(out) != 0 && written)
-        written = false, saved = errno;
+    if (rc == 0)
+        rc = rg_write_file(to, "r+b", bytes.data, bytes.len);
+    if (rc != 0)
+        rg_diag_add(d, RG_ERROR, name, 0, 0, "cannot write the workbook: %s", strerror(errno));
     rg_buf_fini(&bytes);
-    if (written)
-        return 0;
-    rg_diag_add(d, RG_ERROR, name, 0, 0, "cannot write the workbook: %s", strerror(saved));
-    return -1;
+    return rc;
 }
 
 /* The workbook is made in the scratch folder and copied into place in one
@@ -417,16 +413,17 @@ static void *write_workbook(void *arg)
     double t0 = now_seconds();
     const xlsx_lib *lx = workbook_library(w->r, &w->diags);
     rg_buf scratch = {0};
-    rg_buf_printf(&scratch, "%s/parkreport-XXXXXX.xlsx", w->scratch_dir);
+    const char *dir = w->r->scratch_dir;
+    rg_buf_printf(&scratch, "%s/parkreport-XXXXXX.xlsx", dir);
     int fd = lx ? mkstemps(scratch.data, 5) : -1;
     if (fd >= 0) {
         close(fd);
-        w->rc = xlsx_write(lx, w->m, scratch.data, w->final, w->scratch_dir, w->when, &w->diags);
+        w->rc = xlsx_write(lx, w->m, scratch.data, w->final, dir, w->when, &w->diags);
         if (w->rc == 0)
             w->rc = copy_workbook(scratch.data, w->path, w->final, &w->diags);
         unlink(scratch.data);
     } else if (lx) { /* no scratch file: made in place */
-        w->rc = xlsx_write(lx, w->m, w->path, w->final, w->scratch_dir, w->when, &w->diags);
+        w->rc = xlsx_write(lx, w->m, w->path, w->final, dir, w->when, &w->diags);
     } else {
         w->rc = -1;
     }
@@ -446,8 +443,7 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
     int rc = -1;
     if ((pdf_tmp || !pdf_path) && (xlsx_tmp || !xlsx_path)) {
         time_t when = document_time(r, m);
-        workbook_job wb = {.r = r, .m = m, .path = xlsx_tmp, .final = xlsx_path,
-                           .scratch_dir = r->scratch_dir, .when = when};
+        workbook_job wb = {.r = r, .m = m, .path = xlsx_tmp, .final = xlsx_path, .when = when};
         pthread_t beside;
         bool threaded = xlsx_tmp && pdf_tmp && r->fonts.threads > 1 &&
                         pthread_create(&beside, NULL, write_workbook, &wb) == 0;
@@ -523,15 +519,10 @@ static int write_eml(const char *dir, const char *input, const rg_buf *bytes, rg
     char *tmp = temp_name(path, d);
     int rc = -1;
     if (tmp) {
-        FILE *f = fopen(tmp, "wb");
-        bool ok = f && fwrite(bytes->data, 1, bytes->len, f) == bytes->len;
-        int saved = errno;
-        if (f && fclose(f) != 0 && ok)
-            ok = false, saved = errno;
-        if (ok && rename(tmp, path) == 0)
+        if (rg_write_file(tmp, "wb", bytes->data, bytes->len) == 0 && rename(tmp, path) == 0)
             rc = 0;
         else
-            rg_diag_add(d, RG_ERROR, path, 0, 0, "cannot write the mail: %s", strerror(ok ? errno : saved));
+            rg_diag_add(d, RG_ERROR, path, 0, 0, "cannot write the mail: %s", strerror(errno));
         unlink(tmp);
     }
     free(tmp);

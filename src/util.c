@@ -273,6 +273,19 @@ int rg_read_file(const char *path, rg_buf *out)
     return 0;
 }
 
+int rg_write_file(const char *path, const char *mode, const void *data, size_t n)
+{
+    FILE *f = fopen(path, mode);
+    if (!f)
+        return -1;
+    bool ok = fwrite(data, 1, n, f) == n;
+    int saved = errno;
+    if (fclose(f) != 0 && ok)
+        ok = false, saved = errno;
+    errno = saved ? saved : EIO;
+    return ok ? 0 : -1;
+}
+
 size_t rg_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;

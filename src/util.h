@@ -42,6 +42,10 @@ void rg_buf_fini(rg_buf *b);
 
 /* Appends the whole file at path to out. 0, or -1 with errno set. */
 int rg_read_file(const char *path, rg_buf *out);
+/* Writes the n bytes at data to path, opened with mode ("wb", or "r+b" for
+ * an empty file already made), the closing flush checked. 0, or -1 with
+ * errno set. */
+int rg_write_file(const char *path, const char *mode, const void *data, size_t n);
 
 /* Diagnostics: "FILE:LINE:COL: error: message". line/col 0 = unknown. */
 typedef enum { RG_WARNING, RG_ERROR } rg_severity;

@@ -88,7 +88,6 @@ typedef struct book {
 /* One sheet being written: its columns' widths grow with what is put in them. */
 typedef struct sheet {
     book *b;
-    const xlsx_lib *lx;
     lxw_worksheet *ws;
     char *name;
     double width[MAX_COLS];
@@ -148,7 +147,7 @@ static void put_text(sheet *sh, int row, int col, const char *s, lxw_format *f)
         note(sh->b, LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED);
         return;
     }
-    note(sh->b, sh->lx->worksheet_write_string(sh->ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
+    note(sh->b, sh->b->lx->worksheet_write_string(sh->ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
 }
 
 static void put_number(sheet *sh, int row, int col, rg_dec v)
@@ -157,14 +156,14 @@ static void put_number(sheet *sh, int row, int col, rg_dec v)
     rg_dec_format(v, &text);
     grow(sh, col, text_width(text.data, NULL));
     rg_buf_fini(&text);
-    note(sh->b, sh->lx->worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
+    note(sh->b, sh->b->lx->worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
                                        rg_dec_to_double(v), number_format(sh->b, v.scale)));
 }
 
 /* A missing figure is a blank cell, ruled like the others. */
 static void put_blank(sheet *sh, int row, int col)
 {
-    note(sh->b, sh->lx->worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
+    note(sh->b, sh->b->lx->worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
 }
 
 static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
@@ -180,14 +179,14 @@ static void put_formula(sheet *sh, int row, int col, const char *formula, double
                         lxw_format *format)
 {
     grow(sh, col, 8);
-    note(sh->b, sh->lx->worksheet_write_formula_num(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+    note(sh->b, sh->b->lx->worksheet_write_formula_num(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
                                             format, value));
 }
 
 static void put_formula_text(sheet *sh, int row, int col, const char *formula, const char *value)
 {
     grow(sh, col, text_width(value, NULL));
-    note(sh->b, sh->lx->worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+    note(sh->b, sh->b->lx->worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
                                             sh->b->text, value));
 }
 
@@ -219,29 +218,28 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
 {
     memset(sh, 0, sizeof *sh);
     sh->b = b;
-    sh->lx = b->lx;
     sh->ncols = ncols;
     sh->name = xstrdup(name);
-    sh->ws = sh->lx->workbook_add_worksheet(b->wb, name);
+    sh->ws = sh->b->lx->workbook_add_worksheet(b->wb, name);
     if (!sh->ws) {
         rg_diag_add(diags, RG_ERROR, b->m->file, 0, 0, "cannot add the worksheet \"%s\"", name);
         return -1;
     }
-    note(b, sh->lx->worksheet_merge_range(sh->ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
+    note(b, sh->b->lx->worksheet_merge_range(sh->ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
     rg_buf info = {0};
     rg_buf_printf(&info, "填报单位：%s    报告期：%d年%s    计量单位：%s", b->m->park, b->m->year,
                   b->m->period, units);
-    note(b, sh->lx->worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
+    note(b, sh->b->lx->worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
     sh->info_width = text_width(info.data, NULL);
     rg_buf_fini(&info);
     for (int c = 0; c < ncols; c++)
         put_text(sh, 2, c, headers[c], b->header);
-    note(b, sh->lx->worksheet_set_row(sh->ws, 0, 28, NULL));
-    sh->lx->worksheet_freeze_panes(sh->ws, 3, 0);
-    sh->lx->worksheet_set_paper(sh->ws, 9); /* A4 */
-    sh->lx->worksheet_set_landscape(sh->ws);
-    sh->lx->worksheet_fit_to_pages(sh->ws, 1, 0);
-    note(b, sh->lx->worksheet_repeat_rows(sh->ws, 2, 2));
+    note(b, sh->b->lx->worksheet_set_row(sh->ws, 0, 28, NULL));
+    sh->b->lx->worksheet_freeze_panes(sh->ws, 3, 0);
+    sh->b->lx->worksheet_set_paper(sh->ws, 9); /* A4 */
+    sh->b->lx->worksheet_set_landscape(sh->ws);
+    sh->b->lx->worksheet_fit_to_pages(sh->ws, 1, 0);
+    note(b, sh->b->lx->worksheet_repeat_rows(sh->ws, 2, 2));
     rg_buf head = {0};
     rg_buf_puts(&head, "&L");
     escape_amp(b->m->park, &head);
@@ -250,9 +248,9 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
     size_t chars;
     text_width(head.data, &chars);
     if (chars <= XLSX_MAX_HEADER)
-        note(b, sh->lx->worksheet_set_header(sh->ws, head.data));
+        note(b, sh->b->lx->worksheet_set_header(sh->ws, head.data));
     rg_buf_fini(&head);
-    note(b, sh->lx->worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
+    note(b, sh->b->lx->worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
     return 0;
 }
 
@@ -261,12 +259,12 @@ static void close_sheet(sheet *sh)
     double table = 0;
     for (int c = 0; c < sh->ncols; c++) {
         double w = sh->width[c] < 6 ? 6 : sh->width[c] > 50 ? 50 : sh->width[c];
-        note(sh->b, sh->lx->worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
+        note(sh->b, sh->b->lx->worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
         table += w;
     }
     int lines = (int)(sh->info_width / table) + 1;
     if (lines > 1)
-        note(sh->b, sh->lx->worksheet_set_row(sh->ws, 1, 15.0 * lines, NULL));
+        note(sh->b, sh->b->lx->worksheet_set_row(sh->ws, 1, 15.0 * lines, NULL));
     free(sh->name);
 }
 
@@ -284,7 +282,7 @@ static void highlight(sheet *sh, int first_row, int last_row, int col, bool belo
              limit);
     lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
                                  .format = f};
-    note(sh->b, sh->lx->worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
+    note(sh->b, sh->b->lx->worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
                                                    (lxw_row_t)last_row, (lxw_col_t)col, &cf));
 }
 
