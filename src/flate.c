@@ -13,6 +13,7 @@
 #include <libdeflate.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -145,70 +146,124 @@ static unsigned char zlib_flags(int level)
     return (unsigned char)flg;
 }
 
+/* One stream in the making: its pieces, and the threads compressing them. */
+struct flate_job {
+    const unsigned char *data;
+    size_t len;
+    int level;
+    rg_buf *out;
+    piece *pieces;
+    size_t n, nthreads;
+    crew *crews;
+    pthread_t *ids;
+    bool *started;
+};
+
+/* The job of compressing data in pieces of at most piece_size bytes (one
+ * piece when piece_size is 0) on up to `threads` crews, the first of which
+ * uses f's compressor; NULL when f has none for the level. */
+static flate_job *job_new(flate *f, int level, const void *data, size_t len, size_t piece_size,
+                          int threads, rg_buf *out)
+{
+    out->len = 0;
+    struct libdeflate_compressor *mine = level >= 1 && level <= MAX_LEVEL ? compressor(f, level)
+                                                                          : NULL;
+    if (!mine)
+        return NULL;
+    flate_job *j = xcalloc(1, sizeof *j);
+    *j = (flate_job){.data = data, .len = len, .level = level, .out = out};
+    j->n = piece_size == 0 || len <= piece_size ? 1 : (len + piece_size - 1) / piece_size;
+    size_t each = (len + j->n - 1) / j->n;
+    j->pieces = xcalloc(j->n, sizeof *j->pieces);
+    for (size_t i = 0; i < j->n; i++) {
+        j->pieces[i].in = j->data + i * each;
+        j->pieces[i].in_len = i + 1 < j->n ? each : len - i * each;
+        j->pieces[i].last = i + 1 == j->n;
+    }
+    j->nthreads = threads < 1 ? 1 : (size_t)threads < j->n ? (size_t)threads : j->n;
+    j->crews = xcalloc(j->nthreads, sizeof *j->crews);
+    j->ids = xcalloc(j->nthreads, sizeof *j->ids);
+    j->started = xcalloc(j->nthreads, sizeof *j->started);
+    for (size_t t = 0; t < j->nthreads; t++)
+        j->crews[t] = (crew){t == 0 ? mine : NULL, level, j->pieces, j->n, t, j->nthreads};
+    return j;
+}
+
+/* Waits for the crews (doing the share of any that did not start), joins
+ * the pieces into one zlib stream in *j->out and frees j. */
+static int job_end(flate_job *j)
+{
+    for (size_t t = 0; t < j->nthreads; t++) {
+        if (j->started[t])
+            pthread_join(j->ids[t], NULL);
+        else
+            run_crew(&j->crews[t]);
+    }
+    size_t total = 2 + 4;
+    bool failed = false;
+    for (size_t i = 0; i < j->n; i++) {
+        total += j->pieces[i].out_len;
+        failed |= j->pieces[i].failed;
+    }
+    rg_buf *out = j->out;
+    if (!failed) {
+        out->data = xrealloc(out->data, total + 1);
+        out->cap = total + 1;
+        unsigned char *o = (unsigned char *)out->data;
+        o[0] = 0x78;
+        o[1] = zlib_flags(j->level);
+        size_t at = 2;
+        for (size_t i = 0; i < j->n; i++) {
+            memcpy(o + at, j->pieces[i].out, j->pieces[i].out_len);
+            at += j->pieces[i].out_len;
+        }
+        uint32_t adler = libdeflate_adler32(1, j->data, j->len);
+        for (int k = 3; k >= 0; k--)
+            o[at++] = (unsigned char)(adler >> (8 * k));
+        out->len = at;
+    }
+    for (size_t i = 0; i < j->n; i++)
+        free(j->pieces[i].out);
+    free(j->pieces), free(j->crews), free(j->ids), free(j->started);
+    free(j);
+    return failed ? -1 : 0;
+}
+
 int flate_zlib(flate *f, int level, const void *data, size_t len, size_t piece_size, int threads,
                rg_buf *out)
 {
-    out->len = 0;
-    if (level < 1 || level > MAX_LEVEL)
-        return -1;
-    struct libdeflate_compressor *mine = compressor(f, level);
-    if (!mine)
-        return -1;
     if (piece_size == 0 || len <= piece_size) {
+        out->len = 0;
+        struct libdeflate_compressor *mine =
+            level >= 1 && level <= MAX_LEVEL ? compressor(f, level) : NULL;
+        if (!mine)
+            return -1;
         size_t bound = libdeflate_zlib_compress_bound(mine, len);
         out->data = xrealloc(out->data, bound + 1);
         out->cap = bound + 1;
         out->len = libdeflate_zlib_compress(mine, data, len, out->data, bound);
         return out->len ? 0 : -1;
     }
-    size_t n = (len + piece_size - 1) / piece_size, each = (len + n - 1) / n;
-    piece *pieces = xcalloc(n, sizeof *pieces);
-    for (size_t i = 0; i < n; i++) {
-        pieces[i].in = (const unsigned char *)data + i * each;
-        pieces[i].in_len = i + 1 < n ? each : len - i * each;
-        pieces[i].last = i + 1 == n;
-    }
-    size_t nthreads = threads < 1 ? 1 : (size_t)threads < n ? (size_t)threads : n;
-    crew *crews = xcalloc(nthreads, sizeof *crews);
-    pthread_t *ids = xcalloc(nthreads, sizeof *ids);
-    bool *started = xcalloc(nthreads, sizeof *started);
-    for (size_t t = 0; t < nthreads; t++)
-        crews[t] = (crew){t == 0 ? mine : NULL, level, pieces, n, t, nthreads};
-    /* This thread takes the first share; a thread that cannot start leaves
-     * its share to this one. */
-    for (size_t t = 1; t < nthreads; t++)
-        started[t] = pthread_create(&ids[t], NULL, run_crew, &crews[t]) == 0;
-    run_crew(&crews[0]);
-    for (size_t t = 1; t < nthreads; t++) {
-        if (started[t])
-            pthread_join(ids[t], NULL);
-        else
-            run_crew(&crews[t]);
-    }
-    size_t total = 2 + 4;
-    bool failed = false;
-    for (size_t i = 0; i < n; i++) {
-        total += pieces[i].out_len;
-        failed |= pieces[i].failed;
-    }
-    if (!failed) {
-        out->data = xrealloc(out->data, total + 1);
-        out->cap = total + 1;
-        unsigned char *o = (unsigned char *)out->data;
-        o[0] = 0x78;
-        o[1] = zlib_flags(level);
-        size_t at = 2;
-        for (size_t i = 0; i < n; i++) {
-            memcpy(o + at, pieces[i].out, pieces[i].out_len);
-            at += pieces[i].out_len;
-        }
-        uint32_t adler = libdeflate_adler32(1, data, len);
-        for (int k = 3; k >= 0; k--)
-            o[at++] = (unsigned char)(adler >> (8 * k));
-        out->len = at;
-    }
-    for (size_t i = 0; i < n; i++)
-        free(pieces[i].out);
-    free(pieces), free(crews), free(ids), free(started);
-    return failed ? -1 : 0;
+    flate_job *j = job_new(f, level, data, len, piece_size, threads, out);
+    if (!j)
+        return -1;
+    /* This thread takes the first share (job_end runs it), and that of a
+     * thread that cannot start. */
+    for (size_t t = 1; t < j->nthreads; t++)
+        j->started[t] = pthread_create(&j->ids[t], NULL, run_crew, &j->crews[t]) == 0;
+    return job_end(j);
+}
+
+flate_job *flate_zlib_begin(flate *f, int level, const void *data, size_t len, size_t piece_size,
+                            int threads, rg_buf *out)
+{
+    flate_job *j = job_new(f, level, data, len, piece_size, threads, out);
+    for (size_t t = 0; j && threads >= 1 && t < j->nthreads; t++)
+        j->started[t] = pthread_create(&j->ids[t], NULL, run_crew, &j->crews[t]) == 0;
+    return j;
+}
+
+int flate_zlib_end(flate_job *job)
+{
+    return job ? job_end(job) : -1;
 }

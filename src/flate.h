@@ -26,4 +26,15 @@ void flate_free(flate *f);
 int flate_zlib(flate *f, int level, const void *data, size_t len, size_t piece, int threads,
                rg_buf *out);
 
+/* flate_zlib on threads of its own (up to `threads`; none when it is 0),
+ * while the caller goes on with other work: the same bytes in out once
+ * flate_zlib_end has returned 0. Until then, data and out stay as they are
+ * and f is not used by anyone else. A share whose thread cannot start is
+ * compressed by flate_zlib_end. NULL (which flate_zlib_end answers with -1)
+ * when f has no compressor for the level. */
+typedef struct flate_job flate_job;
+flate_job *flate_zlib_begin(flate *f, int level, const void *data, size_t len, size_t piece,
+                            int threads, rg_buf *out);
+int flate_zlib_end(flate_job *job);
+
 #endif

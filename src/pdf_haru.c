@@ -37,7 +37,7 @@ typedef struct pdf_subset {
     rg_buf ttf;  /* the subset font */
     rg_buf zlib; /* ttf compressed, as the PDF holds it */
     rg_buf to_unicode; /* its ToUnicode map, compressed */
-    char tag[7]; /* the subset's name prefix, from its bytes */
+    char tag[7]; /* the subset's name prefix, from its characters */
     int *widths;       /* widths[i]: cps[i]'s advance in whole 1/1000 em, as the PDF states it */
     int dw;            /* the commonest of them, the PDF's default width */
     font_description desc; /* the font's metrics and name, for its descriptor */
@@ -335,15 +335,21 @@ static int by_glyph(const void *a, const void *b)
 }
 
 /* The subset of font file k for the characters u, made anew only when they
- * differ from the last document's. NULL after an error. */
+ * differ from the last document's; NULL after an error. Its program is
+ * compressed with z, here or, given `pending`, on threads begun here
+ * (*pending: what to end before its bytes are read; NULL when none). */
 static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_chars *u, flate *z,
-                                   rg_diags *diags)
+                                   flate_job **pending, rg_diags *diags)
 {
     const pdf_font_file *f = &opt->files[k];
     pdf_subset **last = &opt->cache->last[k];
     pdf_subset *s = *last;
+    if (pending)
+        *pending = NULL;
     if (s && s->n == u->n && memcmp(s->cps, u->cps, u->n * sizeof *u->cps) == 0)
         return s;
+    if (s)
+        font_face_release(f->face);
     subset_free(s);
     *last = NULL;
     s = xcalloc(1, sizeof *s);
@@ -383,19 +389,28 @@ static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_cha
     rg_buf map = {0};
     to_unicode_map(s, &map);
     int level = opt->small_compression ? SMALL_FONT_DEFLATE_LEVEL : FONT_DEFLATE_LEVEL;
-    int failed = flate_zlib(z, level, s->ttf.data, s->ttf.len, FONT_PIECE, opt->threads, &s->zlib) ||
-                 flate_zlib(z, level, map.data, map.len, 0, 1, &s->to_unicode);
+    bool failed = flate_zlib(z, level, map.data, map.len, 0, 1, &s->to_unicode) != 0;
     rg_buf_fini(&map);
+    if (!failed && pending)
+        failed = !(*pending = flate_zlib_begin(z, level, s->ttf.data, s->ttf.len, FONT_PIECE,
+                                               opt->threads > 1 ? opt->threads : 0, &s->zlib));
+    else if (!failed)
+        failed = flate_zlib(z, level, s->ttf.data, s->ttf.len, FONT_PIECE, opt->threads,
+                            &s->zlib) != 0;
     if (failed) {
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "out of memory compressing the font subset");
         subset_free(s);
         return NULL;
     }
     /* A subset's name starts with six capitals and "+"; taken from its
-     * bytes (FNV-1a), two different subsets get different names. */
+     * characters and font (FNV-1a), two different subsets get different
+     * names. Not from its compressed bytes, which may not be made yet. */
     uint64_t h = 14695981039346656037u;
-    for (size_t i = 0; i < s->zlib.len; i++)
-        h = (h ^ (unsigned char)s->zlib.data[i]) * 1099511628211u;
+    for (size_t i = 0; i < s->n; i++)
+        for (int b = 0; b < 32; b += 8)
+            h = (h ^ ((s->cps[i] >> b) & 0xFF)) * 1099511628211u;
+    for (const char *c = s->desc.postscript_name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
     for (int i = 0; i < 6; i++, h /= 26)
         s->tag[i] = (char)('A' + h % 26);
     *last = s;
@@ -414,7 +429,8 @@ static void *make_side_subsets(void *arg)
 {
     side_subsets *s = arg;
     for (int k = 1; k < s->opt->nfiles; k++)
-        if (!(s->out[k] = subset_of(s->opt, k, &s->used[k], s->opt->cache->side_flate, &s->diags)))
+        if (!(s->out[k] = subset_of(s->opt, k, &s->used[k], s->opt->cache->side_flate, NULL,
+                                    &s->diags)))
             break;
     return NULL;
 }
@@ -426,6 +442,8 @@ typedef struct pdf_job {
     const pdf_subset *subsets[PDF_NROLES]; /* by file */
     struct blob **blobs; /* what stream objects read at saving time */
     size_t nblobs, blobs_cap;
+    struct blob *programs[PDF_NROLES]; /* by file: the font programs' */
+    flate *pages_flate; /* what compresses the pages */
     const pdf_options *opt;
     const char *path;
     rg_diags *diags;
@@ -529,13 +547,33 @@ static HPDF_STATUS deflate_in_place(pdf_job *j, HPDF_Dict d)
     }
     rg_buf z = {0};
     if (st == HPDF_OK &&
-        flate_zlib(j->opt->cache->flate, STREAM_DEFLATE_LEVEL, raw, size, 0, 1, &z) != 0)
+        flate_zlib(j->pages_flate, STREAM_DEFLATE_LEVEL, raw, size, 0, 1, &z) != 0)
         st = HPDF_FAILD_TO_ALLOC_MEM;
     free(raw);
     if (st == HPDF_OK)
         return set_compressed(j, d, z.data, z.len, (unsigned char *)z.data);
     rg_buf_fini(&z);
     return st;
+}
+
+/* Waits for the program of file k's subset begun by subset_of, and gives
+ * its bytes to the stream that holds it; 0, or -1 (the subset is then
+ * forgotten, not used again). */
+static int end_pending_program(pdf_job *j, int k, flate_job *pending)
+{
+    if (flate_zlib_end(pending) == 0) {
+        if (j->programs[k]) {
+            j->programs[k]->data = (const unsigned char *)j->subsets[k]->zlib.data;
+            j->programs[k]->len = j->subsets[k]->zlib.len;
+        }
+        return 0;
+    }
+    rg_diag_add(j->diags, RG_ERROR, j->opt->files[k].path, 0, 0,
+                "out of memory compressing the font subset");
+    subset_free(j->opt->cache->last[k]);
+    j->opt->cache->last[k] = NULL;
+    j->subsets[k] = NULL;
+    return -1;
 }
 
 /* The subset's widths: the default (/DW), and /W listing only runs of
@@ -632,6 +670,7 @@ static int add_font(pdf_job *j, int k, const pdf_subset *s)
         st += HPDF_Dict_AddNumber(desc, "XHeight", fd.x_height);
         st += HPDF_Dict_AddNumber(desc, "StemV", 80); /* required; TrueType has no such value */
         st += set_compressed(j, program, s->zlib.data, s->zlib.len, NULL);
+        j->programs[k] = j->blobs[j->nblobs - 1];
         st += HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->ttf.len);
         st += HPDF_Dict_Add(desc, "FontFile2", program);
     }
@@ -1099,7 +1138,8 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     if (opt->layout_seconds)
         *opt->layout_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     used_chars *used = xcalloc(PDF_NROLES, sizeof *used);
-    pdf_job j = {.path = path, .diags = diags, .opt = opt};
+    pdf_job j = {.path = path, .diags = diags, .opt = opt, .pages_flate = opt->cache->flate};
+    flate_job *body_program = NULL;
     int rc = -1;
     for (size_t i = 0; i < r->nitems; i++)
         if (r->items[i].text)
@@ -1119,7 +1159,14 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     pthread_t beside;
     bool threaded = opt->threads > 1 && opt->nfiles > 1 &&
                     pthread_create(&beside, NULL, make_side_subsets, &side) == 0;
-    j.subsets[0] = subset_of(opt, 0, &used[0], opt->cache->flate, diags);
+    /* The body's program (390 KB for the seed's report, most of a report's
+     * compressing) is compressed while the pages are drawn, which need only
+     * the subset's glyph numbers: on threads begun here, with the body's
+     * compressor, while the pages take the side subsets' once those are
+     * made. */
+    j.subsets[0] = subset_of(opt, 0, &used[0], opt->cache->flate, &body_program, diags);
+    if (body_program)
+        j.pages_flate = opt->cache->side_flate;
     if (threaded)
         pthread_join(beside, NULL);
     else
@@ -1143,6 +1190,12 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     set_info(&j, opt);
     if (draw_pages(&j, r, st) != 0 || add_outline(&j, r, st) != 0)
         goto done;
+    if (body_program) {
+        flate_job *ending = body_program;
+        body_program = NULL;
+        if (end_pending_program(&j, 0, ending) != 0)
+            goto done;
+    }
     /* Saved to memory and written here: libharu's file errors do not say
      * what went wrong (a full disk is "error 0x1016, detail 1"), and it does
      * not check the closing flush. Saved through a stream of ours rather
@@ -1173,6 +1226,8 @@ int pdf_write(const doc *d, const layout_style *st, const pdf_options *opt, cons
     }
     rc = 0;
 done:
+    if (body_program) /* given up on before its bytes were needed */
+        end_pending_program(&j, 0, body_program);
     for (int k = 0; k < opt->nfiles; k++) {
         free(used[k].cps);
         free(used[k].seen_beyond);

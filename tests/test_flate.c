@@ -114,6 +114,44 @@ static void test_one_piece_and_empty(void **state)
     flate_free(f);
 }
 
+/* Compressing begun on threads of its own gives flate_zlib's bytes, with
+ * or without threads and pieces, while the caller compresses other data
+ * with another compressor. */
+static void test_begun_gives_the_same_bytes(void **state)
+{
+    (void)state;
+    flate *f = flate_new(), *meanwhile = flate_new();
+    size_t n = 60000;
+    unsigned char *data = sample(n, 5), *other = sample(9000, 6);
+    static const size_t pieces[] = {0, 7000, 60000};
+    static const int levels[] = {6, 12};
+    static const int threads[] = {0, 1, 2, 5};
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
+        for (size_t l = 0; l < sizeof levels / sizeof *levels; l++) {
+            rg_buf expected = {0};
+            assert_int_equal(flate_zlib(f, levels[l], data, n, pieces[p], 1, &expected), 0);
+            for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+                rg_buf begun = {0}, side = {0};
+                flate_job *job = flate_zlib_begin(f, levels[l], data, n, pieces[p], threads[t], &begun);
+                assert_non_null(job);
+                assert_int_equal(flate_zlib(meanwhile, levels[l], other, 9000, 0, 1, &side), 0);
+                assert_int_equal(flate_zlib_end(job), 0);
+                assert_int_equal(begun.len, expected.len);
+                assert_memory_equal(begun.data, expected.data, expected.len);
+                assert_inflates_to(&side, other, 9000);
+                rg_buf_fini(&begun), rg_buf_fini(&side);
+            }
+            assert_inflates_to(&expected, data, n);
+            rg_buf_fini(&expected);
+        }
+    rg_buf z = {0};
+    assert_null(flate_zlib_begin(f, 13, data, n, 0, 2, &z)); /* no such level */
+    assert_int_equal(flate_zlib_end(NULL), -1);
+    rg_buf_fini(&z);
+    free(data), free(other);
+    flate_free(f), flate_free(meanwhile);
+}
+
 /* Splitting costs a little: the pieces' matches cannot reach back. */
 static void test_pieces_cost_little(void **state)
 {
@@ -138,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_bytes_do_not_depend_on_threads),
         cmocka_unit_test(test_one_piece_and_empty),
         cmocka_unit_test(test_pieces_cost_little),
+        cmocka_unit_test(test_begun_gives_the_same_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
