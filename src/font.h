@@ -60,11 +60,4 @@ void font_face_describe(const font_face *f, font_description *out);
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *out,
                      uint16_t *glyphs, rg_diags *diags);
 
-/* Gives back the pages of f's file that subsetting mapped: it reads glyphs
- * from all over the file, and the kernel maps the pages around each too,
- * megabytes that the next subset will rarely need. They are clean copies
- * of the file, read again when needed. Costs 0.1 ms or more a font, so it is
- * done before a subset that follows another, not after the last one. */
-void font_face_release(const font_face *f);
-
 #endif

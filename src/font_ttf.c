@@ -882,10 +882,9 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
     free(old_of);
     free(k.in);
     free(k.olds);
-    return ok ? 0 : -1;
-}
-
-void font_face_release(const font_face *f)
-{
+    /* Subsetting read the glyphs from all over the file, and the kernel
+     * mapped the pages around each too: megabytes the next document will
+     * rarely need. They are clean copies of the file, read again if it does. */
     madvise(f->file, f->file_len, MADV_DONTNEED);
+    return ok ? 0 : -1;
 }

@@ -348,8 +348,6 @@ static const pdf_subset *subset_of(const pdf_options *opt, int k, const used_cha
         *pending = NULL;
     if (s && s->n == u->n && memcmp(s->cps, u->cps, u->n * sizeof *u->cps) == 0)
         return s;
-    if (s)
-        font_face_release(f->face);
     subset_free(s);
     *last = NULL;
     s = xcalloc(1, sizeof *s);
