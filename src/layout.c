@@ -358,7 +358,10 @@ static void build_atoms(para *p)
         a->end = end;
         a->space = g->cl == CL_SPACE;
         glyph *last = &p->g[end - 1];
-        a->squeeze = in_list(last->cp, half_at_end, COUNT(half_at_end)) ? last->w / 2 : 0;
+        /* Every such mark is a closing one (no_start), which ideographs are not. */
+        a->squeeze = last->cl == CL_CLOSE && in_list(last->cp, half_at_end, COUNT(half_at_end))
+                         ? last->w / 2
+                         : 0;
         glue_next = last->cl == CL_OPEN;
         i = end;
     }

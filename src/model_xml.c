@@ -288,6 +288,10 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
     /* One pass: every code point decoded once, its position kept as we go. */
     int line = 1, col = 1;
     for (size_t i = 0; i < len;) {
+        if (u[i] >= ' ' && u[i] < 0x80) { /* most of the bytes: markup */
+            col++, i++;
+            continue;
+        }
         uint32_t cp;
         size_t k = rg_utf8_decode(s + i, len - i, &cp);
         if (k == 0) {

@@ -53,10 +53,8 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
-void xgrow(void **arr, size_t *cap, size_t need, size_t elem)
+void xgrow_to(void **arr, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return;
     size_t n = *cap ? *cap : 8;
     while (n < need) {
         if (n > SIZE_MAX / 2 / elem)
@@ -243,7 +241,7 @@ void rg_diags_fini(rg_diags *d)
     memset(d, 0, sizeof *d);
 }
 
-uint32_t rg_utf8_next(const char *s, size_t n, size_t *i)
+uint32_t rg_utf8_next_any(const char *s, size_t n, size_t *i)
 {
     uint32_t cp;
     size_t k = rg_utf8_decode(s + *i, n - *i, &cp);

@@ -21,8 +21,15 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* Grows *arr (of *cap elements of size elem) to hold at least need elements. */
-void xgrow(void **arr, size_t *cap, size_t need, size_t elem);
+/* Grows *arr (of *cap elements of size elem) to hold at least need elements.
+ * Inline, since it is called for nearly every element appended (the layout
+ * alone makes 5,000 calls a report) and almost always has room already. */
+void xgrow_to(void **arr, size_t *cap, size_t need, size_t elem);
+static inline void xgrow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need > *cap)
+        xgrow_to(arr, cap, need, elem);
+}
 
 /* Growable byte buffer, always NUL-terminated when data != NULL. */
 typedef struct rg_buf {
@@ -85,8 +92,26 @@ void rg_diags_fini(rg_diags *d);
  * length, or 0 for an invalid, overlong or surrogate sequence. */
 size_t rg_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* The code point at s[*i] (n bytes in all), moving *i past it; U+FFFD and
- * one byte for an invalid sequence, for text already checked as UTF-8. */
-uint32_t rg_utf8_next(const char *s, size_t n, size_t *i);
+ * one byte for an invalid sequence, for text already checked as UTF-8.
+ * Inline for ASCII and the three-byte sequences of Chinese text, nearly
+ * all there is: the layout and the pages read every character. */
+uint32_t rg_utf8_next_any(const char *s, size_t n, size_t *i);
+static inline uint32_t rg_utf8_next(const char *s, size_t n, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    if (*i < n && u[0] < 0x80) {
+        *i += 1;
+        return u[0];
+    }
+    if (n - *i >= 3 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        uint32_t c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+        if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
+            *i += 3;
+            return c;
+        }
+    }
+    return rg_utf8_next_any(s, n, i);
+}
 /* Byte offset of the first invalid sequence, or (size_t)-1 when valid. */
 size_t rg_utf8_invalid_at(const char *s, size_t n);
 void rg_utf8_put(rg_buf *b, uint32_t cp);

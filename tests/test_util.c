@@ -111,6 +111,32 @@ static void test_utf8(void **state)
     rg_buf_fini(&b);
 }
 
+/* rg_utf8_next reads what rg_utf8_decode reads, and steps over a bad byte
+ * as U+FFFD, on its inline paths (ASCII, three bytes) and off them. */
+static void test_utf8_next(void **state)
+{
+    (void)state;
+    static const char text[] = "a\xE5\x9B\xAD\xC3\xA9\xF0\xA0\xAE\xB7"
+                               "\xED\xA0\x80"  /* a surrogate */
+                               "\xE0\x80\x80"  /* overlong */
+                               "\xEF\xBF\xBD"  /* a real U+FFFD */
+                               "\xE5\x9B";      /* cut short at the end */
+    static const uint32_t want[] = {'a', 0x56ED, 0xE9, 0x20BB7, 0xFFFD, 0xFFFD, 0xFFFD,
+                                    0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD};
+    static const size_t at[] = {1, 4, 6, 10, 11, 12, 13, 14, 15, 16, 19, 20, 21};
+    size_t n = sizeof text - 1, i = 0, k = 0;
+    while (i < n) {
+        assert_true(k < sizeof want / sizeof *want);
+        assert_int_equal(rg_utf8_next(text, n, &i), want[k]);
+        assert_int_equal(i, at[k]);
+        k++;
+    }
+    assert_int_equal(k, sizeof want / sizeof *want);
+    i = 0; /* a three-byte sequence that n cuts short is not read past n */
+    assert_int_equal(rg_utf8_next("\xE5\x9B\xAD", 2, &i), 0xFFFD);
+    assert_int_equal(i, 1);
+}
+
 static void test_diag_format(void **state)
 {
     (void)state;
@@ -139,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_dec_overflow),
         cmocka_unit_test(test_format_fixed_rounds_half_away),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_utf8_next),
         cmocka_unit_test(test_diag_format),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
