@@ -81,17 +81,6 @@ void rg_buf_puts(rg_buf *b, const char *s)
     rg_buf_append(b, s, strlen(s));
 }
 
-void rg_buf_putc(rg_buf *b, char c)
-{
-    if (b->len + 2 > b->cap) {
-        void *data = b->data;
-        xgrow(&data, &b->cap, b->len + 2, 1);
-        b->data = data;
-    }
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-}
-
 void rg_buf_vprintf(rg_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -40,7 +40,17 @@ typedef struct rg_buf {
 
 void rg_buf_append(rg_buf *b, const char *s, size_t n);
 void rg_buf_puts(rg_buf *b, const char *s);
-void rg_buf_putc(rg_buf *b, char c);
+/* Inline: the pages' text is written a byte at a time. */
+static inline void rg_buf_putc(rg_buf *b, char c)
+{
+    if (b->len + 2 > b->cap) {
+        void *data = b->data;
+        xgrow_to(&data, &b->cap, b->len + 2, 1);
+        b->data = data;
+    }
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 void rg_buf_printf(rg_buf *b, const char *fmt, ...) RG_PRINTF(2, 3);
 void rg_buf_vprintf(rg_buf *b, const char *fmt, va_list ap) RG_PRINTF(2, 0);
 /* Hands the string over to the caller (never NULL) and empties b. */
