@@ -882,10 +882,12 @@ static void put_code(rg_buf *out, uint32_t code)
  * left, in thousandths of the size) puts each item at its x and gives its
  * characters its own spacing where that is not tc. An item more than an em
  * to the right (a table's next cell) is left for a TJ of its own, so that
- * text extraction keeps cells apart. Appends to out unless it is NULL;
- * returns the count of numbers, and the items set in *used. */
+ * text extraction keeps cells apart. Appends to out unless it is NULL, and
+ * then only counts, up to `limit`; returns the count of numbers, and the
+ * items set in *used. */
 static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t *order, size_t n,
-                       const line_codes *lc, double x, double tc, rg_buf *out, size_t *used)
+                       const line_codes *lc, double x, double tc, rg_buf *out, size_t limit,
+                       size_t *used)
 {
     const layout_item *first = &items[order[0]];
     double size = first->size;
@@ -905,7 +907,10 @@ static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t 
             double want = c == lc->first[i] ? it->x : pen + it->spacing - tc;
             if (fabs(pen - want) >= 0.001) { /* a thousandth of a point: invisible */
                 double adjust = rounded((pen - want) * 1000 / size, 0.01);
-                numbers++;
+                if (++numbers >= limit && !out) {
+                    *used = i;
+                    return numbers;
+                }
                 if (out) {
                     if (open)
                         rg_buf_putc(out, ')');
@@ -946,16 +951,18 @@ static size_t put_line(pdf_job *j, HPDF_Page page, const layout_style *st, const
         lc->first[i + 1] = item_codes(j, &items[order[i]], lc, lc->first[i]);
     double dx = rounded(first->x - pos->x, 0.001), dy = rounded(st->page_h - first->y - pos->y, 0.001);
     double x = pos->x + dx, best = pos->spacing;
-    size_t used, best_cost = tj_array(j, items, order, n, lc, x, best, NULL, &used);
-    for (size_t c = 0; c < n && best_cost > 0; c++) {
+    size_t used, best_cost = tj_array(j, items, order, n, lc, x, best, NULL, SIZE_MAX, &used);
+    for (size_t c = 0; c < n && best_cost > 1; c++) {
         double tc = items[order[c]].spacing;
         bool tried = tc == best || tc == pos->spacing; /* counted already */
         for (size_t p = 0; p < c && !tried; p++)
             tried = items[order[p]].spacing == tc;
         if (tried) /* the same spacing gives the same count */
             continue;
-        size_t cost = tj_array(j, items, order, n, lc, x, tc, NULL, &used);
-        if (cost + 1 < best_cost) /* a change of Tc costs about a number */
+        /* Counted only as far as it could win: a change of Tc costs about a
+         * number, so it must save two. */
+        size_t cost = tj_array(j, items, order, n, lc, x, tc, NULL, best_cost - 1, &used);
+        if (cost + 1 < best_cost)
             best = tc, best_cost = cost;
     }
     if (file != pos->file || size != pos->size) {
@@ -974,7 +981,7 @@ static size_t put_line(pdf_job *j, HPDF_Page page, const layout_style *st, const
     put_number(out, dy, 3);
     rg_buf_puts(out, " Td\n");
     pos->x = x, pos->y += dy;
-    tj_array(j, items, order, n, lc, x, best, out, &used);
+    tj_array(j, items, order, n, lc, x, best, out, SIZE_MAX, &used);
     return used;
 }
 
