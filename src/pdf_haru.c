@@ -890,7 +890,7 @@ static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t 
                        size_t *used)
 {
     const layout_item *first = &items[order[0]];
-    double size = first->size;
+    double size = first->size, unit = size / 1000; /* a thousandth of an em */
     int file = file_of(j->opt, first->font);
     const int *w = j->subsets[file]->widths;
     const uint16_t *glyphs = j->subsets[file]->glyphs;
@@ -925,7 +925,7 @@ static size_t tj_array(const pdf_job *j, const layout_item *items, const size_t 
                 put_code(out, glyphs[lc->codes[c]]);
             }
             open = true;
-            pen += w[lc->codes[c]] * size / 1000 + tc;
+            pen += w[lc->codes[c]] * unit + tc; /* not "/ 1000": a division a character */
         }
     }
     if (out)
