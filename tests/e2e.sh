@@ -111,6 +111,10 @@ check "pdf: Song, Hei and Kai embedded as subsets, each once" sh -c "
     pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'WenQuanYiZenHei.*CID TrueType *Identity-H *yes yes yes' &&
     pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -q 'UKaiCN.*CID TrueType *Identity-H *yes yes yes' &&
     test \$(pdffonts '$T/a/park-2023.pdf' 2>/dev/null | tail -n +3 | wc -l) -eq 3"
+check "pdf: a subset's name is six capitals and +, another for other characters" sh -c "
+    a=\$(pdffonts '$T/a/park-2023.pdf' 2>/dev/null | grep -o '^[A-Z]\{6\}+UMingCN') &&
+    g=\$(pdffonts '$T/glyph/glyph.pdf' 2>/dev/null | grep -o '^[A-Z]\{6\}+UMingCN') &&
+    test -n \"\$a\" -a -n \"\$g\" -a \"\$a\" != \"\$g\""
 check "pdf: page numbers — N —" grep -q '^— 3 —$' "$T/a.txt"
 # The text with page numbers and all white space removed.
 grep -v '^— [0-9]* —$' "$T/a.txt" | tr -d ' \n\f\r\t' > "$T/a.flat"
