@@ -533,28 +533,6 @@ static HPDF_STATUS set_compressed(pdf_job *j, HPDF_Dict d, const void *data, siz
     return HPDF_OK;
 }
 
-/* Compresses what drawing put in d's stream (a page's content). */
-static HPDF_STATUS deflate_in_place(pdf_job *j, HPDF_Dict d)
-{
-    HPDF_UINT size = HPDF_Stream_Size(d->stream), got = size;
-    unsigned char *raw = xmalloc(size ? size : 1);
-    HPDF_STATUS st = HPDF_Stream_Seek(d->stream, 0, HPDF_SEEK_SET);
-    if (st == HPDF_OK && size) {
-        st = HPDF_Stream_Read(d->stream, raw, &got);
-        if (st == HPDF_STREAM_EOF && got == size)
-            st = HPDF_OK;
-    }
-    rg_buf z = {0};
-    if (st == HPDF_OK &&
-        flate_zlib(j->pages_flate, STREAM_DEFLATE_LEVEL, raw, size, 0, 1, &z) != 0)
-        st = HPDF_FAILD_TO_ALLOC_MEM;
-    free(raw);
-    if (st == HPDF_OK)
-        return set_compressed(j, d, z.data, z.len, (unsigned char *)z.data);
-    rg_buf_fini(&z);
-    return st;
-}
-
 /* Waits for the program of file k's subset begun by subset_of, and gives
  * its bytes to the stream that holds it; 0, or -1 (the subset is then
  * forgotten, not used again). */
@@ -1013,18 +991,26 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         }
         HPDF_Page_SetWidth(p, (HPDF_REAL)st->page_w);
         HPDF_Page_SetHeight(p, (HPDF_REAL)st->page_h);
+        /* The page's content is written here, not through libharu's page
+         * operators and stream (which format numbers slowly and copy byte
+         * by byte): the shaded cells, the text, then the rules. */
+        text.len = 0;
         for (size_t n = first[page]; n < first[page + 1]; n++) {
             const layout_item *it = &r->items[order[n]];
             if (it->text || it->fill <= 0)
                 continue;
-            HPDF_Page_SetGrayFill(p, (HPDF_REAL)it->fill);
-            HPDF_Page_Rectangle(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y2),
-                                (HPDF_REAL)(it->x2 - it->x), (HPDF_REAL)(it->y2 - it->y));
-            HPDF_Page_Fill(p);
+            put_number(&text, it->fill, 4);
+            rg_buf_puts(&text, " g\n");
+            put_number(&text, it->x, 3);
+            rg_buf_putc(&text, ' ');
+            put_number(&text, st->page_h - it->y2, 3);
+            rg_buf_putc(&text, ' ');
+            put_number(&text, it->x2 - it->x, 3);
+            rg_buf_putc(&text, ' ');
+            put_number(&text, it->y2 - it->y, 3);
+            rg_buf_puts(&text, " re f\n");
         }
-        HPDF_Page_SetGrayFill(p, 0);
-        text.len = 0;
-        rg_buf_puts(&text, "BT\n");
+        rg_buf_puts(&text, "0 g\nBT\n");
         text_pos pos = {.file = -1};
         for (size_t n = first[page], e; n < first[page + 1]; n = e) {
             e = n + 1;
@@ -1048,26 +1034,34 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         size_t only = 0;
         put_line(j, p, st, items, &only, 1, &pos, &codes, &text);
         rg_buf_puts(&text, "ET\n");
-        HPDF_Stream content = ((HPDF_PageAttr)p->attr)->stream;
-        if (HPDF_Stream_Write(content, (const HPDF_BYTE *)text.data, (HPDF_UINT)text.len) != HPDF_OK) {
-            rc = fail(j, "cannot write the page's text");
-            break;
-        }
         bool ruled = false;
         for (size_t n = first[page]; n < first[page + 1]; n++) {
             const layout_item *it = &r->items[order[n]];
             if (it->text || it->fill > 0)
                 continue;
             if (!ruled)
-                HPDF_Page_SetLineWidth(p, 0.75);
+                rg_buf_puts(&text, "0.75 w\n");
             ruled = true;
-            HPDF_Page_MoveTo(p, (HPDF_REAL)it->x, (HPDF_REAL)(st->page_h - it->y));
-            HPDF_Page_LineTo(p, (HPDF_REAL)it->x2, (HPDF_REAL)(st->page_h - it->y2));
+            put_number(&text, it->x, 3);
+            rg_buf_putc(&text, ' ');
+            put_number(&text, st->page_h - it->y, 3);
+            rg_buf_puts(&text, " m ");
+            put_number(&text, it->x2, 3);
+            rg_buf_putc(&text, ' ');
+            put_number(&text, st->page_h - it->y2, 3);
+            rg_buf_puts(&text, " l\n");
         }
         if (ruled)
-            HPDF_Page_Stroke(p);
-        if (j->err.error || deflate_in_place(j, ((HPDF_PageAttr)p->attr)->contents) != HPDF_OK)
+            rg_buf_puts(&text, "S\n");
+        rg_buf z = {0};
+        if (j->err.error ||
+            flate_zlib(j->pages_flate, STREAM_DEFLATE_LEVEL, text.data, text.len, 0, 1, &z) != 0) {
+            rg_buf_fini(&z);
             rc = fail(j, "cannot draw the page");
+        } else if (set_compressed(j, ((HPDF_PageAttr)p->attr)->contents, z.data, z.len,
+                                  (unsigned char *)z.data) != HPDF_OK) { /* z is the job's now */
+            rc = fail(j, "cannot draw the page");
+        }
     }
     rg_buf_fini(&text);
     free(codes.codes);
