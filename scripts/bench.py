@@ -5,9 +5,10 @@ and -j 2 as wall and CPU time per report (to disk, and to tmpfs); peak
 memory; the outputs' sizes;
 the time split between the stages; 100 different reports at both
 --pdf-compression settings; and the time of inputs 10 and 100 times the
-seed's size; and, first and last, the time of a fixed gzip run, alone and
-two at once, by which the machine's own drift shows, and how free its
-second processor is.
+seed's size; the instructions (callgrind) of one report and of a report's
+share of a batch, which do not drift; and, first and last, the time of a
+fixed gzip run, alone and two at once, by which the machine's own drift
+shows, and how free its second processor is.
 
 Usage: python3 scripts/bench.py BUILD_DIR [BATCH] [RUNS]
 """
@@ -61,6 +62,34 @@ def scaled(k, directory):
     path = os.path.join(directory, f"scaled-{k}.xml")
     open(path, "w", encoding="utf-8").write(text)
     return path
+
+
+def instructions(tmp):
+    """Instructions (callgrind) of one report at -j 1, and a report's share
+    of a batch: the difference between batches of 20 and 10 copies, over 10.
+    None without valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+
+    def counted(args):
+        p = subprocess.run(["valgrind", "--tool=callgrind",
+                            "--callgrind-out-file=" + os.path.join(tmp, "callgrind.out"),
+                            binary, "-q", "-j", "1"] + args,
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        m = re.search(r"Collected : (\d+)", p.stderr)
+        if p.returncode != 0 or not m:
+            sys.exit("callgrind failed:\n" + p.stderr[-2000:])
+        return int(m.group(1))
+
+    one = counted(["-o", os.path.join(tmp, "counted-one"), seed])
+    totals = {}
+    for n in (10, 20):
+        d = os.path.join(tmp, f"counted-{n}")
+        os.mkdir(d)
+        for i in range(n):
+            shutil.copy(seed, os.path.join(d, f"park-{i:02d}.xml"))
+        totals[n] = counted(["-o", os.path.join(tmp, f"counted-{n}-out"), d])
+    return one, (totals[20] - totals[10]) / 10
 
 
 def machine_speed(tmp):
@@ -173,4 +202,10 @@ with tempfile.TemporaryDirectory() as tmp:
         times = [run(["-q", "-o", out, path])[0] for _ in range(max(1, runs // 4))]
         t = statistics.median(times)
         print(f"input {k:3d} times the seed: {t * 1e3:8.1f} ms, {t / base:5.1f} times one report")
+    counted = instructions(tmp)
+    if counted:
+        print(f"instructions (callgrind, which do not drift with the machine): one report "
+              f"{counted[0] / 1e6:.1f} M, a report's share of a batch {counted[1] / 1e6:.1f} M")
+    else:
+        print("instructions: valgrind is not installed")
     print(f"machine speed at the end: {machine_speed(tmp)}")
