@@ -159,9 +159,9 @@ struct flate_job {
     bool *started;
 };
 
-/* The job of compressing data in pieces of at most piece_size bytes (one
- * piece when piece_size is 0) on up to `threads` crews, the first of which
- * uses f's compressor; NULL when f has none for the level. */
+/* The job of compressing data in len / piece_size pieces, rounded up (one
+ * when piece_size is 0), on up to `threads` crews, the first of which uses
+ * f's compressor; NULL when f has none for the level. */
 static flate_job *job_new(flate *f, int level, const void *data, size_t len, size_t piece_size,
                           int threads, rg_buf *out)
 {

@@ -20,10 +20,10 @@ void flate_free(flate *f);
 
 /* Compresses len bytes at libdeflate's `level` (1-12) into out (replacing
  * its contents): in one piece when len <= piece, else in len / piece pieces
- * (rounded up), on up to `threads` threads, the last a little longer than
- * the others, which are scanned after they are compressed. A piece boundary costs
- * about 0.4% of a piece's compressed size (its matches cannot reach back
- * into the piece before). 0, or -1 when memory or a thread runs out. */
+ * (rounded up) on up to `threads` threads, the last a little longer than
+ * the others, which are scanned after they are compressed. A piece boundary
+ * costs about 0.4% of a piece's compressed size (its matches cannot reach
+ * back into the piece before). 0, or -1 when memory or a thread runs out. */
 int flate_zlib(flate *f, int level, const void *data, size_t len, size_t piece, int threads,
                rg_buf *out);
 
