@@ -38,9 +38,12 @@ void flate_free(flate *f)
     free(f);
 }
 
-/* f's compressor for level, made once; NULL when out of memory. */
+/* f's compressor for level, made once; NULL for no such level or when out
+ * of memory. */
 static struct libdeflate_compressor *compressor(flate *f, int level)
 {
+    if (level < 1 || level > MAX_LEVEL)
+        return NULL;
     if (!f->kept[level])
         f->kept[level] = libdeflate_alloc_compressor(level);
     return f->kept[level];
@@ -166,8 +169,7 @@ static flate_job *job_new(flate *f, int level, const void *data, size_t len, siz
                           int threads, rg_buf *out)
 {
     out->len = 0;
-    struct libdeflate_compressor *mine = level >= 1 && level <= MAX_LEVEL ? compressor(f, level)
-                                                                          : NULL;
+    struct libdeflate_compressor *mine = compressor(f, level);
     if (!mine)
         return NULL;
     flate_job *j = xcalloc(1, sizeof *j);
@@ -242,8 +244,7 @@ int flate_zlib(flate *f, int level, const void *data, size_t len, size_t piece_s
 {
     if (piece_size == 0 || len <= piece_size) {
         out->len = 0;
-        struct libdeflate_compressor *mine =
-            level >= 1 && level <= MAX_LEVEL ? compressor(f, level) : NULL;
+        struct libdeflate_compressor *mine = compressor(f, level);
         if (!mine)
             return -1;
         size_t bound = libdeflate_zlib_compress_bound(mine, len);
@@ -266,8 +267,9 @@ flate_job *flate_zlib_begin(flate *f, int level, const void *data, size_t len, s
                             int threads, rg_buf *out)
 {
     flate_job *j = job_new(f, level, data, len, piece_size, threads, out);
-    for (size_t t = 0; j && threads >= 1 && t < j->nthreads; t++)
-        j->started[t] = pthread_create(&j->ids[t], NULL, run_crew, &j->crews[t]) == 0;
+    if (j && threads >= 1)
+        for (size_t t = 0; t < j->nthreads; t++)
+            j->started[t] = pthread_create(&j->ids[t], NULL, run_crew, &j->crews[t]) == 0;
     return j;
 }
 

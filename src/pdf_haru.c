@@ -795,6 +795,16 @@ static void put_number(rg_buf *b, double x, int decimals)
     }
 }
 
+/* n coordinates (to a thousandth of a point), then the operator op. */
+static void put_coords(rg_buf *b, const double *xs, size_t n, const char *op)
+{
+    for (size_t i = 0; i < n; i++) {
+        put_number(b, xs[i], 3);
+        rg_buf_putc(b, ' ');
+    }
+    rg_buf_puts(b, op);
+}
+
 static double rounded(double x, double unit)
 {
     return (double)llround(x / unit) * unit;
@@ -954,10 +964,7 @@ static size_t put_line(pdf_job *j, HPDF_Page page, const layout_style *st, const
         rg_buf_puts(out, " Tc\n");
         pos->spacing = best;
     }
-    put_number(out, dx, 3);
-    rg_buf_putc(out, ' ');
-    put_number(out, dy, 3);
-    rg_buf_puts(out, " Td\n");
+    put_coords(out, (const double[]){dx, dy}, 2, "Td\n");
     pos->x = x, pos->y += dy;
     tj_array(j, items, order, n, lc, x, best, out, SIZE_MAX, &used);
     return used;
@@ -1001,14 +1008,9 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
                 continue;
             put_number(&text, it->fill, 4);
             rg_buf_puts(&text, " g\n");
-            put_number(&text, it->x, 3);
-            rg_buf_putc(&text, ' ');
-            put_number(&text, st->page_h - it->y2, 3);
-            rg_buf_putc(&text, ' ');
-            put_number(&text, it->x2 - it->x, 3);
-            rg_buf_putc(&text, ' ');
-            put_number(&text, it->y2 - it->y, 3);
-            rg_buf_puts(&text, " re f\n");
+            put_coords(&text,
+                       (const double[]){it->x, st->page_h - it->y2, it->x2 - it->x, it->y2 - it->y},
+                       4, "re f\n");
         }
         rg_buf_puts(&text, "0 g\nBT\n");
         text_pos pos = {.file = -1};
@@ -1042,14 +1044,8 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
             if (!ruled)
                 rg_buf_puts(&text, "0.75 w\n");
             ruled = true;
-            put_number(&text, it->x, 3);
-            rg_buf_putc(&text, ' ');
-            put_number(&text, st->page_h - it->y, 3);
-            rg_buf_puts(&text, " m ");
-            put_number(&text, it->x2, 3);
-            rg_buf_putc(&text, ' ');
-            put_number(&text, st->page_h - it->y2, 3);
-            rg_buf_puts(&text, " l\n");
+            put_coords(&text, (const double[]){it->x, st->page_h - it->y}, 2, "m ");
+            put_coords(&text, (const double[]){it->x2, st->page_h - it->y2}, 2, "l\n");
         }
         if (ruled)
             rg_buf_puts(&text, "S\n");
