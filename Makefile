@@ -18,12 +18,13 @@ XML_LIBS = $(shell pkg-config --libs $(PKGS))
 # HarfBuzz only for the font test, which checks the font reader against it.
 HB_CFLAGS = $(shell pkg-config --cflags harfbuzz)
 HB_LIBS = $(shell pkg-config --libs harfbuzz)
-LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread
+# The program's lxw_tmpfile takes the place of libxlsxwriter's (xlsx_lxw.c).
+LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread -Wl,--export-dynamic-symbol=lxw_tmpfile
 
 SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
-TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail
+TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail test_xlsx
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all setup report check test spec check-asan fuzz install bench clean

@@ -81,7 +81,7 @@ typedef struct run {
     pdf_options fonts; /* the font files, read once */
     layout_style style; /* the page, read once */
     time_t epoch; /* SOURCE_DATE_EPOCH, or -1 */
-    const char *scratch_dir; /* for the workbook library's temporary files */
+    const char *scratch_dir; /* where the workbook is made */
     tmpl *mail_tmpl;         /* when mailing */
     char *mail_template_path;
     char *mail_from_addr;
@@ -99,11 +99,10 @@ static bool writable_dir(const char *path)
     return path && *path && stat(path, &st) == 0 && S_ISDIR(st.st_mode) && access(path, W_OK | X_OK) == 0;
 }
 
-/* libxlsxwriter writes each part of a workbook to a temporary file before
- * zipping it: a score of files a report. On a disk they cost more system
- * time than the rest of the report (measured: 2.0 s against 0.3 s for 100
- * reports, on tmpfs). $TMPDIR when set, else /dev/shm, else the output
- * directory. */
+/* Where the workbook is made before it is copied into place (and where
+ * libxlsxwriter would put its scratch copies of the parts, were they not
+ * kept in memory: xlsx_lxw.c). $TMPDIR when set, else /dev/shm, else the
+ * output directory. */
 static const char *scratch_dir(const options *opt)
 {
     const char *tmp = getenv("TMPDIR");

@@ -16,6 +16,7 @@
 #ifndef RG_XLSX_H
 #define RG_XLSX_H
 
+#include <stdio.h>
 #include <time.h>
 
 #include "model.h"
@@ -34,6 +35,11 @@ void xlsx_lib_close(xlsx_lib *lx);
 
 int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char *name,
                const char *tmpdir, time_t created, rg_diags *diags);
+
+/* libxlsxwriter's own function, defined by the program in its place: a
+ * stream in memory that can be written, sought and read back, for the
+ * library's scratch copy of each part. NULL when none can be made. */
+FILE *lxw_tmpfile(char *tmpdir);
 
 /* Checks that `path` is a complete zip whose every member is non-empty.
  * Returns 0, or -1 with an error about `name` in diags. */

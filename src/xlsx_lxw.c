@@ -1,4 +1,5 @@
 /* xlsx_lxw.c - see xlsx.h. */
+#define _GNU_SOURCE /* fopencookie */
 #include "xlsx.h"
 
 #include <dlfcn.h>
@@ -72,6 +73,81 @@ void xlsx_lib_close(xlsx_lib *lx)
         dlclose(lx->handle);
         free(lx);
     }
+}
+
+/* libxlsxwriter writes each part of a workbook (a score a report) to a
+ * scratch file made by its lxw_tmpfile(), then reads it back to zip it:
+ * eight system calls and a file made and removed a part. This definition,
+ * exported from the program (the Makefile's --export-dynamic-symbol), takes
+ * the place of the library's, which it calls through its PLT, so the parts
+ * are kept in memory instead. Where it is not bound (a library built to
+ * call its own directly), the library's scratch files in `tmpdir` serve. */
+typedef struct scratch {
+    rg_buf bytes;
+    size_t pos;
+} scratch;
+
+static ssize_t scratch_read(void *cookie, char *to, size_t n)
+{
+    scratch *s = cookie;
+    size_t left = s->pos < s->bytes.len ? s->bytes.len - s->pos : 0;
+    if (n > left)
+        n = left;
+    if (n)
+        memcpy(to, s->bytes.data + s->pos, n);
+    s->pos += n;
+    return (ssize_t)n;
+}
+
+static ssize_t scratch_write(void *cookie, const char *from, size_t n)
+{
+    scratch *s = cookie;
+    if (s->pos > s->bytes.len) { /* written past the end after a seek: a hole of zeros */
+        size_t hole = s->pos - s->bytes.len;
+        void *data = s->bytes.data;
+        xgrow(&data, &s->bytes.cap, s->pos + 1, 1);
+        s->bytes.data = data;
+        memset(s->bytes.data + s->bytes.len, 0, hole);
+        s->bytes.len = s->pos;
+    }
+    size_t kept = s->bytes.len - s->pos; /* bytes after pos, overwritten first */
+    if (kept > n)
+        kept = n;
+    if (kept)
+        memcpy(s->bytes.data + s->pos, from, kept);
+    rg_buf_append(&s->bytes, from + kept, n - kept);
+    s->pos += n;
+    return (ssize_t)n;
+}
+
+static int scratch_seek(void *cookie, off64_t *offset, int whence)
+{
+    scratch *s = cookie;
+    off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off64_t)s->pos : (off64_t)s->bytes.len;
+    if (*offset < -base)
+        return -1;
+    s->pos = (size_t)(base + *offset);
+    *offset = (off64_t)s->pos;
+    return 0;
+}
+
+static int scratch_close(void *cookie)
+{
+    scratch *s = cookie;
+    rg_buf_fini(&s->bytes);
+    free(s);
+    return 0;
+}
+
+FILE *lxw_tmpfile(char *tmpdir)
+{
+    (void)tmpdir;
+    scratch *s = xcalloc(1, sizeof *s);
+    cookie_io_functions_t io = {scratch_read, scratch_write, scratch_seek, scratch_close};
+    FILE *f = fopencookie(s, "w+", io);
+    if (!f)
+        free(s);
+    return f;
 }
 
 typedef struct book {

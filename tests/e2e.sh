@@ -188,6 +188,13 @@ check "workbook: made in \$TMPDIR and copied into place, nothing left there" sh 
     test $? -eq 0 && test -z \"\$(ls -A '$T/scratch')\" && ! ls -A '$T/sc' | grep -q tmp &&
     cmp '$T/a/park-2023.xlsx' '$T/sc/park-2023.xlsx' && cmp '$T/a/park-2023.pdf' '$T/sc/park-2023.pdf'"
 
+# libxlsxwriter's scratch copies of the parts are the program's streams in
+# memory (xlsx_lxw.c), not files: the dynamic linker binds its lxw_tmpfile
+# to the program's.
+LD_DEBUG=bindings "$BIN" -f xlsx -o "$T/bind" "$SEED_XML" > /dev/null 2> "$T/bind.err"
+check "workbook: the library's scratch parts are kept in memory (lxw_tmpfile bound to the program)" \
+    grep -q "binding file .*libxlsxwriter[^ ]* \[0\] to .*parkreport \[0\]: normal symbol .lxw_tmpfile'" "$T/bind.err"
+
 # --- modes and exit statuses -------------------------------------------
 "$BIN" --check -o "$T/c" "$SEED_XML" > /dev/null 2> "$T/c.err"
 check "--check: exit 0, warnings, nothing written" sh -c "test $? -eq 0 && test ! -e '$T/c' && grep -q warning '$T/c.err'"
