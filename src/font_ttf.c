@@ -22,6 +22,7 @@ struct font_face {
     char *path;
     unsigned char *file; /* mapped read-only: a CJK font is tens of megabytes, of which a report reads a few */
     size_t file_len;
+    int fd; /* the glyphs are read with pread (read_glyph) */
     const unsigned char *dir; /* the face's table records */
     unsigned ntables;
     unsigned upem, nglyphs, nmetrics;
@@ -42,8 +43,8 @@ static uint32_t rd32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Maps the file at path; false with errno set. */
-static bool map_file(const char *path, unsigned char **addr, size_t *len)
+/* Opens and maps the file at path; false with errno set. */
+static bool map_file(const char *path, int *fd_out, unsigned char **addr, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -58,12 +59,13 @@ static bool map_file(const char *path, unsigned char **addr, size_t *len)
         errno = EFBIG;
     else
         a = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    int saved = errno;
-    close(fd);
     if (a == MAP_FAILED) {
+        int saved = errno;
+        close(fd);
         errno = saved;
         return false;
     }
+    *fd_out = fd;
     *addr = a;
     *len = (size_t)sb.st_size;
     return true;
@@ -220,8 +222,9 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
 {
     font_face *f = xcalloc(1, sizeof *f);
     f->path = xstrdup(path);
+    f->fd = -1;
     errno = 0;
-    if (!map_file(path, &f->file, &f->file_len)) {
+    if (!map_file(path, &f->fd, &f->file, &f->file_len)) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot read the font file: %s",
                     errno ? strerror(errno) : "unknown error");
         font_face_close(f);
@@ -289,6 +292,8 @@ void font_face_close(font_face *f)
         return;
     if (f->file)
         munmap(f->file, f->file_len);
+    if (f->fd >= 0)
+        close(f->fd);
     free(f->path);
     free(f);
 }
@@ -443,15 +448,41 @@ static size_t loca_at(const source *s, unsigned g)
     return s->long_loca ? rd32(s->loca.data + 4 * (size_t)g) : 2 * (size_t)rd16(s->loca.data + 2 * (size_t)g);
 }
 
-/* Glyph g's bytes; false when loca points outside glyf. */
-static bool glyph_bytes(const source *s, unsigned g, const unsigned char **data, size_t *len)
+/* Reads glyph g's bytes onto the end of store, noting where (*at) and how
+ * many (*len). Read, not touched in the mapping: a report's glyphs lie all
+ * over a CJK font's glyf table, and the kernel maps the 16 pages around
+ * each one touched, a score of megabytes for the body font that took as
+ * long to unmap again. 0; -1 with errno 0 when loca points outside glyf,
+ * else with errno set. */
+static int read_glyph(const font_face *f, const source *s, unsigned g, rg_buf *store,
+                      size_t *at, size_t *len)
 {
     size_t from = loca_at(s, g), to = loca_at(s, g + 1);
-    if (from > to || to > s->glyf.len)
-        return false;
-    *data = s->glyf.data + from;
-    *len = to - from;
-    return true;
+    if (from > to || to > s->glyf.len) {
+        errno = 0;
+        return -1;
+    }
+    size_t n = to - from, got = 0;
+    void *data = store->data;
+    xgrow(&data, &store->cap, store->len + n + 1, 1);
+    store->data = data;
+    off_t where = (off_t)(s->glyf.data - f->file) + (off_t)from;
+    while (got < n) {
+        ssize_t r = pread(f->fd, store->data + store->len + got, n - got, where + (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0) /* the file was cut short since it was opened */
+                errno = ENODATA;
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    *at = store->len;
+    *len = n;
+    store->len += n;
+    store->data[store->len] = '\0';
+    return 0;
 }
 
 enum {
@@ -505,9 +536,14 @@ static bool simple_instructions(const unsigned char *g, size_t len, unsigned con
     return *at + 2 + *count <= len;
 }
 
+typedef struct kept_glyph {
+    uint16_t old;  /* its number in the font */
+    size_t at, len; /* its bytes in the subset's store (read_glyph) */
+} kept_glyph;
+
 typedef struct glyph_set {
     unsigned char *in;   /* a bit per glyph of the font */
-    uint16_t *olds;      /* the glyphs kept, ascending once sorted: new number i */
+    kept_glyph *list;    /* the glyphs kept, ascending once sorted: new number i */
     size_t n, cap;
     bool broken;         /* a composite glyph that runs past its end */
 } glyph_set;
@@ -517,10 +553,10 @@ static void keep(glyph_set *k, unsigned g)
     if (k->in[g >> 3] & (1u << (g & 7)))
         return;
     k->in[g >> 3] |= (unsigned char)(1u << (g & 7));
-    void *arr = k->olds;
-    xgrow(&arr, &k->cap, k->n + 1, sizeof *k->olds);
-    k->olds = arr;
-    k->olds[k->n++] = (uint16_t)g;
+    void *arr = k->list;
+    xgrow(&arr, &k->cap, k->n + 1, sizeof *k->list);
+    k->list = arr;
+    k->list[k->n++] = (kept_glyph){.old = (uint16_t)g};
 }
 
 typedef struct closure_ctx {
@@ -538,9 +574,9 @@ static void keep_component(void *ud, size_t at, unsigned gid)
         c->set->broken = true;
 }
 
-static int by_u16(const void *a, const void *b)
+static int by_old_number(const void *a, const void *b)
 {
-    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+    return (int)((const kept_glyph *)a)->old - (int)((const kept_glyph *)b)->old;
 }
 
 /* The new number of glyph g (which is kept). */
@@ -549,7 +585,7 @@ static unsigned new_number(const glyph_set *k, unsigned g)
     size_t lo = 0, hi = k->n;
     while (lo + 1 < hi) {
         size_t mid = (lo + hi) / 2;
-        if (k->olds[mid] <= g)
+        if (k->list[mid].old <= g)
             lo = mid;
         else
             hi = mid;
@@ -571,19 +607,18 @@ static void remap_component(void *ud, size_t at, unsigned gid)
     r->out[at + 2] = (unsigned char)(to >> 8), r->out[at + 3] = (unsigned char)to;
 }
 
-/* glyf and loca of the kept glyphs; false for a glyph that runs past its
- * end. */
-static bool build_glyf(const source *s, const glyph_set *k, rg_buf *glyf, rg_buf *loca,
+/* glyf and loca of the kept glyphs, whose bytes are in store; false for a
+ * glyph that runs past its end. */
+static bool build_glyf(const glyph_set *k, const rg_buf *store, rg_buf *glyf, rg_buf *loca,
                        bool *long_loca)
 {
     size_t *at = xmalloc((k->n + 1) * sizeof *at);
     bool ok = true;
     for (size_t i = 0; i < k->n && ok; i++) {
         at[i] = glyf->len;
-        const unsigned char *g;
-        size_t len;
-        ok = glyph_bytes(s, k->olds[i], &g, &len);
-        if (!ok || len == 0)
+        const unsigned char *g = (const unsigned char *)store->data + k->list[i].at;
+        size_t len = k->list[i].len;
+        if (len == 0)
             continue;
         ok = len >= 10;
         int contours = ok ? (int16_t)rd16(g) : 0;
@@ -646,7 +681,7 @@ static unsigned build_hmtx(const source *s, const glyph_set *k, rg_buf *hmtx)
     unsigned *adv = xmalloc(k->n * sizeof *adv);
     int *lsb = xmalloc(k->n * sizeof *lsb);
     for (size_t i = 0; i < k->n; i++) {
-        unsigned g = k->olds[i], m = g < s->nmetrics ? g : s->nmetrics - 1;
+        unsigned g = k->list[i].old, m = g < s->nmetrics ? g : s->nmetrics - 1;
         adv[i] = rd16(s->hmtx.data + 4 * (size_t)m);
         lsb[i] = g < s->nmetrics ? (int)rd16(s->hmtx.data + 4 * (size_t)g + 2)
                                  : (int)rd16(s->hmtx.data + 4 * (size_t)s->nmetrics +
@@ -822,14 +857,21 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
         }
     }
     closure_ctx cc = {&k, s.nglyphs};
+    rg_buf store = {0}; /* the kept glyphs' bytes, as read */
+    int read_errno = 0;
     for (size_t done = 0; done < k.n && !k.broken; done++) {
-        const unsigned char *g;
-        size_t len;
-        if (glyph_bytes(&s, k.olds[done], &g, &len) && len >= 10 && (int16_t)rd16(g) < 0 &&
-            walk_components(g, len, keep_component, &cc) == 0)
+        kept_glyph *kg = &k.list[done];
+        if (read_glyph(f, &s, kg->old, &store, &kg->at, &kg->len) != 0) {
+            read_errno = errno;
+            k.broken = true;
+            break;
+        }
+        const unsigned char *g = (const unsigned char *)store.data + kg->at;
+        size_t len = kg->len; /* keep_component may move the list, and kg with it */
+        if (len >= 10 && (int16_t)rd16(g) < 0 && walk_components(g, len, keep_component, &cc) == 0)
             k.broken = true;
     }
-    qsort(k.olds, k.n, sizeof *k.olds, by_u16);
+    qsort(k.list, k.n, sizeof *k.list, by_old_number);
     out_table t[11] = {{0}};
     size_t nt = 0;
     bool long_loca = false;
@@ -837,9 +879,10 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
     if (ok) {
         t[nt].tag = TAG('g', 'l', 'y', 'f');
         t[nt + 1].tag = TAG('l', 'o', 'c', 'a');
-        ok = build_glyf(&s, &k, &t[nt].data, &t[nt + 1].data, &long_loca);
+        ok = build_glyf(&k, &store, &t[nt].data, &t[nt + 1].data, &long_loca);
         nt += 2;
     }
+    rg_buf_fini(&store);
     if (ok) {
         t[nt].tag = TAG('h', 'm', 't', 'x');
         unsigned metrics = build_hmtx(&s, &k, &t[nt++].data);
@@ -873,6 +916,9 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
         t[nt].tag = TAG('c', 'm', 'a', 'p');
         build_cmap(glyphs, n, &t[nt++].data);
         assemble(t, nt, out);
+    } else if (read_errno) {
+        rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "cannot read the font file: %s",
+                    strerror(read_errno));
     } else {
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0,
                     "a glyph of the font runs past its end; name another font in fonts.conf");
@@ -881,10 +927,6 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, rg_buf *
         rg_buf_fini(&t[i].data);
     free(old_of);
     free(k.in);
-    free(k.olds);
-    /* Subsetting read the glyphs from all over the file, and the kernel
-     * mapped the pages around each too: megabytes the next document will
-     * rarely need. They are clean copies of the file, read again if it does. */
-    madvise(f->file, f->file_len, MADV_DONTNEED);
+    free(k.list);
     return ok ? 0 : -1;
 }
