@@ -45,8 +45,10 @@ check: setup
 BENCH_BATCH = 1000
 BENCH_RUNS = 11
 bench: setup
-	@$(MAKE) --no-print-directory $(BUILD)/parkreport
+	@$(MAKE) --no-print-directory $(BUILD)/parkreport $(BUILD)/bench_run
 	@/usr/bin/python3 scripts/bench.py $(BUILD) $(BENCH_BATCH) $(BENCH_RUNS)
+$(BUILD)/bench_run: scripts/bench_run.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 # make install PREFIX=... DESTDIR=...: the binary finds PREFIX/share/parkreport
 # beside it wherever it is run from.
