@@ -1051,14 +1051,13 @@ static int draw_pages(pdf_job *j, const layout_result *r, const layout_style *st
         if (ruled)
             rg_buf_puts(&text, "S\n");
         rg_buf z = {0};
-        if (j->err.error ||
-            flate_zlib(j->pages_flate, STREAM_DEFLATE_LEVEL, text.data, text.len, 0, 1, &z) != 0) {
+        bool compressed = !j->err.error &&
+            flate_zlib(j->pages_flate, STREAM_DEFLATE_LEVEL, text.data, text.len, 0, 1, &z) == 0;
+        if (!compressed)
             rg_buf_fini(&z);
+        if (!compressed || set_compressed(j, ((HPDF_PageAttr)p->attr)->contents, z.data, z.len,
+                                          (unsigned char *)z.data) != HPDF_OK) /* z is the job's */
             rc = fail(j, "cannot draw the page");
-        } else if (set_compressed(j, ((HPDF_PageAttr)p->attr)->contents, z.data, z.len,
-                                  (unsigned char *)z.data) != HPDF_OK) { /* z is the job's now */
-            rc = fail(j, "cannot draw the page");
-        }
     }
     rg_buf_fini(&text);
     free(codes.codes);

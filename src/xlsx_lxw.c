@@ -102,14 +102,8 @@ static ssize_t scratch_read(void *cookie, char *to, size_t n)
 static ssize_t scratch_write(void *cookie, const char *from, size_t n)
 {
     scratch *s = cookie;
-    if (s->pos > s->bytes.len) { /* written past the end after a seek: a hole of zeros */
-        size_t hole = s->pos - s->bytes.len;
-        void *data = s->bytes.data;
-        xgrow(&data, &s->bytes.cap, s->pos + 1, 1);
-        s->bytes.data = data;
-        memset(s->bytes.data + s->bytes.len, 0, hole);
-        s->bytes.len = s->pos;
-    }
+    while (s->bytes.len < s->pos) /* written past the end after a seek: a hole of zeros */
+        rg_buf_putc(&s->bytes, '\0');
     size_t kept = s->bytes.len - s->pos; /* bytes after pos, overwritten first */
     if (kept > n)
         kept = n;
