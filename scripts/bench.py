@@ -22,6 +22,8 @@ import tempfile
 import time
 
 build, batch, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+# The batches and the scaled inputs, each run taking seconds, are run fewer times.
+long_runs = max(1, runs // 2)
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 binary = os.path.join(build, "parkreport")
 launcher = os.path.join(build, "bench_run")
@@ -125,7 +127,8 @@ def machine_speed(tmp):
 
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "out")
-    print(f"parkreport benchmark: {os.cpu_count()} processors, {runs} runs each, batch of {batch}")
+    print(f"parkreport benchmark: {os.cpu_count()} processors, {runs} runs each "
+          f"({long_runs} of each batch and scaled input), batch of {batch}")
     print(f"machine speed: {machine_speed(tmp)}")
 
     singles = [run(["-q", "-o", out, seed]) for _ in range(runs)]
@@ -157,7 +160,7 @@ with tempfile.TemporaryDirectory() as tmp:
     def batch_runs(directory, jobs):
         """Runs of the batch at -j jobs, each into an emptied directory."""
         results = []
-        for _ in range(max(1, runs // 4)):
+        for _ in range(long_runs):
             shutil.rmtree(directory, ignore_errors=True)
             results.append(run(["-q", "-j", str(jobs), "-o", directory, inputs]))
         return results
@@ -202,7 +205,7 @@ with tempfile.TemporaryDirectory() as tmp:
     base = statistics.median([s[0] for s in singles])
     for k in (10, 100):
         path = scaled(k, tmp)
-        times = [run(["-q", "-o", out, path])[0] for _ in range(max(1, runs // 4))]
+        times = [run(["-q", "-o", out, path])[0] for _ in range(long_runs)]
         t = statistics.median(times)
         print(f"input {k:3d} times the seed: {t * 1e3:8.1f} ms, {t / base:5.1f} times one report")
     counted = instructions(tmp)
