@@ -2,7 +2,7 @@
 repeated runs. Prints one report from process start to exit (also on one
 thread, and with --pdf-compression small); a batch at -j 1
 and -j 2 as wall and CPU time per report (to disk, and to tmpfs); peak
-memory; the outputs' sizes;
+memory, also for batches of 10 and 100; the outputs' sizes;
 the time split between the stages; 100 different reports at both
 --pdf-compression settings; and the time of inputs 10 and 100 times the
 seed's size; the instructions (callgrind) of one report and of a report's
@@ -172,7 +172,23 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"batch of {batch} at -j {jobs}: wall per report", summary([r[0] / batch for r in results], 1e3))
         print(f"  CPU per report:                ", summary([r[1] / batch for r in results], 1e3))
         print(f"  peak memory: {max(r[2] for r in results) / 1024:.1f} MB")
+        if jobs == 1:
+            whole_peak = max(r[2] for r in results)
     print(f"-j 2 against -j 1: {walls[1] / walls[2]:.2f} times the throughput")
+    # Peak memory against the batch's size, at -j 1: it should not grow.
+    peaks = []
+    for n in (10, 100):
+        if n < batch:
+            part = os.path.join(tmp, f"batch-{n}")
+            os.mkdir(part)
+            for i in range(n):
+                os.symlink(os.path.join(inputs, f"park-{i:04d}.xml"),
+                           os.path.join(part, f"park-{i:04d}.xml"))
+            shutil.rmtree(out, ignore_errors=True)
+            peaks.append(f"{n} reports {run(['-q', '-j', '1', '-o', out, part])[2] / 1024:.1f} MB")
+    if peaks:
+        peaks.append(f"{batch} reports {whole_peak / 1024:.1f} MB")
+        print("peak memory at -j 1 by batch size: " + ", ".join(peaks))
     # The same with the outputs in memory (tmpfs): the program's own scaling,
     # without the disk's writeback competing for the processors.
     if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
