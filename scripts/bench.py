@@ -155,8 +155,9 @@ with tempfile.TemporaryDirectory() as tmp:
 
     inputs = os.path.join(tmp, "batch")
     os.mkdir(inputs)
-    for i in range(batch):
-        shutil.copy(seed, os.path.join(inputs, f"park-{i:04d}.xml"))
+    names = [f"park-{i:04d}.xml" for i in range(batch)]
+    for name in names:
+        shutil.copy(seed, os.path.join(inputs, name))
     def batch_runs(directory, jobs):
         """Runs of the batch at -j jobs, each into an emptied directory."""
         results = []
@@ -165,30 +166,28 @@ with tempfile.TemporaryDirectory() as tmp:
             results.append(run(["-q", "-j", str(jobs), "-o", directory, inputs]))
         return results
 
-    walls = {}
+    walls, peaks = {}, {}
     for jobs in (1, 2):
         results = batch_runs(out, jobs)
         walls[jobs] = statistics.median([r[0] for r in results])
+        peaks[jobs] = max(r[2] for r in results)
         print(f"batch of {batch} at -j {jobs}: wall per report", summary([r[0] / batch for r in results], 1e3))
         print(f"  CPU per report:                ", summary([r[1] / batch for r in results], 1e3))
-        print(f"  peak memory: {max(r[2] for r in results) / 1024:.1f} MB")
-        if jobs == 1:
-            whole_peak = max(r[2] for r in results)
+        print(f"  peak memory: {peaks[jobs] / 1024:.1f} MB")
     print(f"-j 2 against -j 1: {walls[1] / walls[2]:.2f} times the throughput")
     # Peak memory against the batch's size, at -j 1: it should not grow.
-    peaks = []
+    by_size = []
     for n in (10, 100):
         if n < batch:
             part = os.path.join(tmp, f"batch-{n}")
             os.mkdir(part)
-            for i in range(n):
-                os.symlink(os.path.join(inputs, f"park-{i:04d}.xml"),
-                           os.path.join(part, f"park-{i:04d}.xml"))
+            for name in names[:n]:
+                os.symlink(os.path.join(inputs, name), os.path.join(part, name))
             shutil.rmtree(out, ignore_errors=True)
-            peaks.append(f"{n} reports {run(['-q', '-j', '1', '-o', out, part])[2] / 1024:.1f} MB")
-    if peaks:
-        peaks.append(f"{batch} reports {whole_peak / 1024:.1f} MB")
-        print("peak memory at -j 1 by batch size: " + ", ".join(peaks))
+            by_size.append(f"{n} reports {run(['-q', '-j', '1', '-o', out, part])[2] / 1024:.1f} MB")
+    if by_size:
+        by_size.append(f"{batch} reports {peaks[1] / 1024:.1f} MB")
+        print("peak memory at -j 1 by batch size: " + ", ".join(by_size))
     # The same with the outputs in memory (tmpfs): the program's own scaling,
     # without the disk's writeback competing for the processors.
     if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
