@@ -220,7 +220,7 @@ int mail_compose(const mail_message *msg, rg_buf *out, rg_diags *d)
     for (size_t i = 0; i < msg->nto; i++)
         h = fnv1a(h, msg->to[i], strlen(msg->to[i]) + 1);
     for (size_t i = 0; i < msg->nparts && rc == 0; i++) {
-        if (rg_read_file(msg->parts[i].path, &files[i]) != 0) {
+        if (rg_read_file(msg->parts[i].path, (size_t)1 << 30, &files[i]) != 0) {
             rg_diag_add(d, RG_ERROR, msg->parts[i].path, 0, 0, "cannot read the file to attach: %s",
                         strerror(errno));
             rc = -1;

@@ -133,7 +133,7 @@ static bool netrc_names(const char *url)
     rg_buf path = {0}, text = {0};
     rg_buf_printf(&path, "%s/.netrc", home);
     bool found = false;
-    if (rg_read_file(path.data, &text) == 0) {
+    if (rg_read_file(path.data, RG_MAX_CONFIG_BYTES, &text) == 0) {
         char *save = NULL, *prev = NULL;
         for (char *w = strtok_r(text.data, " \t\r\n", &save); w && !found;
              w = strtok_r(NULL, " \t\r\n", &save)) {

@@ -123,7 +123,7 @@ static int load_style(const options *opt, layout_style *st, rg_diags *d)
         rg_buf_printf(&path, "%s/gbt9704.style", opt->template_dir);
     rg_buf text = {0};
     int rc = -1;
-    if (rg_read_file(path.data, &text) == 0) {
+    if (rg_read_file(path.data, RG_MAX_CONFIG_BYTES, &text) == 0) {
         rc = layout_style_parse(path.data, text.data, text.len, st, d);
     } else if (!opt->style_file && errno == ENOENT) {
         layout_style_gbt9704(st); /* a templates folder without one: GB/T 9704 */
@@ -150,7 +150,7 @@ static void missing_glyph(void *ud, uint32_t cp)
     missing_ctx *c = ud;
     if (!c->read) {
         c->read = true;
-        rg_read_file(c->input, &c->text); /* gone meanwhile: the warning has no position */
+        rg_read_file(c->input, MODEL_MAX_FILE_BYTES, &c->text); /* gone meanwhile: the warning has no position */
     }
     rg_buf ch = {0};
     rg_utf8_put(&ch, cp);
@@ -392,7 +392,7 @@ static void *load_workbook_library(void *arg)
 static int copy_workbook(const char *from, const char *to, const char *name, rg_diags *d)
 {
     rg_buf bytes = {0};
-    int rc = rg_read_file(from, &bytes);
+    int rc = rg_read_file(from, (size_t)1 << 30, &bytes);
     if (rc == 0)
         rc = rg_write_file(to, "r+b", bytes.data, bytes.len);
     if (rc != 0)

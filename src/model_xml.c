@@ -238,39 +238,25 @@ void model_loader_free(model_loader *ld)
 /* Reads the whole file; NULL with an error on failure. */
 static char *read_file(load_ctx *lc, size_t *len)
 {
-    FILE *f = fopen(lc->path, "rb");
-    if (!f) {
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0, "cannot open the input: %s",
-                    strerror(errno));
-        return NULL;
-    }
     rg_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > MODEL_MAX_FILE_BYTES) {
+    if (rg_read_file(lc->path, MODEL_MAX_FILE_BYTES, &b) != 0) {
+        int why = errno;
+        if (why == EFBIG)
             rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0,
                         "the input is larger than %d MiB; split it into one file per report",
                         MODEL_MAX_FILE_BYTES / (1024 * 1024));
-            fclose(f);
-            rg_buf_fini(&b);
-            return NULL;
-        }
-        rg_buf_append(&b, chunk, n);
-    }
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0, "cannot read the input: %s",
-                    strerror(saved));
+        else if (why == EINVAL)
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0,
+                        "the input is not a regular file; give the path of an .xml file");
+        else
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, 0, 0, "cannot open the input: %s",
+                        strerror(why));
         rg_buf_fini(&b);
         return NULL;
     }
     *len = b.len;
     return rg_buf_take(&b);
 }
-
 
 static int check_encoding(load_ctx *lc, const char *s, size_t len)
 {

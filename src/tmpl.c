@@ -957,7 +957,7 @@ typedef struct dir_loader {
 static char *read_file(const char *path, size_t *len, rg_diags *diags, bool must_exist)
 {
     rg_buf b = {0};
-    if (rg_read_file(path, &b) != 0) {
+    if (rg_read_file(path, RG_MAX_CONFIG_BYTES, &b) != 0) {
         if (must_exist || errno != ENOENT)
             rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot open the template: %s",
                         strerror(errno));

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The one place that decides what running out of memory means. */
 static void out_of_memory(size_t n)
@@ -240,23 +243,49 @@ uint32_t rg_utf8_next_any(const char *s, size_t n, size_t *i)
     return cp;
 }
 
-int rg_read_file(const char *path, rg_buf *out)
+int rg_read_file(const char *path, size_t max, rg_buf *out)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return -1;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rg_buf_append(out, chunk, n);
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    rg_buf_append(out, "", 0); /* data is never NULL, even for an empty file */
-    if (failed) {
-        errno = saved ? saved : EIO;
+    struct stat sb;
+    int refused = fstat(fd, &sb) != 0 ? errno
+                  : !S_ISREG(sb.st_mode)           ? EINVAL
+                  : (uintmax_t)sb.st_size > max    ? EFBIG
+                                                   : 0;
+    if (refused) {
+        close(fd);
+        errno = refused;
         return -1;
     }
+    size_t start = out->len, got = 0;
+    int failed = 0;
+    char chunk[65536];
+    for (;;) { /* read to the end, which may come before or after st_size */
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            failed = errno;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (got + (size_t)n > max) { /* grew while read */
+            failed = EFBIG;
+            break;
+        }
+        rg_buf_append(out, chunk, (size_t)n);
+        got += (size_t)n;
+    }
+    close(fd);
+    if (failed) {
+        out->len = start;
+        rg_buf_append(out, "", 0);
+        errno = failed;
+        return -1;
+    }
+    rg_buf_append(out, "", 0); /* data is never NULL, even for an empty file */
     return 0;
 }
 

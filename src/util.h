@@ -57,8 +57,14 @@ void rg_buf_vprintf(rg_buf *b, const char *fmt, va_list ap) RG_PRINTF(2, 0);
 char *rg_buf_take(rg_buf *b);
 void rg_buf_fini(rg_buf *b);
 
-/* Appends the whole file at path to out. 0, or -1 with errno set. */
-int rg_read_file(const char *path, rg_buf *out);
+/* Appends the whole file at path to out, when it is a regular file of at
+ * most max bytes (opened without blocking, so a FIFO or a device is refused
+ * rather than waited on). 0, or -1 with errno set: EINVAL for what is not a
+ * regular file, EFBIG for a file larger than max. */
+int rg_read_file(const char *path, size_t max, rg_buf *out);
+/* The largest configuration file read: a template, a style, fonts.conf,
+ * ~/.netrc (docs/limits.md). */
+#define RG_MAX_CONFIG_BYTES (1024 * 1024)
 /* Writes the n bytes at data to path, opened with mode ("wb", or "r+b" for
  * an empty file already made), the closing flush checked. 0, or -1 with
  * errno set. */

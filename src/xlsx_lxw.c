@@ -848,7 +848,7 @@ static uint16_t le16(const unsigned char *p)
 int xlsx_verify(const char *path, const char *name, rg_diags *diags)
 {
     rg_buf data = {0};
-    rg_read_file(path, &data); /* unreadable is as bad as empty: said below */
+    rg_read_file(path, (size_t)1 << 30, &data); /* unreadable is as bad as empty: said below */
     const unsigned char *z = (const unsigned char *)data.data;
     size_t len = data.len;
     const char *problem = NULL;

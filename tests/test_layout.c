@@ -487,7 +487,7 @@ static void test_fallback_font(void **state)
 static char *read_all(const char *path, size_t *len)
 {
     rg_buf b = {0};
-    assert_int_equal(rg_read_file(path, &b), 0);
+    assert_int_equal(rg_read_file(path, RG_MAX_CONFIG_BYTES, &b), 0);
     *len = b.len;
     return rg_buf_take(&b);
 }
