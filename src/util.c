@@ -566,3 +566,25 @@ void rg_format_fixed(double x, int decimals, rg_buf *out)
         r = 0; /* no "-0.0" */
     rg_buf_printf(out, "%.*f", decimals, r);
 }
+
+static bool changes_direction(uint32_t cp)
+{
+    return cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void rg_escape_for_terminal(const char *s, rg_buf *out)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        uint32_t cp = rg_utf8_next(s, n, &i);
+        if (cp < 0x20 || cp == 0x7F)
+            rg_buf_printf(out, "\\x%02X", (unsigned)cp);
+        else if ((cp >= 0x80 && cp < 0xA0) || changes_direction(cp))
+            rg_buf_printf(out, "\\u%04X", (unsigned)cp);
+        else
+            rg_buf_append(out, s + at, i - at);
+    }
+    rg_buf_append(out, "", 0);
+}

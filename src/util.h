@@ -160,4 +160,10 @@ void rg_cn_numeral(long long n, rg_buf *out);
 /* Rounds x half away from zero to `decimals` places and appends it. */
 void rg_format_fixed(double x, int decimals, rg_buf *out);
 
+/* Appends s (UTF-8) to out with what a terminal would act on shown escaped:
+ * C0 and C1 controls and DEL as \xHH or \uHHHH, direction-changing marks
+ * (U+200E, U+200F, U+061C, U+202A to U+202E, U+2066 to U+2069) as \uHHHH,
+ * and a backslash doubled only where it would be misread, never. */
+void rg_escape_for_terminal(const char *s, rg_buf *out);
+
 #endif
