@@ -27,7 +27,7 @@ OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail test_xlsx
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all setup report check test spec check-asan fuzz install bench clean
+.PHONY: all setup report check test lint spec check-asan check-debian13 fuzz install bench clean
 all: $(BUILD)/parkreport
 
 setup:
@@ -73,8 +73,16 @@ $(BUILD)/tests/spec_runner: tests/spec_runner.c $(OBJ) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJ) $(LIBS) -ljson-c
 
 test: $(BUILD)/parkreport $(TEST_BINS) $(BUILD)/tests/spec_runner
-	@SPEC_DIR='$(SPEC_DIR)' SPEC_FILES='$(SPEC_FILES)' CC='$(CC)' STRICT_CFLAGS='-std=c11 -D_DEFAULT_SOURCE $(WARN) -Werror -Isrc $(XML_CFLAGS) $(HB_CFLAGS)' \
-	    sh tests/run.sh $(BUILD)
+	@SPEC_DIR='$(SPEC_DIR)' SPEC_FILES='$(SPEC_FILES)' sh tests/run.sh $(BUILD)
+
+# make check in a fresh Debian 13 root (mmdebstrap; needs root).
+check-debian13:
+	@sh scripts/check-debian13.sh $(CURDIR)/build-debian13
+
+# Rules read from the source (scripts/lint.sh), outside the test counts.
+lint: setup
+	@CC='$(CC)' STRICT_CFLAGS='-std=c11 -D_DEFAULT_SOURCE $(WARN) -Werror -Isrc $(XML_CFLAGS) $(HB_CFLAGS)' \
+	    sh scripts/lint.sh $(BUILD)
 
 $(BUILD)/parkreport: $(OBJ) $(BUILD)/cli.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
@@ -147,6 +155,6 @@ $(BUILD) $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
 
 clean:
-	rm -rf $(BUILD) build-asan out
+	rm -rf $(BUILD) build-asan build-debian13 out
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -1,8 +1,8 @@
 #!/bin/sh
 # End-to-end tests of build/parkreport with real readers: pdftotext and
 # pdffonts (poppler-utils), qpdf, and openpyxl under Debian's /usr/bin/python3.
-# Usage: tests/e2e.sh BUILD_DIR. Prints "e2e: N passed, N failed"; exits 1 on
-# any failure.
+# Usage: tests/e2e.sh BUILD_DIR. Prints "e2e: N passed, N failed, N skipped"
+# (each skipped test says why); exits 1 on any failure.
 set -u
 BUILD=${1:-build}
 BIN=$BUILD/parkreport
@@ -14,9 +14,11 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 passed=0
 failed=0
+skipped=0
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -f "$T/why" ] && sed 's/^/#   /' "$T/why"; }
+skip() { skipped=$((skipped + 1)); echo "skip - $1: $2"; }
 check() { # check NAME COMMAND...: passes when COMMAND succeeds
     name=$1; shift
     rm -f "$T/why"
@@ -148,7 +150,7 @@ print(len(sentences) - len(missing), "of", len(sentences), "sentences found")
 sys.exit(1 if missing else 0)
 PYEOF
 else
-    echo "# skipped: the seed text (../shared) is not beside this checkout"
+    skip "pdf: every sentence of the seed is in the extracted text" "the seed text ($SEED_TXT) is not beside this checkout"
 fi
 
 check "xlsx: every sheet read back by openpyxl matches the input XML, with print set-up and formats" \
@@ -465,30 +467,5 @@ check "templates: an unclosed section is an error before any input is read, with
     test $? -eq 1 && grep -q '^$T/tmpl/report.mustache:3:1: error: {{#sections}} is never closed' '$T/t2.err' &&
     grep -qx ' 3 | {{#sections}}' '$T/t2.err' && grep -qx '   | ^' '$T/t2.err'"
 
-# --- code rules -----------------------------------------------------------
-check "each third-party header is included by one file" sh -c "
-    cd '$TOP/src' &&
-    test \$(grep -l '#include <hpdf' *.c *.h | wc -l) -eq 1 &&
-    test \$(grep -l '#include <xlsxwriter' *.c *.h | wc -l) -eq 1 &&
-    test \$(grep -l '#include <libxml' *.c *.h | wc -l) -eq 1 &&
-    test \$(grep -l '#include <curl' *.c *.h | wc -l) -eq 1 &&
-    test \$(grep -l '#include <libdeflate' *.c *.h | wc -l) -eq 1"
-check "fonts are read without HarfBuzz (loading it cost every run 1.3 ms)" sh -c "
-    ! grep -l '#include <hb' '$TOP'/src/*.c '$TOP'/src/*.h && ! ldd '$BIN' | grep -q harfbuzz"
-check "libxlsxwriter is loaded when a workbook is written (linked, with libcrypto, it cost every run 2.8 ms)" sh -c "
-    ! ldd '$BIN' | grep -qE 'libxlsxwriter|libcrypto' && grep -q 'dlopen(XLSX_LIB_NAME' '$TOP/src/xlsx_lxw.c'"
-check "libcurl is loaded only by a run that sends mail (linked, it costs every run 10 ms)" sh -c "
-    ! ldd '$BIN' | grep -q libcurl && grep -q 'dlopen(\"libcurl.so.4\"' '$TOP/src/mail_curl.c'"
-check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
-check "LC_NUMERIC stays C (a comma-decimal locale corrupts the workbook)" sh -c "! grep -n 'setlocale' '$TOP'/src/*.c"
-check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"
-
-if [ -n "${STRICT_CFLAGS:-}" ]; then
-    check "the sources compile without a warning" sh -c "
-        for f in '$TOP'/src/*.c '$TOP'/tests/*.c; do
-            \${CC:-gcc} \$STRICT_CFLAGS -DTEST_SOURCE_DIR='\"x\"' -O2 -c -o /dev/null \"\$f\" || exit 1
-        done"
-fi
-
-echo "e2e: $passed passed, $failed failed"
+echo "e2e: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
