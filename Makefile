@@ -77,7 +77,7 @@ test: $(BUILD)/parkreport $(TEST_BINS) $(BUILD)/tests/spec_runner
 
 # make check in a fresh Debian 13 root (mmdebstrap; needs root).
 check-debian13:
-	@sh scripts/check-debian13.sh $(CURDIR)/build-debian13
+	@sh scripts/check-debian13.sh
 
 # Rules read from the source (scripts/lint.sh), outside the test counts.
 lint: setup
@@ -155,6 +155,6 @@ $(BUILD) $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
 
 clean:
-	rm -rf $(BUILD) build-asan build-debian13 out
+	rm -rf $(BUILD) build-asan out
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -2,9 +2,10 @@
 # make check in a fresh Debian 13 (trixie) root: built with mmdebstrap from
 # Debian's archive, the checkout's committed HEAD cloned into it (with the
 # shared folder beside it, when there is one), then `make check` inside.
-# Needs root. Usage: scripts/check-debian13.sh ROOT_DIR
+# Needs root. Usage: scripts/check-debian13.sh [ROOT_DIR], by default a new
+# folder in /var/tmp, removed at the end.
 set -eu
-ROOT=${1:?usage: check-debian13.sh ROOT_DIR}
+ROOT=${1:-$(mktemp -d /var/tmp/parkreport-debian13.XXXXXX)}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$(id -u)" != 0 ]; then
     echo "check-debian13: needs root (mmdebstrap and chroot)" >&2

@@ -378,8 +378,8 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         if (opt.verbosity > 0 && in.n > 1 && isatty(STDERR_FILENO))
             fputs("\r\033[K", stderr);
         if (opt.verbosity > 0 && in.n > 1 && !opt.emit_doc)
-            fprintf(stderr, "parkreport: %zu written, %zu failed, %zu warning%s, %.2f s\n",
-                    t.done + clashes - t.failed, t.failed, t.warnings, t.warnings == 1 ? "" : "s",
+            fprintf(stderr, "parkreport: %zu %s, %zu failed, %zu warning%s, %.2f s\n",
+                    t.done + clashes - t.failed, opt.check_only ? "checked" : "written", t.failed, t.warnings, t.warnings == 1 ? "" : "s",
                     now_seconds() - start);
         batch_free(&in);
     }

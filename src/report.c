@@ -122,9 +122,7 @@ static long temp_owner(const char *name)
     return *end == '-' && pid > 0 ? pid : 0;
 }
 
-/* Removes the temporary files of runs that no longer exist (killed before
- * they could remove them), and says so. */
-static void remove_stale_temps(const char *dir, rg_diags *d)
+void report_remove_stale_temps(const char *dir, rg_diags *d)
 {
     DIR *dp = opendir(dir);
     if (!dp)
@@ -199,7 +197,7 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
         if (make_dirs(opt->output_dir, d) != 0)
             rc = -1;
         else
-            remove_stale_temps(opt->output_dir, d);
+            report_remove_stale_temps(opt->output_dir, d);
     }
     if (opt->nmail_to && rc == 0) {
         rg_buf mp = {0};
@@ -695,6 +693,8 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
     }
     output_drop(&pdf);
     output_drop(&xlsx);
+    if (rc == 0 && o->check_only && o->verbosity > 0)
+        printf("%s: checked\n", input);
     fflush(stdout);
     report_print_diags(&d, printed);
     *warnings = d.warnings;

@@ -70,6 +70,10 @@ typedef struct report_setup {
 int report_setup_init(report_setup *s, const report_options *opt, rg_diags *diags);
 void report_setup_fini(report_setup *s);
 
+/* Removes from dir the temporary files of processes that no longer exist
+ * (killed before they could remove them), each with a warning in diags. */
+void report_remove_stale_temps(const char *dir, rg_diags *diags);
+
 /* Runs one report and prints its diagnostics to stderr (its progress to
  * stdout). Returns 0 when its files are written (or, with --check, when it
  * would be), -1 when it failed; *warnings is set to the number of warnings. */

@@ -43,11 +43,16 @@ else
     add "$BUILD/tests/spec.log" 's/^spec: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' \
         's/^spec: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' 's/^spec: never$//p'
 fi
-sh "$(dirname "$0")/e2e.sh" "$BUILD" > "$BUILD/tests/e2e.log" 2>&1
-cat "$BUILD/tests/e2e.log"
-add "$BUILD/tests/e2e.log" 's/^e2e: \([0-9]*\) passed.*/\1/p' 's/^e2e: [0-9]* passed, \([0-9]*\) failed.*/\1/p' \
-    's/^e2e: .* \([0-9]*\) skipped$/\1/p'
-reasons="$reasons$(sed -n 's/^skip - /  /p' "$BUILD/tests/e2e.log")"
+for script in "$(dirname "$0")"/e2e*.sh; do
+    name=$(basename "$script" .sh)
+    log="$BUILD/tests/$name.log"
+    sh "$script" "$BUILD" > "$log" 2>&1
+    cat "$log"
+    add "$log" "s/^$name: \([0-9]*\) passed.*/\1/p" "s/^$name: [0-9]* passed, \([0-9]*\) failed.*/\1/p" \
+        "s/^$name: .* \([0-9]*\) skipped$/\1/p"
+    reasons="$reasons$(sed -n 's/^skip - /  /p' "$log")
+"
+done
 if [ "$total_skip" -gt 0 ]; then
     echo "skipped:"
     printf '%s\n' "$reasons" | grep .
