@@ -249,12 +249,7 @@ static void usage(FILE *out, const options *opt)
 
 static void print_diags(rg_diags *d, size_t from)
 {
-    rg_buf out = {0};
-    for (size_t i = from; i < d->count; i++)
-        rg_diag_format(&d->items[i], &out);
-    if (out.len)
-        fputs(out.data, stderr);
-    rg_buf_fini(&out);
+    rg_diags_print(stderr, d, from); /* nothing is left to tell when stderr fails */
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
