@@ -70,7 +70,8 @@ static void index_tags(load_ctx *lc)
     for (size_t i = 0; i < lc->len;) {
         if (s[i] == '<') {
             size_t k = 0;
-            while (k < sizeof skip / sizeof *skip && strncmp(s + i, skip[k].open, strlen(skip[k].open)) != 0)
+            while (k < sizeof skip / sizeof *skip &&
+                   strncmp(s + i, skip[k].open, strlen(skip[k].open)) != 0)
                 k++;
             if (k == sizeof skip / sizeof *skip) {
                 void *arr = lc->tags;
@@ -350,7 +351,8 @@ static char *read_file(load_ctx *lc, size_t *len)
     return rg_buf_take(&b);
 }
 
-/* The code point of a character reference's digits (after "&#"), or 0. */
+/* The code point of a character reference's digits (after "&#"), or 0 when
+ * they are not one (the parser then says so). */
 static uint32_t char_reference(const char *s, size_t n)
 {
     bool hex = n && s[0] == 'x';
@@ -418,7 +420,8 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
         uint32_t shown = cp;
         if (cp == '&' && i + 2 < len && s[i + 1] == '#') /* &#8238; is U+202E too */
             shown = char_reference(s + i + 2, len - i - 2);
-        if (shown != '\t' && shown != '\n' && shown != '\r' && rg_is_control(shown)) {
+        if (shown != 0 && shown != '\t' && shown != '\n' && shown != '\r' &&
+            rg_is_control(shown)) {
             refuse_control(lc, line, col, shown);
             return -1;
         }
@@ -955,14 +958,16 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
                 part->figure = model_figure_find(lc->m, ref);
                 part->bare = attr_true(c, "bare");
                 if (!part->figure)
-                    node_error(lc, c, "ref", "<v ref=\"%s\">: no figure has that id; declare it under "
-                                "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
-                                ref);
+                    node_error(lc, c, "ref",
+                               "<v ref=\"%s\">: no figure has that id; declare it under "
+                               "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
+                               ref);
             } else {
                 part->kind = MODEL_INLINE_LIST;
                 part->group = find_group(lc->m, ref);
                 if (!part->group)
-                    node_error(lc, c, "ref", "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
+                    node_error(lc, c, "ref",
+                               "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
             }
             free(ref);
             p->nparts++;
@@ -994,8 +999,9 @@ static void load_sections(load_ctx *lc, const xmlNode *parent, model_section **o
         s->title = label_attr(lc, c, "title");
         s->line = line_of(lc, c);
         if (depth > MODEL_MAX_SECTION_DEPTH) {
-            node_error(lc, c, NULL, "sections nested too deeply (the limit is %d levels: 一、（一）1.（1）)",
-                        MODEL_MAX_SECTION_DEPTH);
+            node_error(lc, c, NULL,
+                       "sections nested too deeply (the limit is %d levels: 一、（一）1.（1）)",
+                       MODEL_MAX_SECTION_DEPTH);
             continue;
         }
         load_paragraphs(lc, c, &s->paragraphs, &s->nparagraphs);
@@ -1015,7 +1021,8 @@ static void load_report(load_ctx *lc, const xmlNode *root)
     char *years[2] = {attr(root, "year"), attr(root, "plan-year")};
     const char *year_ids[2] = {"year", "plan-year"};
     for (int i = 0; i < 2; i++) {
-        model_figure *f = new_figure(lc, year_ids[i], i ? "计划年份" : "年份", "年", line_of(lc, root));
+        model_figure *f =
+            new_figure(lc, year_ids[i], i ? "计划年份" : "年份", "年", line_of(lc, root));
         f->text = years[i];
         rg_dec_parse(f->text, &f->value);
     }
@@ -1026,8 +1033,9 @@ static void load_report(load_ctx *lc, const xmlNode *root)
     if (child(root, "author"))
         m->author = label_text(lc, child(root, "author"));
     if (m->plan_year != m->year + 1)
-        node_error(lc, root, "plan-year", "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,
-                    m->year);
+        node_error(lc, root, "plan-year",
+                   "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,
+                   m->year);
 
     load_indicators(lc, child(root, "indicators"));
     if (child(root, "sectors"))
