@@ -106,7 +106,9 @@ const model_figure *model_completion_base(const model_indicator *ind)
 
 bool model_completion(const model_indicator *ind, double *out)
 {
-    return ratio(ind->slot[MODEL_ACTUAL], model_completion_base(ind), out);
+    rg_dec shown;
+    return model_completion_percent(ind, &shown) &&
+           ratio(ind->slot[MODEL_ACTUAL], model_completion_base(ind), out);
 }
 
 const model_figure *model_plan_base(const model_indicator *ind)
@@ -123,7 +125,8 @@ bool model_growth_needed(const model_indicator *ind, double *out)
 {
     const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
     double r;
-    if (!base || is_rate(plan) || !ratio(plan, base, &r))
+    rg_dec shown;
+    if (!model_growth_needed_percent(ind, &shown) || !ratio(plan, base, &r))
         return false;
     *out = r - 1;
     return true;
@@ -132,7 +135,8 @@ bool model_growth_needed(const model_indicator *ind, double *out)
 bool model_points_needed(const model_indicator *ind, double *out)
 {
     const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
-    if (!base || !is_rate(plan))
+    rg_dec shown;
+    if (!model_points_needed_exact(ind, &shown))
         return false;
     *out = rg_dec_to_double(plan->value) - rg_dec_to_double(base->value);
     return true;
@@ -182,8 +186,9 @@ bool model_sector_share_percent(const model *m, const model_sector *s, rg_dec *o
 
 bool model_sector_share(const model *m, const model_sector *s, double *out)
 {
-    const model_figure *total = model_figure_find(m, "output.actual");
-    return same_unit(s->output, total) && ratio(s->output, total, out);
+    rg_dec shown;
+    return model_sector_share_percent(m, s, &shown) &&
+           ratio(s->output, model_figure_find(m, "output.actual"), out);
 }
 
 bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount)

@@ -36,6 +36,10 @@
 #define MODEL_MAX_FILE_BYTES (16 * 1024 * 1024)
 #define MODEL_MAX_SECTION_DEPTH 4
 #define MODEL_MAX_ELEMENTS 50000 /* elements of the XML: the seed has about 300 */
+/* Significant digits of a figure (rg_dec_digits): Excel keeps 15, so a
+ * figure with more is refused at load, and so that the workbook shows what
+ * the report shows. */
+#define MODEL_MAX_DIGITS 15
 
 typedef struct model_figure {
     char *id;     /* the reference id, e.g. "output.actual" */
@@ -180,9 +184,6 @@ void model_check(const model *m, rg_diags *diags);
  * differences and sums are exact. A derived figure that would have more
  * than MODEL_MAX_DIGITS significant digits is not given (false). */
 #define MODEL_PERCENT_DECIMALS 1
-/* Significant digits of a figure (rg_dec_digits): Excel keeps 15, so a
- * figure with more is refused at load. */
-#define MODEL_MAX_DIGITS 15
 /* actual / target * 100, or actual / forecast * 100 where there is no target. */
 bool model_completion_percent(const model_indicator *ind, rg_dec *out);
 /* (plan / base - 1) * 100, for quantities. False for rates (unit "%"). */
@@ -194,7 +195,8 @@ bool model_sector_share_percent(const model *m, const model_sector *s, rg_dec *o
 /* The same as doubles, for the cached values of the workbook's formulas:
  * ratios are fractions (0.887 for 88.7%), computed in the same order of
  * operations as the formulas, so a recalculation gives the same double.
- * They are not rounded; show the exact ones. */
+ * They are not rounded (show the exact ones), and are false whenever the
+ * exact one is, so that the workbook leaves empty what the report does. */
 bool model_completion(const model_indicator *ind, double *out);
 const model_figure *model_completion_base(const model_indicator *ind);
 /* The figure a plan target is measured against: the forecast, else the actual. */
