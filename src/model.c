@@ -1,7 +1,6 @@
 /* model.c - figures derived from the model, consistency checks, freeing. */
 #include "model.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +106,9 @@ const model_figure *model_completion_base(const model_indicator *ind)
 
 bool model_completion(const model_indicator *ind, double *out)
 {
-    return ratio(ind->slot[MODEL_ACTUAL], model_completion_base(ind), out);
+    rg_dec shown;
+    return model_completion_percent(ind, &shown) &&
+           ratio(ind->slot[MODEL_ACTUAL], model_completion_base(ind), out);
 }
 
 const model_figure *model_plan_base(const model_indicator *ind)
@@ -124,7 +125,8 @@ bool model_growth_needed(const model_indicator *ind, double *out)
 {
     const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
     double r;
-    if (!base || is_rate(plan) || !ratio(plan, base, &r))
+    rg_dec shown;
+    if (!model_growth_needed_percent(ind, &shown) || !ratio(plan, base, &r))
         return false;
     *out = r - 1;
     return true;
@@ -133,16 +135,60 @@ bool model_growth_needed(const model_indicator *ind, double *out)
 bool model_points_needed(const model_indicator *ind, double *out)
 {
     const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
-    if (!base || !is_rate(plan))
+    rg_dec shown;
+    if (!model_points_needed_exact(ind, &shown))
         return false;
     *out = rg_dec_to_double(plan->value) - rg_dec_to_double(base->value);
     return true;
 }
 
-bool model_sector_share(const model *m, const model_sector *s, double *out)
+/* num / den * 100, rounded once to MODEL_PERCENT_DECIMALS places. */
+static bool percent(rg_dec num, rg_dec den, rg_dec *out)
+{
+    rg_dec fraction;
+    if (rg_dec_div(num, den, MODEL_PERCENT_DECIMALS + 2, &fraction) != 0 ||
+        rg_dec_shift(fraction, 2, &fraction) != 0 || rg_dec_digits(fraction) > MODEL_MAX_DIGITS)
+        return false;
+    *out = fraction;
+    return true;
+}
+
+bool model_completion_percent(const model_indicator *ind, rg_dec *out)
+{
+    const model_figure *act = ind->slot[MODEL_ACTUAL], *base = model_completion_base(ind);
+    return act && base && percent(act->value, base->value, out);
+}
+
+bool model_growth_needed_percent(const model_indicator *ind, rg_dec *out)
+{
+    const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
+    rg_dec rise;
+    return base && !is_rate(plan) && rg_dec_sub(plan->value, base->value, &rise) == 0 &&
+           percent(rise, base->value, out);
+}
+
+bool model_points_needed_exact(const model_indicator *ind, rg_dec *out)
+{
+    const model_figure *plan = ind->slot[MODEL_PLAN], *base = model_plan_base(ind);
+    rg_dec d;
+    if (!base || !is_rate(plan) || rg_dec_sub(plan->value, base->value, &d) != 0 ||
+        rg_dec_digits(d) > MODEL_MAX_DIGITS)
+        return false;
+    *out = d;
+    return true;
+}
+
+bool model_sector_share_percent(const model *m, const model_sector *s, rg_dec *out)
 {
     const model_figure *total = model_figure_find(m, "output.actual");
-    return same_unit(s->output, total) && ratio(s->output, total, out);
+    return same_unit(s->output, total) && percent(s->output->value, total->value, out);
+}
+
+bool model_sector_share(const model *m, const model_sector *s, double *out)
+{
+    rg_dec shown;
+    return model_sector_share_percent(m, s, &shown) &&
+           ratio(s->output, model_figure_find(m, "output.actual"), out);
 }
 
 bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount)
@@ -251,28 +297,26 @@ static void check_groups(const model *m, rg_diags *d)
     }
 }
 
-/* A growth rate should be what the two years' values give, within half a unit
- * of its last written decimal (it was rounded from unrounded data). */
+/* A growth rate should be what the two years' values give, rounded to its
+ * written decimals. */
 static void check_growth(const model *m, const model_indicator *ind, rg_diags *d)
 {
     const model_figure *prev = ind->slot[MODEL_PREVIOUS], *act = ind->slot[MODEL_ACTUAL],
                        *g = ind->slot[MODEL_ACTUAL_GROWTH];
-    double r;
-    if (!prev || !act || !g || !same_unit(prev, act) || !ratio(act, prev, &r))
+    rg_dec rise, grew;
+    if (!prev || !act || !g || !same_unit(prev, act) ||
+        rg_dec_sub(act->value, prev->value, &rise) != 0 ||
+        rg_dec_div(rise, prev->value, g->value.scale + 2, &grew) != 0 ||
+        rg_dec_shift(grew, 2, &grew) != 0 || rg_dec_cmp(grew, g->value) == 0)
         return;
-    r = (r - 1) * 100.0;
-    double stated = rg_dec_to_double(g->value);
-    double tolerance = 0.5 * pow(10.0, -g->value.scale) + 1e-9;
-    if (fabs(r - stated) > tolerance) {
-        rg_buf got = {0};
-        rg_format_fixed(r, g->value.scale, &got);
-        rg_diag_add(d, RG_WARNING, m->file, g->line, g->col,
-                    "%s grew by %s%% from %s%s (line %d) to %s%s (line %d), but the stated "
-                    "growth is %s%%",
-                    ind->name, got.data, prev->text, prev->unit, prev->line, act->text, act->unit,
-                    act->line, g->text);
-        rg_buf_fini(&got);
-    }
+    rg_buf got = {0};
+    rg_dec_format(grew, &got);
+    rg_diag_add(d, RG_WARNING, m->file, g->line, g->col,
+                "%s grew by %s%% from %s%s (line %d) to %s%s (line %d), but the stated "
+                "growth is %s%%",
+                ind->name, got.data, prev->text, prev->unit, prev->line, act->text, act->unit,
+                act->line, g->text);
+    rg_buf_fini(&got);
 }
 
 void model_check(const model *m, rg_diags *d)

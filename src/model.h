@@ -5,7 +5,14 @@
  * schema (schema/parkreport.xsd), and builds the model. Figures keep their
  * written precision (text and an exact decimal). Derived figures (completion,
  * growth needed, shares, sums) are computed by the model_* functions below
- * and nowhere else.
+ * and nowhere else, as exact decimals rounded once.
+ *
+ * Names that are printed on one line (the park, titles, section titles,
+ * names, units, the period, the author, group statuses and items: every
+ * "label" of the schema) hold no line break: one inside, with the blanks
+ * around it, is folded to one space at load, and blanks at either end are
+ * trimmed. No text holds a control character (rg_is_control) other than the
+ * line breaks and tabs of paragraphs: the load refuses them.
  *
  * Ownership: the model owns everything it points to; model_free releases it.
  * A model_loader holds the compiled schema and serves many inputs; it is not
@@ -29,6 +36,10 @@
 #define MODEL_MAX_FILE_BYTES (16 * 1024 * 1024)
 #define MODEL_MAX_SECTION_DEPTH 4
 #define MODEL_MAX_ELEMENTS 50000 /* elements of the XML: the seed has about 300 */
+/* Significant digits of a figure (rg_dec_digits): Excel keeps 15, so a
+ * figure with more is refused at load, and so that the workbook shows what
+ * the report shows. */
+#define MODEL_MAX_DIGITS 15
 
 typedef struct model_figure {
     char *id;     /* the reference id, e.g. "output.actual" */
@@ -166,19 +177,32 @@ void model_check(const model *m, rg_diags *diags);
 
 /* Derived figures. Each returns false when it cannot be computed (a figure is
  * missing, the units differ, or the base is zero); *out is then untouched.
- * Ratios are fractions (0.887 for 88.7%), computed in the same order of
- * operations as the workbook's formulas, so a recalculation gives the same
- * double. */
-/* actual / target, or actual / forecast where there is no target. */
+ *
+ * The exact ones (rg_dec) are what the report, the mail and the workbook
+ * show: per cents are computed from the exact quotient and rounded once, half
+ * away from zero, to MODEL_PERCENT_DECIMALS places (the workbook's 0.0%);
+ * differences and sums are exact. A derived figure that would have more
+ * than MODEL_MAX_DIGITS significant digits is not given (false). */
+#define MODEL_PERCENT_DECIMALS 1
+/* actual / target * 100, or actual / forecast * 100 where there is no target. */
+bool model_completion_percent(const model_indicator *ind, rg_dec *out);
+/* (plan / base - 1) * 100, for quantities. False for rates (unit "%"). */
+bool model_growth_needed_percent(const model_indicator *ind, rg_dec *out);
+/* plan - base in percentage points, for rates (unit "%") only; exact. */
+bool model_points_needed_exact(const model_indicator *ind, rg_dec *out);
+/* sector output / the park's output (output.actual) * 100. */
+bool model_sector_share_percent(const model *m, const model_sector *s, rg_dec *out);
+/* The same as doubles, for the cached values of the workbook's formulas:
+ * ratios are fractions (0.887 for 88.7%), computed in the same order of
+ * operations as the formulas, so a recalculation gives the same double.
+ * They are not rounded (show the exact ones), and are false whenever the
+ * exact one is, so that the workbook leaves empty what the report does. */
 bool model_completion(const model_indicator *ind, double *out);
 const model_figure *model_completion_base(const model_indicator *ind);
 /* The figure a plan target is measured against: the forecast, else the actual. */
 const model_figure *model_plan_base(const model_indicator *ind);
-/* plan / base - 1, for quantities. False for rates (unit "%"). */
 bool model_growth_needed(const model_indicator *ind, double *out);
-/* plan - base in percentage points, for rates (unit "%") only. */
 bool model_points_needed(const model_indicator *ind, double *out);
-/* sector output / the park's output (output.actual). */
 bool model_sector_share(const model *m, const model_sector *s, double *out);
 /* Exact sums over the promotion categories; false when there are none. */
 bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount);

@@ -12,13 +12,13 @@ static tval *figure_value(const model_figure *f)
     return f ? tval_number(f->text, f->unit) : tval_null();
 }
 
-/* A derived ratio, in per cent with two decimals, or null. */
-static tval *percent_value(bool ok, double ratio)
+/* A derived per cent as the model rounded it, or null. */
+static tval *percent_value(bool ok, rg_dec pct)
 {
     if (!ok)
         return tval_null();
     rg_buf b = {0};
-    rg_format_fixed(ratio * 100, 2, &b);
+    rg_dec_format(pct, &b);
     tval *v = tval_number(b.data, "%");
     rg_buf_fini(&b);
     return v;
@@ -80,10 +80,10 @@ static tval *indicators_data(const model *m)
         tval_set(t, "base", figure_value(model_plan_base(ind)));
         tval_set(t, "at_least", tval_bool(ind->plan_bound == MODEL_BOUND_AT_LEAST));
         tval_set(t, "at_most", tval_bool(ind->plan_bound == MODEL_BOUND_AT_MOST));
-        double x = 0;
-        bool ok = model_completion(ind, &x);
+        rg_dec x;
+        bool ok = model_completion_percent(ind, &x);
         tval_set(t, "completion", percent_value(ok, x));
-        ok = model_growth_needed(ind, &x);
+        ok = model_growth_needed_percent(ind, &x);
         tval_set(t, "growth_needed", percent_value(ok, x));
     }
     return list;
@@ -102,8 +102,8 @@ static tval *sectors_data(const model *m)
         tval_set(t, "firms", figure_value(s->firms));
         tval_set(t, "output", figure_value(s->output));
         tval_set(t, "growth", figure_value(s->growth));
-        double share = 0;
-        bool ok = model_sector_share(m, s, &share);
+        rg_dec share;
+        bool ok = model_sector_share_percent(m, s, &share);
         tval_set(t, "share", percent_value(ok, share));
     }
     return list;

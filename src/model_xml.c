@@ -8,6 +8,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,20 @@ struct model_loader {
     xmlSchemaPtr schema;
 };
 
+/* Where a start tag is in the input: libxml2 keeps only a line per element,
+ * and messages and figures need columns. */
+typedef struct tag_pos {
+    size_t at; /* byte offset of its '<' */
+    int line, col;
+} tag_pos;
+
+/* A figure and the element it was read from, for messages about its
+ * attributes once every figure is known. */
+typedef struct figure_node {
+    model_figure *figure;
+    const xmlNode *node;
+} figure_node;
+
 /* Per-load state, reached from libxml2's callbacks through user data. */
 typedef struct load_ctx {
     const char *path;
@@ -34,87 +49,158 @@ typedef struct load_ctx {
     size_t errors_before;
     model *m;
     size_t figures_cap;
-    size_t *line_start; /* byte offset of each line of src, from line 1 */
-    size_t nlines;
+    tag_pos *tags; /* every start tag, in document order */
+    size_t ntags;
+    bool tags_match; /* one per element, so an element's index finds its tag */
+    figure_node *fnodes;
+    size_t nfnodes, fnodes_cap;
 } load_ctx;
 
-/* The column (1-based, in characters) where `needle` first appears on line
- * `line` of the input, or 0. libxml2 keeps only lines for elements. */
-static int column_of_nth(const load_ctx *lc, int line, const char *needle, int skip);
-
-static int column_of(const load_ctx *lc, int line, const char *needle)
+/* Finds every start tag and its line and column in one pass: a comment, a
+ * processing instruction or a CDATA section may hold a '<', an attribute
+ * value may not. */
+static void index_tags(load_ctx *lc)
 {
-    return column_of_nth(lc, line, needle, 0);
-}
-
-/* As column_of, for the occurrence after `skip` earlier ones on the line. */
-static int column_of_nth(const load_ctx *lc, int line, const char *needle, int skip)
-{
-    if (!lc->src || line < 1 || (size_t)line > lc->nlines)
-        return 0;
-    size_t at = lc->line_start[line - 1];
-    const char *end = memchr(lc->src + at, '\n', lc->len - at);
-    size_t line_len = end ? (size_t)(end - (lc->src + at)) : lc->len - at;
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= line_len; i++) {
-        if (memcmp(lc->src + at + i, needle, k) != 0 || skip-- > 0)
-            continue;
-        int l, col;
-        rg_utf8_position(lc->src + at, i, &l, &col);
-        return col;
+    static const struct {
+        const char *open, *close;
+    } skip[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}, {"<!", ">"}, {"</", ">"}};
+    size_t cap = 0;
+    int line = 1, col = 1;
+    const char *s = lc->src;
+    for (size_t i = 0; i < lc->len;) {
+        if (s[i] == '<') {
+            size_t k = 0;
+            while (k < sizeof skip / sizeof *skip &&
+                   strncmp(s + i, skip[k].open, strlen(skip[k].open)) != 0)
+                k++;
+            if (k == sizeof skip / sizeof *skip) {
+                void *arr = lc->tags;
+                xgrow(&arr, &cap, lc->ntags + 1, sizeof *lc->tags);
+                lc->tags = arr;
+                lc->tags[lc->ntags++] = (tag_pos){i, line, col};
+            } else {
+                /* Skip to the end of what is not a start tag, counting its lines. */
+                const char *close = strstr(s + i + strlen(skip[k].open), skip[k].close);
+                size_t stop = close ? (size_t)(close - s) + strlen(skip[k].close) : lc->len;
+                for (; i < stop; i++) {
+                    if (s[i] == '\n')
+                        line++, col = 1;
+                    else if (((unsigned char)s[i] & 0xC0) != 0x80)
+                        col++;
+                }
+                continue;
+            }
+        }
+        if (s[i] == '\n')
+            line++, col = 1;
+        else if (((unsigned char)s[i] & 0xC0) != 0x80)
+            col++;
+        i++;
     }
-    return 0;
 }
 
-/* Column of the start tag `<name` on `line` (not of a longer name). */
-static int column_of_tag(const load_ctx *lc, int line, const char *name)
+/* The start tag of element n, or NULL when it is not known. */
+static const tag_pos *tag_of(const load_ctx *lc, const xmlNode *n)
 {
-    if (!lc->src || line < 1 || (size_t)line > lc->nlines)
-        return 0;
-    size_t at = lc->line_start[line - 1], k = strlen(name);
-    const char *s = lc->src + at, *end = memchr(s, '\n', lc->len - at);
-    size_t line_len = end ? (size_t)(end - s) : lc->len - at;
-    for (size_t i = 0; i + 1 + k <= line_len; i++) {
-        if (s[i] != '<' || memcmp(s + i + 1, name, k) != 0)
-            continue;
-        char after = i + 1 + k < line_len ? s[i + 1 + k] : '\n';
-        if (after == ' ' || after == '>' || after == '/' || after == '\t' || after == '\r' ||
-            after == '\n') {
-            int l, col;
-            rg_utf8_position(s, i, &l, &col);
-            return col;
+    uintptr_t k = n && n->type == XML_ELEMENT_NODE ? (uintptr_t)n->_private : 0;
+    return lc->tags_match && k >= 1 && k <= lc->ntags ? &lc->tags[k - 1] : NULL;
+}
+
+static int line_of(const load_ctx *lc, const xmlNode *n)
+{
+    const tag_pos *t = tag_of(lc, n);
+    return t ? t->line : (int)xmlGetLineNo(n);
+}
+
+static int col_of(const load_ctx *lc, const xmlNode *n)
+{
+    const tag_pos *t = tag_of(lc, n);
+    return t ? t->col : 0;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Line and column of attribute `name` of element n (of the element itself
+ * when the attribute is not written there), found within its start tag. */
+static void attr_pos(const load_ctx *lc, const xmlNode *n, const char *name, int *line, int *col)
+{
+    const tag_pos *t = tag_of(lc, n);
+    *line = t ? t->line : n ? (int)xmlGetLineNo(n) : 0;
+    *col = t ? t->col : 0;
+    if (!t)
+        return;
+    const char *s = lc->src;
+    size_t i = t->at + 1, end = lc->len, k = strlen(name), found = 0;
+    while (i < end && !is_blank(s[i]) && s[i] != '>' && s[i] != '/')
+        i++; /* the element's name */
+    while (i < end && !found) {
+        while (i < end && is_blank(s[i]))
+            i++;
+        if (i >= end || s[i] == '>' || s[i] == '/')
+            break;
+        size_t at = i;
+        while (i < end && s[i] != '=' && !is_blank(s[i]) && s[i] != '>')
+            i++;
+        if (i - at == k && memcmp(s + at, name, k) == 0)
+            found = at;
+        while (i < end && s[i] != '"' && s[i] != '\'' && s[i] != '>')
+            i++; /* to the value's quote */
+        if (i < end && s[i] != '>') {
+            const char *close = memchr(s + i + 1, s[i], end - i - 1);
+            i = close ? (size_t)(close - s) + 1 : end;
         }
     }
-    return 0;
+    if (!found)
+        return;
+    for (size_t p = t->at; p < found; p++) {
+        if (s[p] == '\n')
+            ++*line, *col = 1;
+        else if (((unsigned char)s[p] & 0xC0) != 0x80)
+            ++*col;
+    }
 }
 
-/* Column of `name=` or `name="value"` on `line`. */
-
-static int column_of_attr(const load_ctx *lc, int line, const char *name, const char *value)
+/* An error about element n (attr NULL) or one of its attributes. */
+static void node_error(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *fmt, ...)
+    RG_PRINTF(4, 5);
+static void node_error(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *fmt, ...)
 {
-    rg_buf b = {0};
-    rg_buf_printf(&b, value ? "%s=\"%s\"" : "%s=", name, value);
-    int col = column_of(lc, line, b.data);
-    rg_buf_fini(&b);
-    return col;
+    int line = line_of(lc, n), col = col_of(lc, n);
+    if (attr_name)
+        attr_pos(lc, n, attr_name, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    rg_diag_vadd(lc->diags, RG_ERROR, lc->path, line, col, fmt, ap);
+    va_end(ap);
 }
 
-/* The column a schema message is about: its attribute, else its element. */
-static int schema_error_column(const load_ctx *lc, const xmlError *e)
+/* Where a schema message points: the attribute it names or is about, else
+ * its element. */
+static void schema_error_pos(const load_ctx *lc, const xmlError *e, int *line, int *col)
 {
+    const xmlNode *n = e->node;
+    *line = e->line;
+    *col = 0;
+    if (!n)
+        return;
+    if (n->type == XML_ATTRIBUTE_NODE) {
+        attr_pos(lc, n->parent, (const char *)n->name, line, col);
+        return;
+    }
     const char *msg = e->message ? e->message : "";
-    char name[128];
     const char *a = strstr(msg, ", attribute '");
-    const char *el = strncmp(msg, "Element '", 9) == 0 ? msg + 9 : NULL;
-    const char *from = a ? a + 13 : el;
-    if (!from)
-        return 0;
-    size_t n = strcspn(from, "'");
-    if (n == 0 || n >= sizeof name)
-        return 0;
-    memcpy(name, from, n);
-    name[n] = '\0';
-    return a ? column_of_attr(lc, e->line, name, NULL) : column_of_tag(lc, e->line, name);
+    if (a) {
+        a += strlen(", attribute '");
+        char *name = xstrndup(a, strcspn(a, "'"));
+        attr_pos(lc, n, name, line, col);
+        free(name);
+    } else if (tag_of(lc, n)) {
+        *line = line_of(lc, n);
+        *col = col_of(lc, n);
+    }
 }
 
 static void diag_from_xml_error(load_ctx *lc, const xmlError *e)
@@ -124,8 +210,10 @@ static void diag_from_xml_error(load_ctx *lc, const xmlError *e)
     size_t n = e->message ? strlen(e->message) : 0;
     while (n && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
         n--;
-    int col = e->domain == XML_FROM_PARSER ? e->int2 : schema_error_column(lc, e);
-    rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, col, "%.*s", (int)n,
+    int line = e->line, col = e->int2;
+    if (e->domain != XML_FROM_PARSER)
+        schema_error_pos(lc, e, &line, &col);
+    rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s", (int)n,
                 e->message ? e->message : "invalid XML");
 }
 
@@ -147,13 +235,16 @@ static void on_parser_error(void *user, xmlErrorPtr e)
 
 /* The number of elements, against MODEL_MAX_ELEMENTS; the line of the first
  * one past the limit, or 0. */
-static int count_elements(const xmlNode *n, size_t *count)
+static int count_elements(xmlNode *n, size_t *count)
 {
     for (; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if (++*count > MODEL_MAX_ELEMENTS)
             return n->line ? n->line : 1;
+        /* Numbered in document order, in the member libxml2 leaves to
+         * applications, to find each element's start tag (tag_of). */
+        n->_private = (void *)(uintptr_t)*count;
         int at = count_elements(n->children, count);
         if (at)
             return at;
@@ -178,8 +269,10 @@ static void on_schema_error(void *user, xmlErrorPtr e)
     load_ctx *lc = user;
     const char *msg = e->message ? e->message : "";
     /* libxml2 follows a pattern failure with a second, vaguer message. */
+    int line, col;
+    schema_error_pos(lc, e, &line, &col);
     if (strstr(msg, "is not a valid value of the atomic type") && lc->diags->count &&
-        lc->diags->items[lc->diags->count - 1].line == e->line)
+        lc->diags->items[lc->diags->count - 1].line == line)
         return;
     const char *facet = strstr(msg, "[facet 'pattern'] The value '");
     const char *accepted = facet ? strstr(facet, "' is not accepted by the pattern ") : NULL;
@@ -189,7 +282,7 @@ static void on_schema_error(void *user, xmlErrorPtr e)
             if (strncmp(pattern, pattern_hints[i].pattern, strlen(pattern_hints[i].pattern)) != 0)
                 continue;
             const char *value = facet + strlen("[facet 'pattern'] The value ");
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, e->line, schema_error_column(lc, e), "%.*s%.*s %s",
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s%.*s %s",
                         (int)(facet - msg), msg, (int)(accepted + 1 - value), value,
                         pattern_hints[i].hint);
             return;
@@ -258,6 +351,41 @@ static char *read_file(load_ctx *lc, size_t *len)
     return rg_buf_take(&b);
 }
 
+/* The code point of a character reference's digits (after "&#"), or 0 when
+ * they are not one (the parser then says so). */
+static uint32_t char_reference(const char *s, size_t n)
+{
+    bool hex = n && s[0] == 'x';
+    uint32_t cp = 0;
+    for (size_t i = hex; i < n && s[i] != ';'; i++) {
+        int d = s[i] >= '0' && s[i] <= '9'             ? s[i] - '0'
+                : hex && s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+                : hex && s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10
+                                                    : -1;
+        if (d < 0 || cp > 0x10FFFF)
+            return 0;
+        cp = cp * (hex ? 16 : 10) + (uint32_t)d;
+    }
+    return cp;
+}
+
+static void refuse_control(load_ctx *lc, int line, int col, uint32_t cp)
+{
+    const char *what = (cp >= 0x2028 && cp <= 0x2029)
+                           ? "a line or paragraph separator: it breaks a name or a line where "
+                             "no one sees it; use a space, or a new <p> for a new paragraph"
+                       : cp == 0x061C || cp >= 0x200E
+                           ? "a bidirectional control: invisible, it reorders the text shown "
+                             "around it (digits included); delete it"
+                           : "a control character: invisible, it would reach the documents, "
+                             "the mail and the terminal; delete it";
+    rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "U+%04X is %s", (unsigned)cp, what);
+}
+
+/* Refuses what is not UTF-8, and every control character (rg_is_control)
+ * but the tab and the line breaks, written as itself or as a character
+ * reference, wherever it is: none belongs in a report, and the bidirectional
+ * ones can make a figure read as another. */
 static int check_encoding(load_ctx *lc, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -274,7 +402,7 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
     /* One pass: every code point decoded once, its position kept as we go. */
     int line = 1, col = 1;
     for (size_t i = 0; i < len;) {
-        if (u[i] >= ' ' && u[i] < 0x80) { /* most of the bytes: markup */
+        if (u[i] >= ' ' && u[i] < 0x7F && u[i] != '&') { /* most of the bytes: markup */
             col++, i++;
             continue;
         }
@@ -287,6 +415,14 @@ static int check_encoding(load_ctx *lc, const char *s, size_t len)
         }
         if (cp == 0) {
             rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "NUL byte in the input");
+            return -1;
+        }
+        uint32_t shown = cp;
+        if (cp == '&' && i + 2 < len && s[i + 1] == '#') /* &#8238; is U+202E too */
+            shown = char_reference(s + i + 2, len - i - 2);
+        if (shown != 0 && shown != '\t' && shown != '\n' && shown != '\r' &&
+            rg_is_control(shown)) {
+            refuse_control(lc, line, col, shown);
             return -1;
         }
         if (cp == '\n')
@@ -406,9 +542,51 @@ static char *text_of(const xmlNode *n)
     return s;
 }
 
-static int line_of(const xmlNode *n)
+/* A name printed on one line: a run of blanks holding a line break or a tab
+ * becomes one space, blanks at either end go. Works in place; returns s. */
+static char *one_line(char *s)
 {
-    return (int)xmlGetLineNo(n);
+    size_t w = 0, n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        if (!is_blank(s[i])) {
+            s[w++] = s[i++];
+            continue;
+        }
+        size_t run = i;
+        bool fold = false;
+        for (; i < n && is_blank(s[i]); i++)
+            fold = fold || s[i] != ' ';
+        if (run == 0 || i == n)
+            continue;
+        if (fold) {
+            s[w++] = ' ';
+        } else {
+            memmove(s + w, s + run, i - run);
+            w += i - run;
+        }
+    }
+    s[w] = '\0';
+    return s;
+}
+
+/* A name written as an attribute (a "label" of the schema) on one line, or
+ * NULL when absent; an error when nothing but blanks is written. */
+static char *label_attr(load_ctx *lc, const xmlNode *n, const char *name)
+{
+    char *v = attr(n, name);
+    if (v && !*one_line(v))
+        node_error(lc, n, name, "%s=\"\" is blank; write the %s", name,
+                   strcmp(name, "unit") == 0 ? "unit" : "text");
+    return v;
+}
+
+/* The same for a name written as an element's text. */
+static char *label_text(load_ctx *lc, const xmlNode *n)
+{
+    char *v = one_line(text_of(n));
+    if (!*v)
+        node_error(lc, n, NULL, "<%s> is blank; write its text", (const char *)n->name);
+    return v;
 }
 
 static model_figure *new_figure(load_ctx *lc, const char *id, const char *name, const char *unit,
@@ -427,31 +605,46 @@ static model_figure *new_figure(load_ctx *lc, const char *id, const char *name, 
     return f;
 }
 
+/* Parses f->text, written in element n (or its attribute attr_name), into
+ * f->value, refusing what the workbook could not show as written. */
+static void check_number(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *id,
+                         model_figure *f)
+{
+    const char *el = (const char *)n->name;
+    if (rg_dec_parse(f->text, &f->value) != 0)
+        node_error(lc, n, attr_name,
+                   "<%s> of %s: \"%s\" is not a number as parkreport reads them (digits, an "
+                   "optional minus and decimal point, at most %d digits)",
+                   el, id, f->text, RG_DEC_MAX_DIGITS);
+    else if (f->text[0] == '-' && f->value.coef == 0)
+        node_error(lc, n, attr_name, "<%s> of %s: \"%s\" is minus zero; write 0", el, id, f->text);
+    else if (rg_dec_digits(f->value) > MODEL_MAX_DIGITS)
+        node_error(lc, n, attr_name,
+                   "<%s> of %s: %s has %d significant digits, more than the %d a spreadsheet "
+                   "keeps; round it, or write it in a larger unit (万元, 亿元)",
+                   el, id, f->text, rg_dec_digits(f->value), MODEL_MAX_DIGITS);
+}
+
 static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, const char *name,
                                 const char *unit)
 {
-    char *own_unit = attr(n, "unit");
-    model_figure *f = new_figure(lc, id, name, own_unit ? own_unit : unit, line_of(n));
+    char *own_unit = label_attr(lc, n, "unit");
+    model_figure *f = new_figure(lc, id, name, own_unit ? own_unit : unit, line_of(lc, n));
     free(own_unit);
-    f->col = column_of_tag(lc, f->line, (const char *)n->name);
+    f->col = col_of(lc, n);
     f->ref = attr(n, "ref");
     f->text = text_of(n);
+    void *arr = lc->fnodes;
+    xgrow(&arr, &lc->fnodes_cap, lc->nfnodes + 1, sizeof *lc->fnodes);
+    lc->fnodes = arr;
+    lc->fnodes[lc->nfnodes++] = (figure_node){f, n};
     if (f->ref) {
         if (f->text[strspn(f->text, " \t\r\n")] != '\0')
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, f->col,
-                        "<%s> has both a number and ref=\"%s\"; keep one", (const char *)n->name,
-                        f->ref);
+            node_error(lc, n, NULL, "<%s> has both a number and ref=\"%s\"; keep one",
+                       (const char *)n->name, f->ref);
         return f;
     }
-    if (rg_dec_parse(f->text, &f->value) != 0)
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, f->col,
-                    "<%s> of %s: \"%s\" is not a number as parkreport reads them (digits, an "
-                    "optional minus and decimal point, at most %d digits)",
-                    (const char *)n->name, id, f->text, RG_DEC_MAX_DIGITS);
-    else if (f->text[0] == '-' && f->value.coef == 0)
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line, f->col,
-                    "<%s> of %s: \"%s\" is minus zero; write 0", (const char *)n->name, id,
-                    f->text);
+    check_number(lc, n, NULL, id, f);
     return f;
 }
 
@@ -499,9 +692,9 @@ static void load_indicators(load_ctx *lc, const xmlNode *parent)
             continue;
         model_indicator *ind = &m->indicators[i++];
         ind->id = attr(n, "id");
-        ind->name = attr(n, "name");
-        ind->unit = attr(n, "unit");
-        ind->line = line_of(n);
+        ind->name = label_attr(lc, n, "name");
+        ind->unit = label_attr(lc, n, "unit");
+        ind->line = line_of(lc, n);
         for (int s = 0; s < MODEL_SLOT_COUNT; s++) {
             bool growth = s == MODEL_ACTUAL_GROWTH || s == MODEL_FORECAST_GROWTH;
             ind->slot[s] = opt_figure(lc, n, slot_element[s], ind->id, ind->name,
@@ -509,7 +702,7 @@ static void load_indicators(load_ctx *lc, const xmlNode *parent)
         }
         const xmlNode *plan = child(n, "plan");
         if (plan) {
-            ind->plan_name = attr(plan, "name");
+            ind->plan_name = label_attr(lc, plan, "name");
             char *bound = attr(plan, "bound");
             if (bound && strcmp(bound, "at-least") == 0)
                 ind->plan_bound = MODEL_BOUND_AT_LEAST;
@@ -531,8 +724,8 @@ static void load_sectors(load_ctx *lc, const xmlNode *parent)
             continue;
         model_sector *s = &m->sectors[i++];
         s->id = attr(n, "id");
-        s->name = attr(n, "name");
-        s->line = line_of(n);
+        s->name = label_attr(lc, n, "name");
+        s->line = line_of(lc, n);
         char *role = attr(n, "role");
         s->role = !role                           ? MODEL_ROLE_OTHER
                   : strcmp(role, "leading") == 0  ? MODEL_ROLE_LEADING
@@ -562,9 +755,7 @@ static void load_promotion(load_ctx *lc, const xmlNode *n)
                                      "大项目投资门槛", "亿元");
         free(f->text);
         f->text = attr(large, "threshold");
-        if (rg_dec_parse(f->text, &f->value) != 0)
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
-                        column_of_attr(lc, f->line, "threshold", NULL), "threshold \"%s\" is not a number", f->text);
+        check_number(lc, large, "threshold", f->id, f);
         p->large_threshold = f;
     }
     p->ncategories = count_children(n, "category");
@@ -575,8 +766,8 @@ static void load_promotion(load_ctx *lc, const xmlNode *n)
             continue;
         model_category *cat = &p->categories[i++];
         cat->id = attr(c, "id");
-        cat->name = attr(c, "name");
-        cat->line = line_of(c);
+        cat->name = label_attr(lc, c, "name");
+        cat->line = line_of(lc, c);
         char *prefix = join_id("promotion", cat->id, NULL);
         cat->projects = opt_figure(lc, c, "projects", prefix, cat->name, "个");
         cat->amount = opt_figure(lc, c, "amount", prefix, cat->name, "亿元");
@@ -589,7 +780,8 @@ static void load_figures(load_ctx *lc, const xmlNode *parent)
     for (const xmlNode *n = parent->children; n; n = n->next) {
         if (!is_el(n, "figure"))
             continue;
-        char *id = attr(n, "id"), *name = attr(n, "name"), *unit = attr(n, "unit");
+        char *id = attr(n, "id"), *name = label_attr(lc, n, "name"),
+             *unit = label_attr(lc, n, "unit");
         model_figure *f = add_figure(lc, n, id, name, unit);
         f->same_as = attr(n, "same-as");
         free(id), free(name), free(unit);
@@ -607,9 +799,9 @@ static void load_groups(load_ctx *lc, const xmlNode *parent)
             continue;
         model_group *g = &m->groups[i++];
         g->id = attr(n, "id");
-        g->status = attr(n, "status");
+        g->status = label_attr(lc, n, "status");
         g->partial = attr_true(n, "partial");
-        g->line = line_of(n);
+        g->line = line_of(lc, n);
         char *prefix = join_id("groups", g->id, NULL);
         g->count = opt_figure(lc, n, "count", prefix, g->status, "个");
         free(prefix);
@@ -618,7 +810,7 @@ static void load_groups(load_ctx *lc, const xmlNode *parent)
         size_t k = 0;
         for (const xmlNode *it = n->children; it; it = it->next)
             if (is_el(it, "item"))
-                g->items[k++] = text_of(it);
+                g->items[k++] = label_text(lc, it);
     }
 }
 
@@ -639,25 +831,23 @@ static void link_figures(load_ctx *lc)
             rg_diag_add(lc->diags, RG_ERROR, lc->path, m->figures[i]->line, m->figures[i]->col,
                         "the figure id \"%s\" is used twice (also on line %d); ids must be unique",
                         m->figures[i]->id, m->figures[i - 1]->line);
-    for (size_t i = 0; i < m->nfigures; i++) {
-        model_figure *f = m->figures[i];
+    for (size_t i = 0; i < lc->nfnodes; i++) {
+        model_figure *f = lc->fnodes[i].figure;
+        const xmlNode *n = lc->fnodes[i].node;
         if (f->same_as && !model_figure_find(m, f->same_as))
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
-                        column_of_attr(lc, f->line, "same-as", f->same_as), "same-as=\"%s\": no figure has that id", f->same_as);
+            node_error(lc, n, "same-as", "same-as=\"%s\": no figure has that id", f->same_as);
         if (!f->ref)
             continue;
         const model_figure *t = model_figure_find(m, f->ref);
         if (!t) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
-                        column_of_attr(lc, f->line, "ref", f->ref),
-                        "ref=\"%s\": no figure has that id", f->ref);
+            node_error(lc, n, "ref", "ref=\"%s\": no figure has that id", f->ref);
             continue;
         }
         if (t->ref) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, f->line,
-                        column_of_attr(lc, f->line, "ref", f->ref), "ref=\"%s\" points to a figure that is itself a reference (line %d); "
-                        "point to the figure that holds the number",
-                        f->ref, t->line);
+            node_error(lc, n, "ref",
+                       "ref=\"%s\" points to a figure that is itself a reference (line %d); "
+                       "point to the figure that holds the number",
+                       f->ref, t->line);
             continue;
         }
         free(f->text);
@@ -687,32 +877,55 @@ static char *clean_prose(const char *s)
 }
 
 /* Ids of the things in one list must differ (figures are checked by
- * link_figures; this catches things that carry no figure). */
-static void check_unique(load_ctx *lc, const char *what, const char *const *ids,
-                         const int *lines, size_t n)
+ * link_figures; this catches things that carry no figure). ids[i] is the id
+ * of the i-th <el> under parent. Sorted, so that a long list costs no more
+ * than its length. */
+typedef struct id_at {
+    const char *id;
+    size_t index;
+} id_at;
+
+static int id_at_cmp(const void *a, const void *b)
 {
-    for (size_t i = 1; i < n; i++)
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(ids[i], ids[k]) == 0) {
-                rg_buf needle = {0};
-                rg_buf_printf(&needle, "id=\"%s\"", ids[i]);
-                int col = column_of_nth(lc, lines[i], needle.data, lines[k] == lines[i]);
-                rg_buf_fini(&needle);
-                rg_diag_add(lc->diags, RG_ERROR, lc->path, lines[i], col, "two %s have the id \"%s\" (also on line %d); ids must be unique",
-                            what, ids[i], lines[k]);
-                break;
-            }
+    const id_at *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-#define CHECK_UNIQUE(lc, what, arr, n)                                                           \
+static void check_unique(load_ctx *lc, const char *what, const xmlNode *parent, const char *el,
+                         const char *const *ids, size_t n)
+{
+    if (n < 2)
+        return;
+    const xmlNode **nodes = xcalloc(n, sizeof *nodes);
+    id_at *sorted = xcalloc(n, sizeof *sorted);
+    size_t k = 0;
+    for (const xmlNode *c = parent->children; c && k < n; c = c->next)
+        if (is_el(c, el))
+            nodes[k++] = c;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = (id_at){ids[i], i};
+    qsort(sorted, n, sizeof *sorted, id_at_cmp);
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (strcmp(sorted[i].id, sorted[first].id) != 0) {
+            first = i;
+            continue;
+        }
+        node_error(lc, nodes[sorted[i].index], "id",
+                   "two %s have the id \"%s\" (also on line %d); ids must be unique", what,
+                   sorted[i].id, line_of(lc, nodes[sorted[first].index]));
+    }
+    free(sorted);
+    free(nodes);
+}
+
+#define CHECK_UNIQUE(lc, what, parent, el, arr, n)                                               \
     do {                                                                                         \
         const char **ids_ = xcalloc((n), sizeof *ids_);                                          \
-        int *lines_ = xcalloc((n), sizeof *lines_);                                              \
         for (size_t i_ = 0; i_ < (n); i_++)                                                      \
-            ids_[i_] = (arr)[i_].id, lines_[i_] = (arr)[i_].line;                                \
-        check_unique(lc, what, ids_, lines_, n);                                                 \
+            ids_[i_] = (arr)[i_].id;                                                             \
+        check_unique(lc, what, parent, el, ids_, n);                                             \
         free(ids_);                                                                              \
-        free(lines_);                                                                            \
     } while (0)
 
 static const model_group *find_group(const model *m, const char *ref)
@@ -727,7 +940,7 @@ static const model_group *find_group(const model *m, const char *ref)
 
 static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
 {
-    p->line = line_of(n);
+    p->line = line_of(lc, n);
     size_t k = 0;
     for (const xmlNode *c = n->children; c; c = c->next)
         k++;
@@ -745,16 +958,16 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
                 part->figure = model_figure_find(lc->m, ref);
                 part->bare = attr_true(c, "bare");
                 if (!part->figure)
-                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c),
-                                column_of_attr(lc, line_of(c), "ref", ref), "<v ref=\"%s\">: no figure has that id; declare it under "
-                                "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
-                                ref);
+                    node_error(lc, c, "ref",
+                               "<v ref=\"%s\">: no figure has that id; declare it under "
+                               "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
+                               ref);
             } else {
                 part->kind = MODEL_INLINE_LIST;
                 part->group = find_group(lc->m, ref);
                 if (!part->group)
-                    rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(c),
-                                column_of_attr(lc, line_of(c), "ref", ref), "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
+                    node_error(lc, c, "ref",
+                               "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
             }
             free(ref);
             p->nparts++;
@@ -783,12 +996,12 @@ static void load_sections(load_ctx *lc, const xmlNode *parent, model_section **o
         if (!is_el(c, "section"))
             continue;
         model_section *s = &(*out)[i++];
-        s->title = attr(c, "title");
-        s->line = line_of(c);
+        s->title = label_attr(lc, c, "title");
+        s->line = line_of(lc, c);
         if (depth > MODEL_MAX_SECTION_DEPTH) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, s->line,
-                        column_of_tag(lc, s->line, "section"), "sections nested too deeply (the limit is %d levels: 一、（一）1.（1）)",
-                        MODEL_MAX_SECTION_DEPTH);
+            node_error(lc, c, NULL,
+                       "sections nested too deeply (the limit is %d levels: 一、（一）1.（1）)",
+                       MODEL_MAX_SECTION_DEPTH);
             continue;
         }
         load_paragraphs(lc, c, &s->paragraphs, &s->nparagraphs);
@@ -803,25 +1016,26 @@ static void load_report(load_ctx *lc, const xmlNode *root)
     m->year = atoi(year);
     m->plan_year = atoi(plan_year);
     free(year), free(plan_year);
-    m->period = attr(root, "period");
+    m->period = label_attr(lc, root, "period");
     /* The years are figures too, so prose can say <v ref="year"/>. */
     char *years[2] = {attr(root, "year"), attr(root, "plan-year")};
     const char *year_ids[2] = {"year", "plan-year"};
     for (int i = 0; i < 2; i++) {
-        model_figure *f = new_figure(lc, year_ids[i], i ? "计划年份" : "年份", "年", line_of(root));
+        model_figure *f =
+            new_figure(lc, year_ids[i], i ? "计划年份" : "年份", "年", line_of(lc, root));
         f->text = years[i];
         rg_dec_parse(f->text, &f->value);
     }
     m->date = attr(root, "date");
-    m->park = text_of(child(root, "park"));
+    m->park = label_text(lc, child(root, "park"));
     if (child(root, "title"))
-        m->title = text_of(child(root, "title"));
+        m->title = label_text(lc, child(root, "title"));
     if (child(root, "author"))
-        m->author = text_of(child(root, "author"));
+        m->author = label_text(lc, child(root, "author"));
     if (m->plan_year != m->year + 1)
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, line_of(root),
-                    column_of_attr(lc, line_of(root), "plan-year", NULL), "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,
-                    m->year);
+        node_error(lc, root, "plan-year",
+                   "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,
+                   m->year);
 
     load_indicators(lc, child(root, "indicators"));
     if (child(root, "sectors"))
@@ -832,10 +1046,12 @@ static void load_report(load_ctx *lc, const xmlNode *root)
         load_figures(lc, child(root, "figures"));
     if (child(root, "groups"))
         load_groups(lc, child(root, "groups"));
-    CHECK_UNIQUE(lc, "indicators", m->indicators, m->nindicators);
-    CHECK_UNIQUE(lc, "sectors", m->sectors, m->nsectors);
-    CHECK_UNIQUE(lc, "categories", m->promotion.categories, m->promotion.ncategories);
-    CHECK_UNIQUE(lc, "groups", m->groups, m->ngroups);
+    CHECK_UNIQUE(lc, "indicators", child(root, "indicators"), "indicator", m->indicators,
+                 m->nindicators);
+    CHECK_UNIQUE(lc, "sectors", child(root, "sectors"), "sector", m->sectors, m->nsectors);
+    CHECK_UNIQUE(lc, "categories", child(root, "promotion"), "category",
+                 m->promotion.categories, m->promotion.ncategories);
+    CHECK_UNIQUE(lc, "groups", child(root, "groups"), "group", m->groups, m->ngroups);
     link_figures(lc);
 
     const xmlNode *narrative = child(root, "narrative");
@@ -879,57 +1095,34 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
     }
     lc.src = bytes;
     lc.len = len;
-    /* Where each line starts, found once: messages and figures ask for
-     * columns on lines all through the file. */
-    size_t cap = 0;
-    for (size_t at = 0;;) {
-        void *arr = lc.line_start;
-        xgrow(&arr, &cap, lc.nlines + 1, sizeof *lc.line_start);
-        lc.line_start = arr;
-        lc.line_start[lc.nlines++] = at;
-        const char *nl = memchr(bytes + at, '\n', len - at);
-        if (!nl)
-            break;
-        at = (size_t)(nl - bytes) + 1;
-    }
+    index_tags(&lc);
     size_t elements = 0;
     int too_many = count_elements(xmlDocGetRootElement(doc), &elements);
+    lc.tags_match = !too_many && elements == lc.ntags;
+    int rc = 0;
+    xmlSchemaValidCtxtPtr vc = NULL;
     if (too_many) {
         rg_diag_add(diags, RG_ERROR, path, too_many, 0,
                     "more than %d elements: a report holds fewer; split the input",
                     MODEL_MAX_ELEMENTS);
-        xmlFreeDoc(doc);
-        free(bytes);
-        free(lc.line_start);
-        return NULL;
-    }
-
-    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(ld->schema);
-    if (!vc) {
+    } else if (!(vc = xmlSchemaNewValidCtxt(ld->schema))) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot create a schema validator");
-        xmlFreeDoc(doc);
-        free(bytes);
-        free(lc.line_start);
-        return NULL;
-    }
-    xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &lc);
-    int rc = xmlSchemaValidateDoc(vc, doc);
-    xmlSchemaFreeValidCtxt(vc);
-    if (rc != 0) {
-        if (diags->errors == errors_at_start)
+    } else {
+        xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &lc);
+        rc = xmlSchemaValidateDoc(vc, doc);
+        xmlSchemaFreeValidCtxt(vc);
+        if (rc != 0 && diags->errors == errors_at_start)
             rg_diag_add(diags, RG_ERROR, path, 0, 0, "the input does not match the schema");
-        xmlFreeDoc(doc);
-        free(bytes);
-        free(lc.line_start);
-        return NULL;
     }
-
-    lc.m = xcalloc(1, sizeof *lc.m);
-    lc.m->file = xstrdup(path);
-    load_report(&lc, xmlDocGetRootElement(doc));
+    if (diags->errors == errors_at_start) {
+        lc.m = xcalloc(1, sizeof *lc.m);
+        lc.m->file = xstrdup(path);
+        load_report(&lc, xmlDocGetRootElement(doc));
+    }
     xmlFreeDoc(doc);
     free(bytes);
-    free(lc.line_start);
+    free(lc.tags);
+    free(lc.fnodes);
     if (diags->errors > errors_at_start) {
         model_free(lc.m);
         return NULL;

@@ -43,37 +43,9 @@ typedef struct stage_times {
     double load, templating, layout, pdf, workbook;
 } stage_times;
 
-/* GNU style as rg_diag_format writes it, with the file name and the message
- * escaped whole (a line break in data is shown as \x0A) and each line of an
- * excerpt escaped on its own. */
 void report_print_diags(const rg_diags *d, size_t from)
 {
-    rg_buf out = {0}, where = {0};
-    for (size_t i = from; i < d->count; i++) {
-        const rg_diag *g = &d->items[i];
-        rg_escape_for_terminal(g->file[0] ? g->file : "parkreport", &out);
-        where.len = 0;
-        rg_buf_append(&where, "", 0);
-        if (g->line > 0)
-            rg_buf_printf(&where, ":%d", g->line);
-        if (g->line > 0 && g->col > 0)
-            rg_buf_printf(&where, ":%d", g->col);
-        rg_buf_printf(&out, "%s: %s: ", where.data, g->severity == RG_ERROR ? "error" : "warning");
-        rg_escape_for_terminal(g->msg, &out);
-        rg_buf_putc(&out, '\n');
-        for (const char *line = g->excerpt; line && *line;) {
-            const char *nl = strchr(line, '\n');
-            char *copy = nl ? xstrndup(line, (size_t)(nl - line)) : xstrdup(line);
-            rg_escape_for_terminal(copy, &out);
-            rg_buf_putc(&out, '\n');
-            free(copy);
-            line = nl ? nl + 1 : NULL;
-        }
-    }
-    if (out.len)
-        fputs(out.data, stderr);
-    rg_buf_fini(&out);
-    rg_buf_fini(&where);
+    rg_diags_print(stderr, d, from);
 }
 
 /* --- setting up a run ----------------------------------------------------- */

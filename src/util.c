@@ -152,17 +152,54 @@ void rg_diag_add(rg_diags *d, rg_severity sev, const char *file, int line, int c
     va_end(ap);
 }
 
+bool rg_is_control(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+           cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Appends n bytes of s with controls and bytes that are not UTF-8 escaped.
+ * A tab stays: it moves the cursor only along the line, and excerpts need it
+ * to keep their caret aligned. */
+static void put_printable(rg_buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = rg_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            rg_buf_printf(out, "\\x%02X", (unsigned char)s[i]), k = 1;
+        else if (cp != '\t' && rg_is_control(cp))
+            rg_buf_printf(out, cp < 0x80 ? "\\x%02X" : "\\u%04X", (unsigned)cp);
+        else
+            rg_buf_append(out, s + i, k);
+        i += k;
+    }
+}
+
 void rg_diag_format(const rg_diag *g, rg_buf *out)
 {
-    rg_buf_puts(out, g->file[0] ? g->file : "parkreport");
+    const char *file = g->file[0] ? g->file : "parkreport";
+    put_printable(out, file, strlen(file));
     if (g->line > 0) {
         rg_buf_printf(out, ":%d", g->line);
         if (g->col > 0)
             rg_buf_printf(out, ":%d", g->col);
     }
-    rg_buf_printf(out, ": %s: %s\n", g->severity == RG_ERROR ? "error" : "warning", g->msg);
+    rg_buf_printf(out, ": %s: ", g->severity == RG_ERROR ? "error" : "warning");
+    put_printable(out, g->msg, strlen(g->msg));
+    rg_buf_putc(out, '\n');
     if (g->excerpt)
-        rg_buf_puts(out, g->excerpt);
+        rg_buf_puts(out, g->excerpt); /* made safe by rg_diag_excerpt */
+}
+
+int rg_diags_print(FILE *f, const rg_diags *d, size_t from)
+{
+    rg_buf out = {0};
+    for (size_t i = from; i < d->count; i++)
+        rg_diag_format(&d->items[i], &out);
+    int rc = out.len && fputs(out.data, f) == EOF ? -1 : 0;
+    rg_buf_fini(&out);
+    return rc;
 }
 
 /* Terminal columns of a code point: East Asian wide and full-width take two. */
@@ -190,16 +227,25 @@ void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at)
     char number[24];
     int width = snprintf(number, sizeof number, "%d", g->line > 0 ? g->line : 0);
     rg_buf_printf(&b, " %s | ", number);
-    rg_buf_append(&b, src + start, end - start);
+    put_printable(&b, src + start, end - start);
     rg_buf_printf(&b, "\n %*s | ", width, "");
+    rg_buf escaped = {0};
     for (size_t i = start; i < at;) {
+        size_t from = i;
         uint32_t cp = rg_utf8_next(src, at, &i);
-        if (cp == '\t')
+        int w = display_width(cp);
+        if (cp == '\t') {
             rg_buf_putc(&b, '\t'); /* keeps the caret aligned whatever the tab width */
-        else
-            for (int w = display_width(cp); w > 0; w--)
-                rg_buf_putc(&b, ' ');
+            continue;
+        }
+        escaped.len = 0;
+        put_printable(&escaped, src + from, i - from);
+        if (escaped.len != i - from || memcmp(escaped.data, src + from, escaped.len) != 0)
+            w = (int)escaped.len; /* shown as \x1B or \u202E above */
+        for (; w > 0; w--)
+            rg_buf_putc(&b, ' ');
     }
+    rg_buf_fini(&escaped);
     rg_buf_puts(&b, "^\n");
     free(g->excerpt);
     g->excerpt = rg_buf_take(&b);
@@ -435,6 +481,59 @@ static int align(rg_dec *a, rg_dec *b)
     return 0;
 }
 
+int rg_dec_digits(rg_dec d)
+{
+    uint64_t mag = d.coef < 0 ? (uint64_t)0 - (uint64_t)d.coef : (uint64_t)d.coef;
+    int n = 1;
+    while (mag >= 10)
+        mag /= 10, n++;
+    return n;
+}
+
+int rg_dec_sub(rg_dec a, rg_dec b, rg_dec *out)
+{
+    if (align(&a, &b) != 0)
+        return -1;
+    int64_t s;
+    if (__builtin_sub_overflow(a.coef, b.coef, &s))
+        return -1;
+    out->coef = s;
+    out->scale = a.scale;
+    return 0;
+}
+
+/* 10^k as a 128-bit number, or 0 when it does not fit. */
+static unsigned __int128 pow10_wide(int k)
+{
+    unsigned __int128 p = 1;
+    for (; k > 0; k--)
+        if (__builtin_mul_overflow(p, 10, &p))
+            return 0;
+    return p;
+}
+
+int rg_dec_div(rg_dec a, rg_dec b, int decimals, rg_dec *out)
+{
+    if (b.coef == 0 || decimals < 0 || decimals > RG_DEC_MAX_DIGITS)
+        return -1;
+    /* a/b to `decimals` places is round(a.coef * 10^e / b.coef), e = b.scale
+     * - a.scale + decimals; 128 bits hold both sides exactly. */
+    int e = b.scale - a.scale + decimals;
+    unsigned __int128 num = a.coef < 0 ? (uint64_t)0 - (uint64_t)a.coef : (uint64_t)a.coef;
+    unsigned __int128 den = b.coef < 0 ? (uint64_t)0 - (uint64_t)b.coef : (uint64_t)b.coef;
+    unsigned __int128 p = pow10_wide(e < 0 ? -e : e);
+    if (p == 0 || __builtin_mul_overflow(e < 0 ? den : num, p, e < 0 ? &den : &num))
+        return -1;
+    unsigned __int128 q = num / den, r = num % den;
+    if (r >= den - r)
+        q++;
+    if (q >= (unsigned __int128)pow10_table[RG_DEC_MAX_DIGITS])
+        return -1;
+    out->coef = (a.coef < 0) != (b.coef < 0) ? -(int64_t)q : (int64_t)q;
+    out->scale = decimals;
+    return 0;
+}
+
 int rg_dec_add(rg_dec a, rg_dec b, rg_dec *out)
 {
     if (align(&a, &b) != 0)
@@ -567,24 +666,8 @@ void rg_format_fixed(double x, int decimals, rg_buf *out)
     rg_buf_printf(out, "%.*f", decimals, r);
 }
 
-static bool changes_direction(uint32_t cp)
-{
-    return cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069);
-}
-
 void rg_escape_for_terminal(const char *s, rg_buf *out)
 {
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        size_t at = i;
-        uint32_t cp = rg_utf8_next(s, n, &i);
-        if (cp < 0x20 || cp == 0x7F)
-            rg_buf_printf(out, "\\x%02X", (unsigned)cp);
-        else if ((cp >= 0x80 && cp < 0xA0) || changes_direction(cp))
-            rg_buf_printf(out, "\\u%04X", (unsigned)cp);
-        else
-            rg_buf_append(out, s + at, i - at);
-    }
+    put_printable(out, s, strlen(s));
     rg_buf_append(out, "", 0);
 }

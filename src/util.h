@@ -12,7 +12,9 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define RG_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -98,8 +100,15 @@ void rg_diag_vadd(rg_diags *d, rg_severity sev, const char *file, int line, int 
  * with a caret under it (indented by display width: a hanzi takes two
  * terminal columns), printed after the message as compilers do. */
 void rg_diag_excerpt(rg_diags *d, const char *src, size_t len, size_t at);
-/* Writes one diagnostic in GNU style, with a newline (and its excerpt). */
+/* Writes one diagnostic in GNU style, with a newline (and its excerpt). The
+ * file name, message and excerpt come from users' data: every control
+ * character in them (rg_is_control) and every byte that is not UTF-8 is
+ * written escaped, \x1B or \u202E, so what is printed cannot move the
+ * cursor, reorder a line or fake a line of its own. */
 void rg_diag_format(const rg_diag *g, rg_buf *out);
+/* Writes diagnostics from..count of d to f, as rg_diag_format does.
+ * 0, or -1 when the write fails. */
+int rg_diags_print(FILE *f, const rg_diags *d, size_t from);
 /* Appends from's diagnostics to to's, leaving from empty. */
 void rg_diags_move(rg_diags *to, rg_diags *from);
 void rg_diags_fini(rg_diags *d);
@@ -131,6 +140,12 @@ static inline uint32_t rg_utf8_next(const char *s, size_t n, size_t *i)
 /* Byte offset of the first invalid sequence, or (size_t)-1 when valid. */
 size_t rg_utf8_invalid_at(const char *s, size_t n);
 void rg_utf8_put(rg_buf *b, uint32_t cp);
+/* True for a character that a terminal or a text's direction obeys rather
+ * than shows: C0 controls (tab and line breaks included), DEL, C1 controls
+ * (U+0080-U+009F, U+0085 among them), the bidirectional controls (U+061C,
+ * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and the line and paragraph
+ * separators U+2028 and U+2029. */
+bool rg_is_control(uint32_t cp);
 /* Line and column (1-based; columns count characters) of byte offset `at`. */
 void rg_utf8_position(const char *s, size_t at, int *line, int *col);
 
@@ -144,8 +159,16 @@ typedef struct rg_dec {
 /* Parses "-?[0-9]+(.[0-9]+)?" with at most RG_DEC_MAX_DIGITS digits.
  * Returns 0 on success, -1 when the text is not such a number. */
 int rg_dec_parse(const char *s, rg_dec *out);
-/* a + b exactly; returns -1 on overflow. */
+/* Significant digits as written: those from the first non-zero digit on,
+ * trailing zeros included (0.0010 has 2, 1200 has 4, 0 has 1). */
+int rg_dec_digits(rg_dec d);
+/* a + b and a - b exactly; -1 on overflow. */
 int rg_dec_add(rg_dec a, rg_dec b, rg_dec *out);
+int rg_dec_sub(rg_dec a, rg_dec b, rg_dec *out);
+/* a / b rounded once, half away from zero, to `decimals` places (0..18),
+ * from the exact quotient. -1 when b is zero or the result does not fit
+ * RG_DEC_MAX_DIGITS digits. */
+int rg_dec_div(rg_dec a, rg_dec b, int decimals, rg_dec *out);
 int rg_dec_cmp(rg_dec a, rg_dec b);
 double rg_dec_to_double(rg_dec d);
 void rg_dec_format(rg_dec d, rg_buf *out);
@@ -160,10 +183,8 @@ void rg_cn_numeral(long long n, rg_buf *out);
 /* Rounds x half away from zero to `decimals` places and appends it. */
 void rg_format_fixed(double x, int decimals, rg_buf *out);
 
-/* Appends s (UTF-8) to out with what a terminal would act on shown escaped:
- * C0 and C1 controls and DEL as \xHH or \uHHHH, direction-changing marks
- * (U+200E, U+200F, U+061C, U+202A to U+202E, U+2066 to U+2069) as \uHHHH,
- * and a backslash doubled only where it would be misread, never. */
+/* Appends s with what a terminal would act on shown escaped, as
+ * rg_diag_format writes file names and messages (a tab stays). */
 void rg_escape_for_terminal(const char *s, rg_buf *out);
 
 #endif

@@ -64,9 +64,12 @@ wait "$parent"
 status=$?
 written=$(ls "$T/kill" | grep -c '\.pdf$')
 lost=$(grep -c 'the worker writing this input stopped' "$T/kill.err")
+# A worker killed after its report's files were renamed but before it said
+# so counts that input as failed although its files are there: hence 121.
 check "a worker killed costs only the report it was writing; the others are all written" sh -c "
-    test -n '$victim' && test $lost -le 1 && test \$(($written + $lost)) -eq 120 &&
-    test $status -eq \$([ $lost -eq 0 ] && echo 0 || echo 1) &&
+    echo 'victim $victim, written $written, lost $lost, status $status'; ls -A '$T/kill' | grep -v 'xlsx\$\|pdf\$';
+    test -n '$victim' && test $lost -le 1 && test \$(($written + $lost)) -ge 120 &&
+    test \$(($written + $lost)) -le 121 && test $status -eq \$([ $lost -eq 0 ] && echo 0 || echo 1) &&
     test -z \"\$(ls -A '$T/kill' | grep parkreport)\""
 
 # --- two runs writing the same names -------------------------------------------

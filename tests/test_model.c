@@ -552,6 +552,275 @@ static void test_template_data_and_headline(void **state)
     rg_diags_fini(&d);
 }
 
+static char *dec_text(rg_dec d)
+{
+    rg_buf b = {0};
+    rg_dec_format(d, &b);
+    return rg_buf_take(&b);
+}
+
+static const model_indicator *indicator(const model *m, const char *id)
+{
+    for (size_t i = 0; i < m->nindicators; i++)
+        if (strcmp(m->indicators[i].id, id) == 0)
+            return &m->indicators[i];
+    fail_msg("no indicator %s", id);
+    return NULL;
+}
+
+#define assert_dec(d, want)                                                                      \
+    do {                                                                                         \
+        char *got_ = dec_text(d);                                                                \
+        assert_string_equal(got_, want);                                                         \
+        free(got_);                                                                              \
+    } while (0)
+
+/* What the report, the mail and the workbook show: exact, rounded once. */
+static void test_seed_derived_figures_exact(void **state)
+{
+    rg_diags d = {0};
+    model *m = load_seed(*state, &d);
+    const model_indicator *output = indicator(m, "output"), *share = indicator(m, "leading-share");
+    rg_dec v;
+    assert_true(model_completion_percent(output, &v)); /* 124.2 / 140 = 88.714...% */
+    assert_dec(v, "88.7");
+    assert_true(model_growth_needed_percent(output, &v)); /* 200 / 140 - 1 = 42.857...% */
+    assert_dec(v, "42.9");
+    assert_false(model_points_needed_exact(output, &v));
+    assert_false(model_growth_needed_percent(share, &v));
+    assert_true(model_points_needed_exact(share, &v));
+    assert_dec(v, "19.86");
+    assert_false(model_completion_percent(indicator(m, "billion-firms"), &v));
+    assert_true(model_sector_share_percent(m, &m->sectors[0], &v)); /* 43.55 / 124.2 */
+    assert_dec(v, "35.1");
+    assert_false(model_sector_share_percent(m, &m->sectors[2], &v));
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+/* The minimal input with its output's actual and forecast replaced. */
+static model *load_output(model_loader *ld, const char *actual, const char *forecast,
+                          rg_diags *d)
+{
+    rg_buf b = {0};
+    rg_buf_printf(&b, "<actual>%s</actual>\n"
+                      "      <actual-growth>24.2</actual-growth>\n"
+                      "      <forecast>%s</forecast>", actual, forecast);
+    char *text = variant("<actual>124.2</actual>\n"
+                         "      <actual-growth>24.2</actual-growth>\n"
+                         "      <forecast>140</forecast>", b.data);
+    char path[64];
+    model *m = load_text(ld, text, strlen(text), d, path);
+    free(text);
+    rg_buf_fini(&b);
+    return m;
+}
+
+static void test_derived_figures_round_once(void **state)
+{
+    const struct {
+        const char *actual, *forecast, *completion;
+    } cases[] = {
+        {"88.745", "100", "88.7"},   /* 88.745 once, not 88.75 and then 88.8 */
+        {"88.75", "100", "88.8"},    /* a tie goes away from zero */
+        {"-88.75", "100", "-88.8"},
+        {"0.000000000001", "0.000000000003", "33.3"},
+        {"999999999999999", "999999999999998", "100.0"},
+        {"999999999999999", "0.000000000001", NULL}, /* more than 15 digits: not given */
+        {"88183420723192", "0.01", NULL},
+        {"1", "0", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rg_diags d = {0};
+        model *m = load_output(*state, cases[i].actual, cases[i].forecast, &d);
+        assert_non_null(m);
+        const model_indicator *output = indicator(m, "output");
+        /* Figures keep their written precision, however small or large. */
+        assert_string_equal(output->slot[MODEL_ACTUAL]->text, cases[i].actual);
+        rg_dec v;
+        bool ok = model_completion_percent(output, &v);
+        tval *data = model_tmpl_data(m);
+        const tval *shown = tval_get(data_at(data, "indicators")->items[0], "completion",
+                                     strlen("completion"));
+        assert_non_null(shown);
+        double ratio;
+        assert_int_equal(model_completion(output, &ratio), ok); /* the workbook's cell too */
+        if (!cases[i].completion) {
+            assert_false(ok);
+            assert_int_equal(shown->kind, TVAL_NULL);
+        } else {
+            assert_true(ok);
+            assert_dec(v, cases[i].completion);
+            assert_int_equal(shown->kind, TVAL_NUMBER);
+            assert_string_equal(shown->s, cases[i].completion);
+            assert_string_equal(shown->unit, "%");
+        }
+        tval_free(data);
+        model_free(m);
+        rg_diags_fini(&d);
+    }
+}
+
+/* Excel keeps 15 significant digits: a figure with more is refused where it
+ * is written, whether in an element or an attribute. */
+static void test_more_than_15_digits(void **state)
+{
+    expect_variant_error(*state, "<actual>124.2</actual>", "<actual>1234567890123456</actual>", 7,
+                         7, "<actual> of output.actual: 1234567890123456 has 16 significant "
+                            "digits, more than the 15 a spreadsheet keeps; round it, or write it "
+                            "in a larger unit");
+    expect_variant_error(*state, "<actual>124.2</actual>",
+                         "<actual>999999999999999999</actual>", 7, 7, "has 18 significant digits");
+    expect_variant_error(*state, "<forecast>140</forecast>",
+                         "<forecast>0.1234567890123456</forecast>", 9, 7, "has 16 significant");
+    expect_variant_error(*state, "<amount>3.5</amount>\n",
+                         "<amount>3.5</amount><large-projects threshold=\"12345678901234567\">1"
+                         "</large-projects>\n",
+                         13, 72, "12345678901234567 has 17 significant digits");
+    /* Leading zeros are not significant, trailing ones are written precision. */
+    rg_diags d = {0};
+    model *m = load_output(*state, "0.000000000000001", "999999999999999", &d);
+    assert_non_null(m);
+    assert_int_equal(d.errors, 0);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
+/* Names printed on one line hold no line break; paragraphs keep theirs. */
+static void test_names_on_one_line(void **state)
+{
+    rg_diags d = {0};
+    char path[64];
+    char *text = variant("<park>测试园区</park>", "<park>\n    测试\n    园区\n  </park>");
+    char *text2 = NULL;
+    {
+        char *t = text;
+        const char *at = strstr(t, "<section title=\"一\">");
+        rg_buf b = {0};
+        rg_buf_append(&b, t, (size_t)(at - t));
+        rg_buf_puts(&b, "<section title=\"一&#10;二&#13;&#10;  三\tfour  five\">");
+        rg_buf_puts(&b, at + strlen("<section title=\"一\">"));
+        text2 = rg_buf_take(&b);
+    }
+    char *text3 = NULL;
+    {
+        const char *at = strstr(text2, "<item>甲</item>");
+        rg_buf b = {0};
+        rg_buf_append(&b, text2, (size_t)(at - text2));
+        rg_buf_puts(&b, "<item>\t甲\n\t</item>");
+        rg_buf_puts(&b, at + strlen("<item>甲</item>"));
+        text3 = rg_buf_take(&b);
+    }
+    model *m = load_text(*state, text3, strlen(text3), &d, path);
+    assert_non_null(m);
+    assert_int_equal(d.count, 0);
+    assert_string_equal(m->park, "测试 园区");
+    /* &#10; is a line break too; blanks without one stay as written. */
+    assert_string_equal(m->sections[0].title, "一 二 三 four  five");
+    assert_string_equal(m->groups[0].items[0], "甲");
+    model_free(m);
+    rg_diags_fini(&d);
+    free(text), free(text2), free(text3);
+
+    expect_variant_error(*state, "<park>测试园区</park>", "<park> \n  </park>", 3, 3,
+                         "<park> is blank; write its text");
+    expect_variant_error(*state, "name=\"食品\"", "name=\"&#10;\"", 12, 30,
+                         "name=\"\" is blank; write the text");
+}
+
+/* Control characters are refused where they are, written or referenced. */
+static void test_controls_refused(void **state)
+{
+    expect_variant_error(*state, "<park>测试园区</park>", "<park>测试\xE2\x80\xAE园区</park>", 3, 11,
+                         "U+202E is a bidirectional control: invisible, it reorders the text "
+                         "shown around it (digits included); delete it");
+    expect_variant_error(*state, "<park>测试园区</park>", "<park>测试&#x202e;园区</park>", 3, 11,
+                         "U+202E is a bidirectional control");
+    expect_variant_error(*state, "<park>测试园区</park>", "<park>测试&#8238;园区</park>", 3, 11,
+                         "U+202E is a bidirectional control");
+    expect_variant_error(*state, "title=\"一\"", "title=\"一&#x2066;\"", 18, 31,
+                         "U+2066 is a bidirectional control");
+    expect_variant_error(*state, "name=\"食品\"", "name=\"食\xE2\x80\x8F品\"", 12, 37,
+                         "U+200F is a bidirectional control");
+    expect_variant_error(*state, "。</p>", "\xC2\x85。</p>", 18, 88,
+                         "U+0085 is a control character: invisible, it would reach the "
+                         "documents, the mail and the terminal; delete it");
+    expect_variant_error(*state, "。</p>", "&#133;。</p>", 18, 88, "U+0085 is a control character");
+    expect_variant_error(*state, "<park>测试园区</park>", "<park>测\x7F试园区</park>", 3, 10,
+                         "U+007F is a control character");
+    expect_variant_error(*state, "<item>甲</item>", "<item>甲\xE2\x80\xA8</item>", 17, 63,
+                         "U+2028 is a line or paragraph separator");
+    /* A paragraph keeps its tabs and line breaks (and folds the breaks). */
+    rg_diags d = {0};
+    char path[64];
+    char *text = variant("<p>产值", "<p>产\t值\n   ");
+    model *m = load_text(*state, text, strlen(text), &d, path);
+    assert_non_null(m);
+    assert_string_equal(m->sections[0].paragraphs[0].parts[0].text, "产\t值");
+    model_free(m);
+    rg_diags_fini(&d);
+    free(text);
+}
+
+/* Messages point at the attribute or element at fault, not at the first of
+ * its name on the line. */
+static void test_columns_point_at_the_offender(void **state)
+{
+    expect_variant_error(*state, "<list ref=\"groups.done\"/>", "<v ref=\"Output\"/>", 18, 66,
+                         "Element 'v', attribute 'ref': [facet 'pattern'] The value 'Output'");
+    expect_variant_error(*state, "<sector id=\"food\" name=\"食品\">",
+                         "<sector id=\"food\" name=\"食品\"><firms>1</firms></sector>"
+                         "<sector id=\"b\" name=\"乙\" colour=\"red\">",
+                         12, 89, "Element 'sector', attribute 'colour': The attribute 'colour' "
+                                 "is not allowed");
+    /* An attribute on a line after its element's. */
+    expect_variant_error(*state, "<sector id=\"food\"",
+                         "<sector id=\"food\" name=\"x\"/><sector\n     id=\"food\"", 13, 6,
+                         "two sectors have the id \"food\" (also on line 12)");
+
+    /* Each figure has its own column, however many share the line. */
+    rg_diags d = {0};
+    char path[64];
+    char *text = variant("</category>\n    <category id=\"b\"", "</category><category id=\"b\"");
+    model *m = load_text(*state, text, strlen(text), &d, path);
+    assert_non_null(m);
+    assert_int_equal(model_figure_find(m, "promotion.a.projects")->col, 31);
+    assert_int_equal(model_figure_find(m, "promotion.a.amount")->col, 53);
+    assert_int_equal(model_figure_find(m, "promotion.b.projects")->line, 14);
+    assert_int_equal(model_figure_find(m, "promotion.b.projects")->col, 110);
+    model_free(m);
+    rg_diags_fini(&d);
+    free(text);
+
+    /* 2,000 figures on one line (a minified file): each where it is. */
+    rg_buf line = {0};
+    size_t at[2000];
+    rg_buf_puts(&line, "  <figures>");
+    for (int i = 0; i < 2000; i++) {
+        at[i] = line.len;
+        rg_buf_printf(&line, "<!-- <figure> --><figure id=\"f%d\" name=\"图%d\" unit=\"个\">%d</figure>",
+                      i, i, i);
+    }
+    rg_buf_puts(&line, "</figures>\n  <groups>");
+    text = variant("  <groups>", line.data);
+    m = load_text(*state, text, strlen(text), &d, path);
+    assert_non_null(m);
+    for (int i = 0; i < 2000; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "f%d", i);
+        const model_figure *f = model_figure_find(m, id);
+        assert_int_equal(f->line, 17);
+        /* A column per character: each figure before it has two of three bytes (图, 个). */
+        int col = (int)(at[i] + strlen("<!-- <figure> -->")) + 1 - 4 * i;
+        if (f->col != col)
+            fail_msg("%s at column %d, expected %d", id, f->col, col);
+    }
+    model_free(m);
+    rg_diags_fini(&d);
+    free(text);
+    rg_buf_fini(&line);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +850,12 @@ int main(void)
         cmocka_unit_test(test_unknown_reference),
         cmocka_unit_test(test_duplicate_id),
         cmocka_unit_test(test_plan_year),
+        cmocka_unit_test(test_seed_derived_figures_exact),
+        cmocka_unit_test(test_derived_figures_round_once),
+        cmocka_unit_test(test_more_than_15_digits),
+        cmocka_unit_test(test_names_on_one_line),
+        cmocka_unit_test(test_controls_refused),
+        cmocka_unit_test(test_columns_point_at_the_offender),
     };
     return cmocka_run_group_tests_name("model", tests, setup_loader, teardown_loader);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,6 +157,158 @@ static void test_diag_format(void **state)
     rg_diags_fini(&d);
 }
 
+static char *dec_text(rg_dec d)
+{
+    rg_buf b = {0};
+    rg_dec_format(d, &b);
+    return rg_buf_take(&b);
+}
+
+/* a / b to `decimals` places, as text, or NULL when it cannot be given. */
+static char *quotient(const char *a, const char *b, int decimals)
+{
+    rg_dec x, y, q;
+    assert_int_equal(rg_dec_parse(a, &x), 0);
+    assert_int_equal(rg_dec_parse(b, &y), 0);
+    return rg_dec_div(x, y, decimals, &q) == 0 ? dec_text(q) : NULL;
+}
+
+static void expect_quotient(const char *a, const char *b, int decimals, const char *want)
+{
+    char *got = quotient(a, b, decimals);
+    if (!want) {
+        if (got)
+            fail_msg("%s / %s to %d places: expected no result, got %s", a, b, decimals, got);
+        return;
+    }
+    if (!got || strcmp(got, want) != 0)
+        fail_msg("%s / %s to %d places: expected %s, got %s", a, b, decimals, want,
+                 got ? got : "no result");
+    free(got);
+}
+
+static void test_dec_div_rounds_once(void **state)
+{
+    (void)state;
+    expect_quotient("124.2", "140", 3, "0.887");  /* 0.88714... */
+    expect_quotient("200", "140", 4, "1.4286");   /* 1.428571... */
+    expect_quotient("43.55", "124.2", 3, "0.351"); /* 0.350644... */
+    expect_quotient("1", "3", 6, "0.333333");
+    expect_quotient("2", "3", 0, "1");
+    expect_quotient("-2", "3", 2, "-0.67");
+    expect_quotient("2", "-3", 2, "-0.67");
+    expect_quotient("-1", "3", 0, "0");
+    /* Ties go away from zero, from the exact quotient: no binary 0.8875. */
+    expect_quotient("88.75", "100", 3, "0.888");
+    expect_quotient("-88.75", "100", 3, "-0.888");
+    /* Rounded once: 0.88745 to three places is 0.887 (twice would be 0.888). */
+    expect_quotient("88.745", "100", 3, "0.887");
+    /* The whole range of figures, exactly. */
+    expect_quotient("999999999999999", "999999999999998", 15, "1.000000000000001");
+    expect_quotient("0.000000000001", "3", 14, "0.00000000000033");
+    expect_quotient("999999999999999", "1", 3, "999999999999999.000");
+    expect_quotient("88183420723192256", "1", 1, "88183420723192256.0");
+    /* No result: a zero divisor, one that does not fit 18 digits. */
+    expect_quotient("1", "0", 2, NULL);
+    expect_quotient("999999999999999", "0.000000000001", 0, NULL);
+    expect_quotient("999999999999999999", "1", 1, NULL);
+    expect_quotient("1", "7", 19, NULL);
+}
+
+static void test_dec_digits_and_difference(void **state)
+{
+    (void)state;
+    const struct {
+        const char *text;
+        int digits;
+    } cases[] = {{"0", 1},     {"124.2", 4},   {"124.20", 5}, {"0.0010", 2}, {"1200", 4},
+                 {"-3.1", 2},  {"0.000000000001", 1},         {"999999999999999", 15},
+                 {"1234567890123456", 16},     {"123456789012345678", 18}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rg_dec d;
+        assert_int_equal(rg_dec_parse(cases[i].text, &d), 0);
+        assert_int_equal(rg_dec_digits(d), cases[i].digits);
+    }
+    rg_dec a, b, diff;
+    rg_dec_parse("43", &a);
+    rg_dec_parse("23.14", &b);
+    assert_int_equal(rg_dec_sub(a, b, &diff), 0);
+    char *text = dec_text(diff);
+    assert_string_equal(text, "19.86");
+    free(text);
+    assert_int_equal(rg_dec_sub(b, a, &diff), 0);
+    text = dec_text(diff);
+    assert_string_equal(text, "-19.86");
+    free(text);
+    rg_dec_parse("-999999999999999999", &a);
+    rg_dec_parse("0.1", &b);
+    assert_int_equal(rg_dec_sub(a, b, &diff), -1); /* -9999999999999999991 tenths */
+}
+
+static void test_controls(void **state)
+{
+    (void)state;
+    const uint32_t controls[] = {0x00, 0x09, 0x0A, 0x0D, 0x1B, 0x7F, 0x80, 0x85, 0x9F, 0x061C,
+                                 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202E, 0x2066, 0x2069};
+    const uint32_t shown[] = {' ', 'a', '~', 0xA0, 0xE9, 0x56ED, 0x200B, 0x200D, 0x2030,
+                              0x2065, 0x206A, 0x3000, 0xFF05, 0x20BB7};
+    for (size_t i = 0; i < sizeof controls / sizeof *controls; i++)
+        if (!rg_is_control(controls[i]))
+            fail_msg("U+%04X should be a control", (unsigned)controls[i]);
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+        if (rg_is_control(shown[i]))
+            fail_msg("U+%04X should not be a control", (unsigned)shown[i]);
+}
+
+/* What data puts in a message is printed escaped: it cannot reorder the
+ * line (U+202E), move the cursor (ESC), or fake a line of its own. */
+static void test_diag_format_escapes_controls(void **state)
+{
+    (void)state;
+    rg_diags d = {0};
+    rg_diag_add(&d, RG_WARNING, "in\xE2\x80\xAE" "lmx.xml", 2, 5,
+                "name \"a\x1B[2Jb\" \xC2\x85 then\nfake.xml:1: error: c\tend \xFF");
+    rg_diag_add(&d, RG_ERROR, "园区.xml", 1, 3, "甲乙 kept");
+    rg_buf b = {0};
+    for (size_t i = 0; i < d.count; i++)
+        rg_diag_format(&d.items[i], &b);
+    assert_string_equal(b.data,
+                        "in\\u202Elmx.xml:2:5: warning: name \"a\\x1B[2Jb\" \\u0085 then"
+                        "\\x0Afake.xml:1: error: c\tend \\xFF\n"
+                        "园区.xml:1:3: error: 甲乙 kept\n");
+    rg_buf_fini(&b);
+
+    /* rg_diags_print writes the same, from the index asked for. */
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(rg_diags_print(f, &d, 1), 0);
+    rewind(f);
+    char line[128] = {0};
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "园区.xml:1:3: error: 甲乙 kept\n");
+    assert_null(fgets(line, sizeof line, f));
+    fclose(f);
+    rg_diags_fini(&d);
+}
+
+/* An excerpt shows its source line escaped, and the caret stays under the
+ * character it points at. */
+static void test_excerpt_escapes_controls(void **state)
+{
+    (void)state;
+    const char src[] = "{{ a\xE2\x80\xAE\x1B }}园x\n";
+    rg_diags d = {0};
+    rg_diag_add(&d, RG_ERROR, "t.mustache", 1, 11, "here");
+    rg_diag_excerpt(&d, src, sizeof src - 1, strlen("{{ a\xE2\x80\xAE\x1B }}园"));
+    rg_buf b = {0};
+    rg_diag_format(&d.items[0], &b);
+    assert_string_equal(b.data, "t.mustache:1:11: error: here\n"
+                                " 1 | {{ a\\u202E\\x1B }}园x\n"
+                                "   |                    ^\n");
+    rg_buf_fini(&b);
+    rg_diags_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +320,11 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_utf8_next),
         cmocka_unit_test(test_diag_format),
+        cmocka_unit_test(test_dec_div_rounds_once),
+        cmocka_unit_test(test_dec_digits_and_difference),
+        cmocka_unit_test(test_controls),
+        cmocka_unit_test(test_diag_format_escapes_controls),
+        cmocka_unit_test(test_excerpt_escapes_controls),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
