@@ -65,7 +65,7 @@ typedef struct options {
     int jobs;                 /* -j: processors to use */
     int verbosity;            /* 0 with -q, 1, 2 with -v */
     /* Mail (mail.h): sent when mail_to is given. */
-    char **mail_to;           /* addr-specs */
+    mail_mailbox *mail_to;    /* the recipients, display names kept */
     size_t nmail_to;
     const char *mail_from;    /* as given: "addr" or "Name <addr>" */
     const char *mail_dry_run; /* a folder for NAME.eml instead of sending */
@@ -540,6 +540,7 @@ static int mail_report(run *r, const model *m, const char *input, rg_diags *d)
 {
     const options *o = r->opt;
     tval *data = model_tmpl_data(m);
+    mail_clean_data(data); /* no line break from the data in the header lines */
     rg_buf text = {0};
     mail_text mt = {0};
     int rc = tmpl_render(r->mail_tmpl, data, &text, d) == 0 &&
@@ -552,15 +553,39 @@ static int mail_report(run *r, const model *m, const char *input, rg_diags *d)
         return -1;
     char *xlsx = output_name(o->output_dir, input, ".xlsx");
     char *pdf = output_name(o->output_dir, input, ".pdf");
+    /* The files as just written, read once: the mail carries these bytes. */
+    rg_buf xlsx_bytes = {0}, pdf_bytes = {0};
     mail_part parts[2];
     size_t n = 0;
-    if (o->attach_xlsx)
-        parts[n++] = (mail_part){xlsx, mt.workbook_name ? mt.workbook_name : base_name(xlsx),
+    if (o->attach_xlsx && rg_read_file(xlsx, (size_t)1 << 30, &xlsx_bytes) == 0)
+        parts[n++] = (mail_part){xlsx_bytes.data, xlsx_bytes.len,
+                                 mt.workbook_name ? mt.workbook_name : base_name(xlsx),
                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
-    if (o->attach_pdf)
-        parts[n++] = (mail_part){pdf, mt.pdf_name ? mt.pdf_name : base_name(pdf), "application/pdf"};
-    mail_message msg = {.from = o->mail_from,
-                        .to = (const char *const *)o->mail_to,
+    else if (o->attach_xlsx)
+        rg_diag_add(d, RG_ERROR, xlsx, 0, 0, "cannot read the file to attach: %s", strerror(errno));
+    if (o->attach_pdf && rg_read_file(pdf, (size_t)1 << 30, &pdf_bytes) == 0)
+        parts[n++] = (mail_part){pdf_bytes.data, pdf_bytes.len,
+                                 mt.pdf_name ? mt.pdf_name : base_name(pdf), "application/pdf"};
+    else if (o->attach_pdf)
+        rg_diag_add(d, RG_ERROR, pdf, 0, 0, "cannot read the file to attach: %s", strerror(errno));
+    mail_mailbox *from = NULL;
+    size_t nfrom = 0;
+    char *why = NULL;
+    if (mail_mailboxes_parse(o->mail_from, false, &from, &nfrom, &why) != 0) {
+        rg_diag_add(d, RG_ERROR, input, 0, 0, "--mail-from: %s", why);
+        free(why);
+    }
+    if (n != (size_t)o->attach_xlsx + o->attach_pdf || !from) {
+        mail_mailboxes_free(from, nfrom);
+        rg_buf_fini(&xlsx_bytes);
+        rg_buf_fini(&pdf_bytes);
+        mail_text_fini(&mt);
+        free(xlsx);
+        free(pdf);
+        return -1;
+    }
+    mail_message msg = {.from = from,
+                        .to = o->mail_to,
                         .nto = o->nmail_to,
                         .subject = mt.subject,
                         .body = mt.body,
@@ -570,16 +595,16 @@ static int mail_report(run *r, const model *m, const char *input, rg_diags *d)
                         .id_seed = input,
                         .user_agent = "parkreport/" PARKREPORT_VERSION};
     rg_buf bytes = {0};
-    rc = mail_compose(&msg, &bytes, d);
-    if (rc == 0 && o->mail_dry_run) {
+    mail_compose(&msg, &bytes);
+    if (o->mail_dry_run) {
         sigset_t old;
         hold_stops(&old);
         rc = write_eml(o->mail_dry_run, input, &bytes, d);
         sigprocmask(SIG_SETMASK, &old, NULL);
     }
-    else if (rc == 0)
-        rc = mail_send(r->transport, &o->server, r->mail_from_addr, (const char *const *)o->mail_to,
-                       o->nmail_to, &bytes, input, d);
+    else
+        rc = mail_send(r->transport, &o->server, r->mail_from_addr, o->mail_to, o->nmail_to, &bytes,
+                       input, d);
     if (rc == 0 && o->verbosity > 0) {
         if (o->mail_dry_run) {
             char *eml = output_name(o->mail_dry_run, input, ".eml");
@@ -588,11 +613,14 @@ static int mail_report(run *r, const model *m, const char *input, rg_diags *d)
         } else {
             printf("%s: mailed to ", input);
             for (size_t i = 0; i < o->nmail_to; i++)
-                printf("%s%s", i ? ", " : "", o->mail_to[i]);
+                printf("%s%s", i ? ", " : "", o->mail_to[i].addr);
             printf("\n");
         }
     }
     rg_buf_fini(&bytes);
+    mail_mailboxes_free(from, nfrom);
+    rg_buf_fini(&xlsx_bytes);
+    rg_buf_fini(&pdf_bytes);
     mail_text_fini(&mt);
     free(xlsx);
     free(pdf);
@@ -915,6 +943,8 @@ static const char *mail_usage(options *opt, bool mail_option)
         return "--mail-from is not an email address";
     if (!opt->server.url && !opt->mail_dry_run)
         return "--mail-to needs --smtp URL, or --mail-dry-run DIR to write the messages instead";
+    if (opt->server.url && mail_url_problem(opt->server.url))
+        return mail_url_problem(opt->server.url);
     if (opt->check_only || opt->emit_doc)
         return "--check and --emit-doc write nothing, so nothing can be mailed";
     if ((opt->attach_pdf && !opt->want_pdf) || (opt->attach_xlsx && !opt->want_xlsx))
@@ -948,9 +978,7 @@ static bool parse_kinds(const char *list, bool *pdf, bool *xlsx)
 
 static void free_mail_to(options *opt)
 {
-    for (size_t i = 0; i < opt->nmail_to; i++)
-        free(opt->mail_to[i]);
-    free(opt->mail_to);
+    mail_mailboxes_free(opt->mail_to, opt->nmail_to);
     opt->mail_to = NULL;
     opt->nmail_to = 0;
 }
@@ -1048,21 +1076,21 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             opt.small_compression = strcmp(optarg, "small") == 0;
             break;
         case OPT_MAIL_TO: {
-            char *list = xstrdup(optarg), *save = NULL;
-            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                char *addr = mail_address(w);
-                if (!addr) {
-                    fprintf(stderr, "parkreport: --mail-to: \"%s\" is not an email address\n", w);
-                    free(list);
-                    return free_mail_to(&opt), EXIT_USAGE;
-                }
-                void *arr = opt.mail_to;
-                size_t cap = opt.nmail_to;
-                xgrow(&arr, &cap, opt.nmail_to + 1, sizeof *opt.mail_to);
-                opt.mail_to = arr;
-                opt.mail_to[opt.nmail_to++] = addr;
+            mail_mailbox *list;
+            size_t n;
+            char *why;
+            if (mail_mailboxes_parse(optarg, true, &list, &n, &why) != 0) {
+                fprintf(stderr, "parkreport: --mail-to: %s\n", why);
+                free(why);
+                return free_mail_to(&opt), EXIT_USAGE;
             }
-            free(list);
+            void *arr = opt.mail_to;
+            size_t cap = opt.nmail_to;
+            xgrow(&arr, &cap, opt.nmail_to + n, sizeof *opt.mail_to);
+            opt.mail_to = arr;
+            memcpy(opt.mail_to + opt.nmail_to, list, n * sizeof *list);
+            opt.nmail_to += n;
+            free(list); /* the entries' strings are now opt.mail_to's */
             break;
         }
         case OPT_MAIL_FROM:
@@ -1070,12 +1098,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             mail_option = true;
             break;
         case OPT_SMTP:
-            if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0) {
-                fprintf(stderr, "parkreport: --smtp takes smtp://HOST[:PORT] or smtps://HOST[:PORT], "
-                                "not \"%s\"\n", optarg);
-                return free_mail_to(&opt), EXIT_USAGE;
-            }
-            opt.server.url = optarg;
+            opt.server.url = optarg; /* checked in mail_usage, never printed: it may hold a password */
             mail_option = true;
             break;
         case OPT_MAIL_ATTACH:

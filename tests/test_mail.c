@@ -63,29 +63,32 @@ static void decode_words(const char *text, rg_buf *out)
     }
 }
 
-static char *write_temp(const void *data, size_t n)
-{
-    char *path = xstrdup("/tmp/test_mail_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, n), (ssize_t)n);
-    close(fd);
-    return path;
-}
-
 static const char *subject = "工业园区2023年度工作总结和2024年工作计划（含指标完成情况）";
 static const char *xlsx_name = "工业园区2023年度指标完成情况.xlsx";
+
+/* A mailbox list parsed as --mail-to and --mail-from are. */
+static mail_mailbox *mailboxes(const char *text, size_t *n)
+{
+    mail_mailbox *m;
+    char *why = NULL;
+    if (mail_mailboxes_parse(text, true, &m, n, &why) != 0)
+        fail_msg("%s", why);
+    return m;
+}
 
 static void compose(const char *subj, const char *from, const char *seed, const mail_part *parts,
                     size_t nparts, rg_buf *out)
 {
-    const char *to[] = {"county@example.gov.cn", "stats@example.gov.cn"};
-    mail_message m = {.from = from, .to = to, .nto = 2, .subject = subj,
+    size_t nto, nfrom;
+    mail_mailbox *to = mailboxes("county@example.gov.cn, stats@example.gov.cn", &nto);
+    mail_mailbox *sender = mailboxes(from, &nfrom);
+    assert_int_equal(nfrom, 1);
+    mail_message m = {.from = sender, .to = to, .nto = nto, .subject = subj,
                       .body = "您好：\n\n附件是指标完成情况。\n", .parts = parts, .nparts = nparts,
                       .date = 1703980800, .id_seed = seed, .user_agent = "test"};
-    rg_diags d = {0};
-    assert_int_equal(mail_compose(&m, out, &d), 0);
-    assert_int_equal(d.count, 0);
+    mail_compose(&m, out);
+    mail_mailboxes_free(to, nto);
+    mail_mailboxes_free(sender, nfrom);
 }
 
 static char *unfolded(const char *p);
@@ -118,8 +121,8 @@ static void test_shape(void **state)
     unsigned char bytes[1000];
     for (size_t i = 0; i < sizeof bytes; i++)
         bytes[i] = (unsigned char)(i * 7 + 3);
-    char *path = write_temp(bytes, sizeof bytes);
-    mail_part part = {path, xlsx_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    mail_part part = {bytes, sizeof bytes, xlsx_name,
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
     rg_buf msg = {0};
     compose(subject, "工业园区管委会 <office@park.example.cn>", "a.xml", &part, 1, &msg);
     for (size_t i = 0; i < msg.len; i++)
@@ -160,8 +163,6 @@ static void test_shape(void **state)
     rg_buf_fini(&closing);
     rg_buf_fini(&back);
     rg_buf_fini(&msg);
-    unlink(path);
-    free(path);
 }
 
 static void test_subject_and_sender_encoded(void **state)
@@ -192,8 +193,7 @@ static void test_subject_and_sender_encoded(void **state)
 static void test_file_name_encoded(void **state)
 {
     (void)state;
-    char *path = write_temp("x", 1);
-    mail_part part = {path, xlsx_name, "application/octet-stream"};
+    mail_part part = {"x", 1, xlsx_name, "application/octet-stream"};
     rg_buf msg = {0};
     compose("s", "o@p.cn", "a.xml", &part, 1, &msg);
     char *disp = header(msg.data, "Content-Disposition");
@@ -239,8 +239,6 @@ static void test_file_name_encoded(void **state)
     compose("s", "o@p.cn", "a.xml", &part, 1, &msg);
     assert_non_null(strstr(msg.data, "attachment;\r\n filename=\"park-2023.xlsx\"\r\n"));
     rg_buf_fini(&msg);
-    unlink(path);
-    free(path);
 }
 
 static void test_deterministic(void **state)
@@ -256,23 +254,6 @@ static void test_deterministic(void **state)
     assert_string_not_equal(id_a, id_c);
     free(id_a), free(id_c);
     rg_buf_fini(&a), rg_buf_fini(&b), rg_buf_fini(&c);
-}
-
-static void test_unreadable_attachment(void **state)
-{
-    (void)state;
-    mail_part part = {"/nonexistent/park.xlsx", "x.xlsx", "application/octet-stream"};
-    const char *to[] = {"a@b.cn"};
-    mail_message m = {.from = "o@p.cn", .to = to, .nto = 1, .subject = "s", .body = "",
-                      .parts = &part, .nparts = 1, .id_seed = "a"};
-    rg_buf out = {0};
-    rg_diags d = {0};
-    assert_int_equal(mail_compose(&m, &out, &d), -1);
-    assert_int_equal(d.errors, 1);
-    assert_string_equal(d.items[0].file, "/nonexistent/park.xlsx");
-    assert_non_null(strstr(d.items[0].msg, "cannot read the file to attach"));
-    rg_diags_fini(&d);
-    rg_buf_fini(&out);
 }
 
 static void test_addresses(void **state)
@@ -332,7 +313,6 @@ int main(void)
         cmocka_unit_test(test_subject_and_sender_encoded),
         cmocka_unit_test(test_file_name_encoded),
         cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_unreadable_attachment),
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_template_text),
     };
