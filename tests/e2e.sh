@@ -359,11 +359,18 @@ mail_case "a server that is down: exit 1, quickly, the files kept" server-down
 mail_case "a server that stalls: exit 1 after --smtp-timeout" server-stalls
 mail_case "a batch goes on after one input's mail fails" batch-goes-on
 mail_case "--mail-dry-run writes NAME.eml: 7-bit, CRLF, the same bytes twice under SOURCE_DATE_EPOCH" dry-run
+mail_case "a user and password in the --smtp URL: exit 2 before connecting, saying where credentials go, neither printed" url-credentials
+mail_case "a server that offers AUTH without TLS: no AUTH is tried, nothing sent" no-auth-without-tls
+mail_case "--mail-to with a quoted comma: two recipients, display names kept in To" display-names
+mail_case "line breaks, controls and U+202E in the park's name reach no header or file name; attachments are the bytes written" data-in-headers
 check "mail: usage errors give exit 2 with the reason" sh -c "
     '$BIN' --mail-to a@b.cn '$SEED_XML' 2>&1 | grep -q 'needs --mail-from' &&
     '$BIN' --mail-to a@b.cn --mail-from o@p.cn '$SEED_XML' 2>&1 | grep -q 'needs --smtp URL' &&
     '$BIN' --mail-to not-an-address --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'is not an email address' &&
     '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp ftp://x '$SEED_XML' 2>&1 | grep -q 'takes smtp://' &&
+    '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp ftp://u:pw1@x '$SEED_XML' 2>&1 | grep -q 'takes smtp://' &&
+    ! '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp ftp://u:pw1@x '$SEED_XML' 2>&1 | grep -q pw1 &&
+    '$BIN' --mail-to '\"Office, County\" <a@b.cn>, x' --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q '\" x\" is not an email address' &&
     '$BIN' --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'need --mail-to' &&
     '$BIN' -f pdf --mail-to a@b.cn --mail-from o@p.cn --mail-dry-run '$T/d' '$SEED_XML' 2>&1 | grep -q 'names a file that -f leaves out' &&
     PARKREPORT_SMTP_USER=u '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'PARKREPORT_SMTP_PASSWORD is not' &&
