@@ -13,8 +13,14 @@
  * Content-Type's name (Outlook, Foxmail and most web mail fall back to it).
  * libcurl writes file names as raw bytes.
  *
- * Ownership: strings in the structures are borrowed; outputs are rg_bufs the
- * caller frees.
+ * Data is data: every text that reaches a header or a file name (subject,
+ * display names, attachment names) goes through mail_header_text, so no line
+ * break, control or bidi character from the data reaches one; addresses are
+ * checked by mail_mailboxes_parse.
+ *
+ * Ownership: strings in mail_message, mail_part and mail_server are
+ * borrowed; a mail_mailbox from mail_mailboxes_parse owns its strings;
+ * outputs are rg_bufs or strings the caller frees.
  */
 #ifndef RG_MAIL_H
 #define RG_MAIL_H

@@ -115,9 +115,12 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *
         size--;
     if (size < 3 || (data[0] != '4' && data[0] != '5'))
         return 0;
-    a->last.len = 0;
-    for (size_t i = 0; i < size; i++) /* the server's text, printable */
-        rg_buf_putc(&a->last, (unsigned char)data[i] < ' ' ? ' ' : data[i]);
+    char *said = xstrndup(data, size);
+    char *clean = mail_header_text(said); /* the server's text, without controls */
+    rg_buf_fini(&a->last);
+    rg_buf_puts(&a->last, clean);
+    free(said);
+    free(clean);
     return 0;
 }
 
