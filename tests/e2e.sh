@@ -381,6 +381,15 @@ mkdir -p "$T/mailtmpl" && cp "$TOP"/templates/*.mustache "$T/mailtmpl/" && cp "$
 check "mail: a template line that is not Subject, Workbook-Name or PDF-Name is an error quoting it" sh -c "
     test $? -eq 1 && grep -q '^$T/mailtmpl/mail.mustache: error: line 2 of what the template gives, \"Attachment: x\": expected \"Subject:\"' '$T/mt.err' &&
     test ! -e '$T/mt/d/park-2023.eml'"
+LONG_NAME=$(printf 'Park Office %.0s' $(seq 250))
+LONG_DOMAIN=$(printf 'b%.0s' $(seq 186)).cn
+LONG_ADDR=$(printf 'a%.0s' $(seq 64))@$LONG_DOMAIN
+"$BIN" -q -o "$T/ml" --mail-to "$LONG_NAME <a@b.cn>" --mail-from "工业园区$LONG_NAME <$LONG_ADDR>" \
+    --mail-dry-run "$T/ml/d" "$SEED_XML" 2> /dev/null
+check "mail: a 3,000-character display name folds within 78 characters, a 254-character address is kept whole; 255 are refused" sh -c "
+    test -s '$T/ml/d/park-2023.eml' && grep -q '^ <$LONG_ADDR>' '$T/ml/d/park-2023.eml' &&
+    awk 'length(\$0) > 79 && index(\$0, \"$LONG_DOMAIN\") == 0 { bad = 1 } END { exit bad }' '$T/ml/d/park-2023.eml' &&
+    '$BIN' --mail-to '${LONG_ADDR}x' --mail-from o@p.cn --mail-dry-run '$T/ml/d' '$SEED_XML' 2>&1 | grep -q 'longer than 254 characters'"
 
 # --- install ---------------------------------------------------------------
 make -s -C "$TOP" install BUILD="$(cd "$(dirname "$BIN")" && pwd)" PREFIX=/opt/pr DESTDIR="$T/inst" > /dev/null 2>&1
