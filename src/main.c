@@ -940,7 +940,9 @@ static const char *mail_usage(options *opt, bool mail_option)
     bool valid = from != NULL;
     free(from);
     if (!valid)
-        return "--mail-from is not an email address";
+        return "--mail-from is not an email address: give \"addr\" or \"Name <addr>\", the "
+               "address ASCII without blanks, with one @, at most 254 characters and 64 before "
+               "the @";
     if (!opt->server.url && !opt->mail_dry_run)
         return "--mail-to needs --smtp URL, or --mail-dry-run DIR to write the messages instead";
     if (opt->server.url && mail_url_problem(opt->server.url))
