@@ -381,6 +381,12 @@ mkdir -p "$T/mailtmpl" && cp "$TOP"/templates/*.mustache "$T/mailtmpl/" && cp "$
 check "mail: a template line that is not Subject, Workbook-Name or PDF-Name is an error quoting it" sh -c "
     test $? -eq 1 && grep -q '^$T/mailtmpl/mail.mustache: error: line 2 of what the template gives, \"Attachment: x\": expected \"Subject:\"' '$T/mt.err' &&
     test ! -e '$T/mt/d/park-2023.eml'"
+mkdir -p "$T/nocurl" && : > "$T/nocurl/libcurl.so.4" # found first, and not a library
+LD_LIBRARY_PATH="$T/nocurl" "$BIN" -o "$T/nc" --mail-to a@b.cn --mail-from o@p.cn --smtp smtp://127.0.0.1:9 \
+    "$SEED_XML" > /dev/null 2> "$T/nc.err"
+check "mail: without libcurl, an error naming Debian's packages (libcurl4, libcurl4t64), nothing written" sh -c "
+    test $? -ne 0 && grep -q 'cannot load libcurl to send mail: .*apt-get install libcurl4 (Debian 12) or libcurl4t64 (Debian 13)' '$T/nc.err' &&
+    test ! -e '$T/nc/park-2023.pdf'"
 LONG_NAME=$(printf 'Park Office %.0s' $(seq 250))
 LONG_DOMAIN=$(printf 'b%.0s' $(seq 186)).cn
 LONG_ADDR=$(printf 'a%.0s' $(seq 64))@$LONG_DOMAIN
