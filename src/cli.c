@@ -129,9 +129,13 @@ static const char *mail_usage(report_options *opt, bool mail_option)
     bool valid = from != NULL;
     free(from);
     if (!valid)
-        return "--mail-from is not an email address";
+        return "--mail-from is not an email address: give \"addr\" or \"Name <addr>\", the "
+               "address ASCII without blanks, with one @, at most 254 characters and 64 before "
+               "the @";
     if (!opt->server.url && !opt->mail_dry_run)
         return "--mail-to needs --smtp URL, or --mail-dry-run DIR to write the messages instead";
+    if (opt->server.url && mail_url_problem(opt->server.url))
+        return mail_url_problem(opt->server.url);
     if (opt->check_only || opt->emit_doc)
         return "--check and --emit-doc write nothing, so nothing can be mailed";
     if ((opt->attach_pdf && !opt->want_pdf) || (opt->attach_xlsx && !opt->want_xlsx))
@@ -165,9 +169,7 @@ static bool parse_kinds(const char *list, bool *pdf, bool *xlsx)
 
 static void free_mail_to(report_options *opt)
 {
-    for (size_t i = 0; i < opt->nmail_to; i++)
-        free(opt->mail_to[i]);
-    free(opt->mail_to);
+    mail_mailboxes_free(opt->mail_to, opt->nmail_to);
     opt->mail_to = NULL;
     opt->nmail_to = 0;
 }
@@ -266,21 +268,21 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             opt.small_compression = strcmp(optarg, "small") == 0;
             break;
         case OPT_MAIL_TO: {
-            char *list = xstrdup(optarg), *save = NULL;
-            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                char *addr = mail_address(w);
-                if (!addr) {
-                    fprintf(stderr, "parkreport: --mail-to: \"%s\" is not an email address\n", w);
-                    free(list);
-                    return free_mail_to(&opt), EXIT_USAGE;
-                }
-                void *arr = opt.mail_to;
-                size_t cap = opt.nmail_to;
-                xgrow(&arr, &cap, opt.nmail_to + 1, sizeof *opt.mail_to);
-                opt.mail_to = arr;
-                opt.mail_to[opt.nmail_to++] = addr;
+            mail_mailbox *list;
+            size_t n;
+            char *why;
+            if (mail_mailboxes_parse(optarg, true, &list, &n, &why) != 0) {
+                fprintf(stderr, "parkreport: --mail-to: %s\n", why);
+                free(why);
+                return free_mail_to(&opt), EXIT_USAGE;
             }
-            free(list);
+            void *arr = opt.mail_to;
+            size_t cap = opt.nmail_to;
+            xgrow(&arr, &cap, opt.nmail_to + n, sizeof *opt.mail_to);
+            opt.mail_to = arr;
+            memcpy(opt.mail_to + opt.nmail_to, list, n * sizeof *list);
+            opt.nmail_to += n;
+            free(list); /* the entries' strings are now opt.mail_to's */
             break;
         }
         case OPT_MAIL_FROM:
@@ -288,12 +290,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             mail_option = true;
             break;
         case OPT_SMTP:
-            if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0) {
-                fprintf(stderr, "parkreport: --smtp takes smtp://HOST[:PORT] or smtps://HOST[:PORT], "
-                                "not \"%s\"\n", optarg);
-                return free_mail_to(&opt), EXIT_USAGE;
-            }
-            opt.server.url = optarg;
+            opt.server.url = optarg; /* checked in mail_usage, never printed: it may hold a password */
             mail_option = true;
             break;
         case OPT_MAIL_ATTACH:

@@ -1,6 +1,7 @@
 /* mail_curl.c - see mail.h: sending over SMTP with libcurl, its only user. */
 #include "mail.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 
-/* The libcurl functions used, from libcurl.so.4 (Debian's libcurl4). */
+/* The libcurl functions used, from libcurl.so.4 (Debian 12's libcurl4,
+ * Debian 13's libcurl4t64: the same soname). */
 struct mail_transport {
     void *lib;
     CURLcode (*global_init)(long flags);
@@ -30,7 +32,9 @@ mail_transport *mail_transport_open(rg_diags *d)
     t->lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!t->lib) {
         rg_diag_add(d, RG_ERROR, "parkreport", 0, 0,
-                    "cannot load libcurl to send mail: %s (install Debian's libcurl4)", dlerror());
+                    "cannot load libcurl to send mail: %s. Install it: apt-get install "
+                    "libcurl4 (Debian 12) or libcurl4t64 (Debian 13)",
+                    dlerror());
         free(t);
         return NULL;
     }
@@ -111,40 +115,46 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *
         size--;
     if (size < 3 || (data[0] != '4' && data[0] != '5'))
         return 0;
-    a->last.len = 0;
-    for (size_t i = 0; i < size; i++) /* the server's text, printable */
-        rg_buf_putc(&a->last, (unsigned char)data[i] < ' ' ? ' ' : data[i]);
+    char *said = xstrndup(data, size);
+    char *clean = mail_header_text(said); /* the server's text, without controls */
+    rg_buf_fini(&a->last);
+    rg_buf_puts(&a->last, clean);
+    free(said);
+    free(clean);
     return 0;
 }
 
-/* Whether ~/.netrc may give libcurl credentials for the URL's host: a
- * "machine HOST" entry, or "default". */
-static bool netrc_names(const char *url)
+/* The credentials ~/.netrc gives for the URL's host, read here (bounded)
+ * rather than by libcurl. Returns 1 with both set, 0 when it gives none,
+ * -1 with an error when it cannot be read. */
+static int netrc_credentials(const char *url, char **login, char **password, const char *input,
+                             rg_diags *d)
 {
-    const char *h = strstr(url, "://");
-    h = h ? h + 3 : url;
-    const char *at = strpbrk(h, "@/");
-    if (at && *at == '@')
-        h = at + 1;
-    size_t hn = *h == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+    *login = *password = NULL;
     const char *home = getenv("HOME");
-    if (!home)
-        return false;
+    if (!home || !*home)
+        return 0;
+    const char *h = strstr(url, "://") + 3; /* mail_url_problem checked the URL */
+    size_t hn = *h == '[' ? strcspn(++h, "]") : strcspn(h, ":/?#");
+    char *host = xstrndup(h, hn);
     rg_buf path = {0}, text = {0};
     rg_buf_printf(&path, "%s/.netrc", home);
-    bool found = false;
+    int rc = 0;
     if (rg_read_file(path.data, RG_MAX_CONFIG_BYTES, &text) == 0) {
-        char *save = NULL, *prev = NULL;
-        for (char *w = strtok_r(text.data, " \t\r\n", &save); w && !found;
-             w = strtok_r(NULL, " \t\r\n", &save)) {
-            found = strcmp(w, "default") == 0 ||
-                    (prev && strcmp(prev, "machine") == 0 && strlen(w) == hn && strncmp(w, h, hn) == 0);
-            prev = w;
-        }
+        rc = mail_netrc_lookup(text.data ? text.data : "", host, login, password);
+    } else if (errno != ENOENT) {
+        rg_diag_add(d, RG_ERROR, input, 0, 0,
+                    "cannot read %s for the mail server's credentials: %s (it must be a regular "
+                    "file of at most %d bytes)",
+                    path.data, strerror(errno), RG_MAX_CONFIG_BYTES);
+        rc = -1;
     }
+    free(host);
     rg_buf_fini(&path);
+    if (text.data) /* the password was in it */
+        memset(text.data, 0, text.len);
     rg_buf_fini(&text);
-    return found;
+    return rc;
 }
 
 static void pause_seconds(long s)
@@ -155,18 +165,30 @@ static void pause_seconds(long s)
 }
 
 int mail_send(const mail_transport *t, const mail_server *srv, const char *from,
-              const char *const *to, size_t nto, const rg_buf *message, const char *input,
+              const mail_mailbox *to, size_t nto, const rg_buf *message, const char *input,
               rg_diags *d)
 {
+    const char *url_problem = mail_url_problem(srv->url);
+    if (url_problem) {
+        rg_diag_add(d, RG_ERROR, input, 0, 0, "cannot send the mail: %s", url_problem);
+        return -1;
+    }
+    char *netrc_login = NULL, *netrc_password = NULL;
+    if (!srv->user && netrc_credentials(srv->url, &netrc_login, &netrc_password, input, d) < 0)
+        return -1;
+    const char *user = srv->user ? srv->user : netrc_login;
+    const char *password = srv->user ? (srv->password ? srv->password : "") : netrc_password;
     struct curl_slist *rcpt = NULL;
     for (size_t i = 0; i < nto; i++) {
         rg_buf r = {0};
-        rg_buf_printf(&r, "<%s>", to[i]);
+        rg_buf_printf(&r, "<%s>", to[i].addr);
         struct curl_slist *next = t->slist_append(rcpt, r.data);
         rg_buf_fini(&r);
         if (!next) {
             t->slist_free_all(rcpt);
             rg_diag_add(d, RG_ERROR, input, 0, 0, "out of memory preparing the mail");
+            free(netrc_login);
+            free(netrc_password);
             return -1;
         }
         rcpt = next;
@@ -174,7 +196,7 @@ int mail_send(const mail_transport *t, const mail_server *srv, const char *from,
     rg_buf sender = {0};
     rg_buf_printf(&sender, "<%s>", from);
     bool tls = strncmp(srv->url, "smtps://", 8) == 0;
-    bool credentials = srv->user || netrc_names(srv->url);
+    bool credentials = user != NULL;
     int rc = -1;
     for (int attempt = 0;; attempt++) {
         CURL *c = t->easy_init();
@@ -203,11 +225,9 @@ int mail_send(const mail_transport *t, const mail_server *srv, const char *from,
             bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
             bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
         }
-        if (srv->user) {
-            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_USERNAME, srv->user);
-            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_PASSWORD, srv->password ? srv->password : "");
-        } else {
-            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+        if (credentials) { /* libcurl reads no ~/.netrc of its own: CURLOPT_NETRC is left off */
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_USERNAME, user);
+            bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_PASSWORD, password);
         }
         bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, srv->timeout);
         bad |= CURLE_OK != t->easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, srv->timeout);
@@ -254,5 +274,7 @@ int mail_send(const mail_transport *t, const mail_server *srv, const char *from,
     }
     rg_buf_fini(&sender);
     t->slist_free_all(rcpt);
+    free(netrc_login);
+    free(netrc_password);
     return rc;
 }

@@ -177,6 +177,12 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
         s->mail_template_path = rg_buf_take(&mp);
         s->mail_tmpl = tmpl_load(opt->template_dir, "mail.mustache", d);
         s->mail_from_addr = mail_address(opt->mail_from);
+        char *why = NULL;
+        if (mail_mailboxes_parse(opt->mail_from, false, &s->mail_from, &s->nmail_from, &why) != 0) {
+            rg_diag_add(d, RG_ERROR, "--mail-from", 0, 0, "%s", why);
+            free(why);
+            rc = -1;
+        }
         if (!s->mail_tmpl || (opt->mail_dry_run && make_dirs(opt->mail_dry_run, d) != 0) ||
             (!opt->mail_dry_run && !(s->transport = mail_transport_open(d))))
             rc = -1;
@@ -200,6 +206,7 @@ void report_setup_fini(report_setup *s)
     xlsx_lib_close(s->xlsx);
     free(s->mail_template_path);
     free(s->mail_from_addr);
+    mail_mailboxes_free(s->mail_from, s->nmail_from);
     pdf_options_fini(&s->fonts);
     free(s->template_path);
 }
@@ -549,12 +556,14 @@ static int write_eml(const char *dir, const char *input, const rg_buf *bytes, rg
 }
 
 /* The input's message to the county, from templates/mail.mustache, with the
- * files just written attached: sent, or written for --mail-dry-run. */
+ * files just written attached (the bytes written, never a file read again by
+ * its name): sent, or written for --mail-dry-run. */
 static int mail_report(report_setup *s, const model *m, const char *input, const output *pdf,
                        const output *xlsx, rg_diags *d)
 {
     const report_options *o = s->opt;
     tval *data = model_tmpl_data(m);
+    mail_clean_data(data); /* no line break from the data in the header lines */
     rg_buf text = {0};
     mail_text mt = {0};
     int rc = tmpl_render(s->mail_tmpl, data, &text, d) == 0 &&
@@ -568,14 +577,15 @@ static int mail_report(report_setup *s, const model *m, const char *input, const
     mail_part parts[2];
     size_t n = 0;
     if (o->attach_xlsx)
-        parts[n++] = (mail_part){xlsx->final,
+        parts[n++] = (mail_part){xlsx->bytes.data, xlsx->bytes.len,
                                  mt.workbook_name ? mt.workbook_name : base_name(xlsx->final),
                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
     if (o->attach_pdf)
-        parts[n++] = (mail_part){pdf->final, mt.pdf_name ? mt.pdf_name : base_name(pdf->final),
+        parts[n++] = (mail_part){pdf->bytes.data, pdf->bytes.len,
+                                 mt.pdf_name ? mt.pdf_name : base_name(pdf->final),
                                  "application/pdf"};
-    mail_message msg = {.from = o->mail_from,
-                        .to = (const char *const *)o->mail_to,
+    mail_message msg = {.from = s->mail_from,
+                        .to = o->mail_to,
                         .nto = o->nmail_to,
                         .subject = mt.subject,
                         .body = mt.body,
@@ -585,15 +595,15 @@ static int mail_report(report_setup *s, const model *m, const char *input, const
                         .id_seed = input,
                         .user_agent = "parkreport/" PARKREPORT_VERSION};
     rg_buf bytes = {0};
-    rc = mail_compose(&msg, &bytes, d);
-    if (rc == 0 && o->mail_dry_run) {
+    mail_compose(&msg, &bytes);
+    if (o->mail_dry_run) {
         sigset_t old;
         hold_stops(&old);
         rc = write_eml(o->mail_dry_run, input, &bytes, d);
         sigprocmask(SIG_SETMASK, &old, NULL);
-    } else if (rc == 0) {
-        rc = mail_send(s->transport, &o->server, s->mail_from_addr,
-                       (const char *const *)o->mail_to, o->nmail_to, &bytes, input, d);
+    } else {
+        rc = mail_send(s->transport, &o->server, s->mail_from_addr, o->mail_to, o->nmail_to,
+                       &bytes, input, d);
     }
     if (rc == 0 && o->verbosity > 0) {
         if (o->mail_dry_run) {
@@ -603,7 +613,7 @@ static int mail_report(report_setup *s, const model *m, const char *input, const
         } else {
             printf("%s: mailed to ", input);
             for (size_t i = 0; i < o->nmail_to; i++)
-                printf("%s%s", i ? ", " : "", o->mail_to[i]);
+                printf("%s%s", i ? ", " : "", o->mail_to[i].addr);
             printf("\n");
         }
     }

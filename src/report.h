@@ -37,7 +37,7 @@ typedef struct report_options {
     bool small_compression;
     int verbosity; /* 0 with -q, 1, 2 with -v */
     /* Mail (mail.h): sent when nmail_to > 0. */
-    char **mail_to; /* addr-specs */
+    mail_mailbox *mail_to; /* the recipients, display names kept */
     size_t nmail_to;
     const char *mail_from;    /* as given: "addr" or "Name <addr>" */
     const char *mail_dry_run; /* a folder for NAME.eml instead of sending */
@@ -58,6 +58,8 @@ typedef struct report_setup {
     tmpl *mail_tmpl;      /* when mailing */
     char *mail_template_path;
     char *mail_from_addr;
+    mail_mailbox *mail_from; /* parsed once */
+    size_t nmail_from;
     mail_transport *transport; /* libcurl, when sending */
     struct xlsx_lib *xlsx;     /* libxlsxwriter, when writing workbooks */
 } report_setup;

@@ -361,11 +361,18 @@ mail_case "a server that is down: exit 1, quickly, the files kept" server-down
 mail_case "a server that stalls: exit 1 after --smtp-timeout" server-stalls
 mail_case "a batch goes on after one input's mail fails" batch-goes-on
 mail_case "--mail-dry-run writes NAME.eml: 7-bit, CRLF, the same bytes twice under SOURCE_DATE_EPOCH" dry-run
+mail_case "a user and password in the --smtp URL: exit 2 before connecting, saying where credentials go, neither printed" url-credentials
+mail_case "a server that offers AUTH without TLS: no AUTH is tried, nothing sent" no-auth-without-tls
+mail_case "--mail-to with a quoted comma: two recipients, display names kept in To" display-names
+mail_case "line breaks, controls and U+202E in the park's name reach no header or file name; attachments are the bytes written" data-in-headers
 check "mail: usage errors give exit 2 with the reason" sh -c "
     '$BIN' --mail-to a@b.cn '$SEED_XML' 2>&1 | grep -q 'needs --mail-from' &&
     '$BIN' --mail-to a@b.cn --mail-from o@p.cn '$SEED_XML' 2>&1 | grep -q 'needs --smtp URL' &&
     '$BIN' --mail-to not-an-address --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'is not an email address' &&
     '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp ftp://x '$SEED_XML' 2>&1 | grep -q 'takes smtp://' &&
+    '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp ftp://u:pw1@x '$SEED_XML' 2>&1 | grep -q 'takes smtp://' &&
+    ! '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp ftp://u:pw1@x '$SEED_XML' 2>&1 | grep -q pw1 &&
+    '$BIN' --mail-to '\"Office, County\" <a@b.cn>, x' --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q '\" x\" is not an email address' &&
     '$BIN' --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'need --mail-to' &&
     '$BIN' -f pdf --mail-to a@b.cn --mail-from o@p.cn --mail-dry-run '$T/d' '$SEED_XML' 2>&1 | grep -q 'names a file that -f leaves out' &&
     PARKREPORT_SMTP_USER=u '$BIN' --mail-to a@b.cn --mail-from o@p.cn --smtp smtp://x '$SEED_XML' 2>&1 | grep -q 'PARKREPORT_SMTP_PASSWORD is not' &&
@@ -376,6 +383,21 @@ mkdir -p "$T/mailtmpl" && cp "$TOP"/templates/*.mustache "$T/mailtmpl/" && cp "$
 check "mail: a template line that is not Subject, Workbook-Name or PDF-Name is an error quoting it" sh -c "
     test $? -eq 1 && grep -q '^$T/mailtmpl/mail.mustache: error: line 2 of what the template gives, \"Attachment: x\": expected \"Subject:\"' '$T/mt.err' &&
     test ! -e '$T/mt/d/park-2023.eml'"
+mkdir -p "$T/nocurl" && : > "$T/nocurl/libcurl.so.4" # found first, and not a library
+LD_LIBRARY_PATH="$T/nocurl" "$BIN" -o "$T/nc" --mail-to a@b.cn --mail-from o@p.cn --smtp smtp://127.0.0.1:9 \
+    "$SEED_XML" > /dev/null 2> "$T/nc.err"
+check "mail: without libcurl, an error naming Debian's packages (libcurl4, libcurl4t64), nothing written" sh -c "
+    test $? -ne 0 && grep -q 'cannot load libcurl to send mail: .*apt-get install libcurl4 (Debian 12) or libcurl4t64 (Debian 13)' '$T/nc.err' &&
+    test ! -e '$T/nc/park-2023.pdf'"
+LONG_NAME=$(printf 'Park Office %.0s' $(seq 250))
+LONG_DOMAIN=$(printf 'b%.0s' $(seq 186)).cn
+LONG_ADDR=$(printf 'a%.0s' $(seq 64))@$LONG_DOMAIN
+"$BIN" -q -o "$T/ml" --mail-to "$LONG_NAME <a@b.cn>" --mail-from "工业园区$LONG_NAME <$LONG_ADDR>" \
+    --mail-dry-run "$T/ml/d" "$SEED_XML" 2> /dev/null
+check "mail: a 3,000-character display name folds within 78 characters, a 254-character address is kept whole; 255 are refused" sh -c "
+    test -s '$T/ml/d/park-2023.eml' && grep -q '^ <$LONG_ADDR>' '$T/ml/d/park-2023.eml' &&
+    awk 'length(\$0) > 79 && index(\$0, \"$LONG_DOMAIN\") == 0 { bad = 1 } END { exit bad }' '$T/ml/d/park-2023.eml' &&
+    '$BIN' --mail-to '${LONG_ADDR}x' --mail-from o@p.cn --mail-dry-run '$T/ml/d' '$SEED_XML' 2>&1 | grep -q 'longer than 254 characters'"
 
 # --- install ---------------------------------------------------------------
 make -s -C "$TOP" install BUILD="$(cd "$(dirname "$BIN")" && pwd)" PREFIX=/opt/pr DESTDIR="$T/inst" > /dev/null 2>&1

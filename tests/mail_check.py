@@ -104,23 +104,23 @@ def start(handler, tls=False):
     return c, f"{'smtps' if tls == 'implicit' else 'smtp'}://127.0.0.1:{port}"
 
 
-def run(args, env_extra=None, inputs=None):
+def run(args, env_extra=None, inputs=None, mail_to=None):
     out = os.path.join(work, "out")
     env = dict(os.environ, SOURCE_DATE_EPOCH="1703980800")
     env.pop("PARKREPORT_SMTP_USER", None)
     env.pop("PARKREPORT_SMTP_PASSWORD", None)
     env.update(env_extra or {})
     start_time = time.monotonic()
-    p = subprocess.run([binary, "-o", out, "--mail-to", ",".join(TO), "--mail-from", FROM] + args +
-                       (inputs or [seed]), env=env, capture_output=True, text=True, timeout=120)
+    p = subprocess.run([binary, "-o", out, "--mail-to", mail_to or ",".join(TO), "--mail-from", FROM] +
+                       args + (inputs or [seed]), env=env, capture_output=True, text=True, timeout=120)
     return p, time.monotonic() - start_time, out
 
 
-def served(handler, args, env_extra=None, tls=False, inputs=None):
+def served(handler, args, env_extra=None, tls=False, inputs=None, mail_to=None):
     """Runs parkreport against a server started for it, with --smtp URL added."""
     c, url = start(handler, tls)
     try:
-        return run(["--smtp", url] + args, env_extra, inputs) + (url,)
+        return run(["--smtp", url] + args, env_extra, inputs, mail_to) + (url,)
     finally:
         c.stop()
 
@@ -296,6 +296,89 @@ elif case == "dry-run":
     again, _, _ = run(["--mail-dry-run", drafts, "--mail-attach", "xlsx,pdf"])
     if open(os.path.join(drafts, "park-2023.eml"), "rb").read() != data:
         fail("a second dry run with SOURCE_DATE_EPOCH gave other bytes")
+
+elif case == "url-credentials":
+    # A password in the URL is refused before any connection, and never printed.
+    h = Handler()
+    c, url = start(h)
+    try:
+        secret_url = url.replace("smtp://", f"smtp://{USER}:{PASSWORD}@")
+        p, took, out = run(["--smtp", secret_url])
+    finally:
+        c.stop()
+    if p.returncode != 2 or h.messages or h.data_tries:
+        fail(f"status {p.returncode}, {len(h.messages)} messages: {p.stderr}")
+    if PASSWORD in p.stdout + p.stderr or USER in p.stdout + p.stderr:
+        fail(f"the URL's credentials were printed: {p.stderr}")
+    if "PARKREPORT_SMTP_USER and PARKREPORT_SMTP_PASSWORD, or in ~/.netrc" not in p.stderr:
+        fail(p.stderr)
+
+elif case == "no-auth-without-tls":
+    # A server that offers AUTH but not STARTTLS: the credentials are not
+    # tried, nothing is sent, and the password is not printed.
+    tried = []
+
+    def recording(server, session, envelope, mechanism, auth_data):
+        tried.append(mechanism)
+        return AuthResult(success=True, handled=False)
+
+    h = Handler()
+    port = free_port()
+    c = Controller(h, hostname="127.0.0.1", port=port, authenticator=recording,
+                   auth_require_tls=False)
+    c.start()
+    try:
+        p, took, out = run(["--smtp", f"smtp://127.0.0.1:{port}"], CREDENTIALS)
+    finally:
+        c.stop()
+    if p.returncode != 1 or tried or h.messages or PASSWORD in p.stdout + p.stderr:
+        fail(f"status {p.returncode}, AUTH tried {tried}, {len(h.messages)} messages: {p.stderr}")
+    if "credentials are sent only over TLS" not in p.stderr:
+        fail(p.stderr)
+
+elif case == "display-names":
+    # A quoted comma stays in its display name; both names reach the To header.
+    h = Handler()
+    p, _, out, url = served(h, [], mail_to='"Office, County" <county@example.gov.cn>, '
+                                           '统计局 <stats@example.gov.cn>')
+    if p.returncode != 0 or len(h.messages) != 1 or h.messages[0][1] != TO:
+        fail(f"status {p.returncode}, {[m[1] for m in h.messages]}: {p.stderr}")
+    m = email.message_from_bytes(h.messages[0][2], policy=email.policy.default)
+    got = [(a.display_name, a.addr_spec) for a in m["To"].addresses]
+    if got != [("Office, County", TO[0]), ("统计局", TO[1])]:
+        fail(f"To: {got}")
+    check_received(h.messages[0][2], out, attach=("xlsx",))
+
+elif case == "data-in-headers":
+    # Line breaks and tabs in the park's name reach neither a header nor a
+    # file name (the loader folds them; a bidi control it refuses, and the
+    # composer's own cleaning of each is in test_mail.c).
+    path = os.path.join(work, "park-2023.xml")
+    text = open(seed, encoding="utf-8").read()
+    text = text.replace("<park>工业园区</park>",
+                        "<park>工业园区&#10;&#10;Bcc: evil@x.cn&#13;&#10;xexe&#9;</park>", 1)
+    open(path, "w", encoding="utf-8").write(text)
+    h = Handler()
+    p, _, out, url = served(h, ["--mail-attach", "pdf,xlsx"], inputs=[path])
+    if p.returncode != 0 or len(h.messages) != 1 or h.messages[0][1] != TO:
+        fail(f"status {p.returncode}, {[m[1] for m in h.messages]}: {p.stderr}")
+    data = h.messages[0][2]
+    head = data.split(b"\r\n\r\n", 1)[0]
+    names = [line.split(b":", 1)[0] for line in head.split(b"\r\n") if line[:1] not in (b" ", b"\t")]
+    if names != [b"From", b"To", b"Subject", b"Date", b"Message-ID", b"User-Agent", b"MIME-Version",
+                 b"Content-Type"]:
+        fail(f"header lines: {names}")
+    m = email.message_from_bytes(data, policy=email.policy.default)
+    park = "工业园区 Bcc: evil@x.cn xexe"
+    if m["Subject"] != f"{park}2023年度工作总结和2024年工作计划（含指标完成情况）":
+        fail(f"subject: {m['Subject']!r}")
+    files = {part.get_filename(): part.get_payload(decode=True) for part in m.iter_attachments()}
+    want = {f"{park}2023年度指标完成情况.xlsx": "xlsx", f"{park}2023年度工作总结和2024年工作计划.pdf": "pdf"}
+    if set(files) != set(want):
+        fail(f"attachment names: {list(files)}")
+    for name, kind in want.items():
+        if files[name] != open(os.path.join(out, f"park-2023.{kind}"), "rb").read():
+            fail(f"the {kind} attachment differs from the file written")
 
 else:
     fail(f"unknown case {case}")
