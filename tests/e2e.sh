@@ -364,7 +364,7 @@ mail_case "--mail-dry-run writes NAME.eml: 7-bit, CRLF, the same bytes twice und
 mail_case "a user and password in the --smtp URL: exit 2 before connecting, saying where credentials go, neither printed" url-credentials
 mail_case "a server that offers AUTH without TLS: no AUTH is tried, nothing sent" no-auth-without-tls
 mail_case "--mail-to with a quoted comma: two recipients, display names kept in To" display-names
-mail_case "line breaks, controls and U+202E in the park's name reach no header or file name; attachments are the bytes written" data-in-headers
+mail_case "line breaks and tabs in the park's name reach no header or file name; attachments are the bytes written" data-in-headers
 check "mail: usage errors give exit 2 with the reason" sh -c "
     '$BIN' --mail-to a@b.cn '$SEED_XML' 2>&1 | grep -q 'needs --mail-from' &&
     '$BIN' --mail-to a@b.cn --mail-from o@p.cn '$SEED_XML' 2>&1 | grep -q 'needs --smtp URL' &&
