@@ -78,7 +78,9 @@ typedef struct run {
     model_loader *loader;
     tmpl *report_tmpl;
     char *template_path;
-    pdf_options fonts; /* the font files, read once */
+    pdf_fonts *fonts;  /* the font files, read once */
+    pdf_cache *cache;  /* the fonts' metrics and last subsets, this process's */
+    int threads;       /* processors for one input: >1 writes the workbook beside */
     layout_style style; /* the page, read once */
     time_t epoch; /* SOURCE_DATE_EPOCH, or -1 */
     const char *scratch_dir; /* where the workbook is made */
@@ -443,25 +445,37 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
         time_t when = document_time(r, m);
         workbook_job wb = {.r = r, .m = m, .path = xlsx_tmp, .final = xlsx_path, .when = when};
         pthread_t beside;
-        bool threaded = xlsx_tmp && pdf_tmp && r->fonts.threads > 1 &&
+        bool threaded = xlsx_tmp && pdf_tmp && r->threads > 1 &&
                         pthread_create(&beside, NULL, write_workbook, &wb) == 0;
         rc = 0;
         if (pdf_tmp) {
-            pdf_options popt = r->fonts;
-            popt.small_compression = o->small_compression;
-            bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
-            popt.title = titled ? document->blocks[0].runs[0].text : m->park;
-            popt.author = m->author ? m->author : m->park;
-            popt.subject = "工作总结和工作计划";
-            popt.created = when;
-            missing_ctx missing = {.input = input, .d = d};
-            popt.missing = missing_glyph;
-            popt.missing_ud = &missing;
-            popt.layout_seconds = &times->layout;
             double t0 = now_seconds();
-            rc = pdf_write(document, &r->style, &popt, pdf_tmp, d);
-            times->pdf = now_seconds() - t0 - times->layout;
+            layout_metrics mx = pdf_cache_metrics(r->cache);
+            layout_result *laid = layout_run(document, &r->style, &mx);
+            times->layout = now_seconds() - t0;
+            uint32_t *missing_cps = NULL;
+            size_t nmissing = pdf_missing_chars(r->cache, laid, &missing_cps);
+            missing_ctx missing = {.input = input, .d = d};
+            for (size_t i = 0; i < nmissing; i++)
+                missing_glyph(&missing, missing_cps[i]);
+            free(missing_cps);
             rg_buf_fini(&missing.text);
+            bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
+            pdf_meta meta = {.name = pdf_path,
+                             .title = titled ? document->blocks[0].runs[0].text : m->park,
+                             .author = m->author ? m->author : m->park,
+                             .subject = "工作总结和工作计划",
+                             .created = when};
+            rg_buf bytes = {0};
+            t0 = now_seconds();
+            rc = pdf_write(r->cache, laid, &r->style, &meta, &bytes, d);
+            layout_free(laid);
+            if (rc == 0 && rg_write_file(pdf_tmp, "wb", bytes.data, bytes.len) != 0) {
+                rg_diag_add(d, RG_ERROR, pdf_tmp, 0, 0, "cannot write the PDF: %s", strerror(errno));
+                rc = -1;
+            }
+            rg_buf_fini(&bytes);
+            times->pdf = now_seconds() - t0;
             if (rc == 0)
                 rc = verify_pdf(pdf_tmp, d);
         }
@@ -1151,9 +1165,11 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         if (!r.report_tmpl)
             status = EXIT_INPUT_FAILED;
         if (!opt.emit_doc && (load_style(&opt, &r.style, &d) != 0 ||
-                              pdf_fonts_load(&r.fonts, opt.font_dir, &d) != 0 ||
+                              !(r.fonts = pdf_fonts_load(opt.font_dir, &d)) ||
                               ensure_dir(opt.output_dir) != 0))
             status = EXIT_INPUT_FAILED;
+        if (r.fonts)
+            r.cache = pdf_cache_new(r.fonts, opt.small_compression);
     }
     if (opt.nmail_to && status == EXIT_OK) {
         rg_buf mp = {0};
@@ -1188,8 +1204,8 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         int processors = jobs;
         if ((size_t)jobs > in.n)
             jobs = (int)in.n;
-        /* Processors a worker leaves idle compress its fonts' pieces. */
-        r.fonts.threads = jobs > 0 ? processors / jobs : 1;
+        /* Processors a worker leaves idle write its workbook beside its PDF. */
+        r.threads = jobs > 0 ? processors / jobs : 1;
         /* Worker processes are forked: the loader must be done, or they
          * would inherit its lock (and the dynamic loader's) held. */
         if (loading && jobs > 1) {
@@ -1222,7 +1238,8 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     free(r.mail_template_path);
     free(r.mail_from_addr);
     free_mail_to(&opt);
-    pdf_options_fini(&r.fonts);
+    pdf_cache_free(r.cache);
+    pdf_fonts_free(r.fonts);
     free(r.template_path);
     return status;
 }
