@@ -385,7 +385,10 @@ int pdf_pack_set(pdf_packer *p, size_t page, const char *key, const char *value,
         from = to = end;
     rg_buf b = {0};
     rg_buf_append(&b, o->body, from);
-    rg_buf_printf(&b, found ? " %s" : "%s %s\n", found ? value : key, value);
+    if (found)
+        rg_buf_puts(&b, value);
+    else
+        rg_buf_printf(&b, "%s %s\n", key, value);
     rg_buf_append(&b, o->body + to, o->len - to);
     set_body(o, &b, false);
     return 0;
