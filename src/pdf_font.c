@@ -19,6 +19,9 @@ static const char *const role_names[PDF_NROLES] = {
  * small). Either is paid once in a batch of similar reports (pdf_cache). */
 enum { FONT_DEFLATE_LEVEL = 5, SMALL_FONT_DEFLATE_LEVEL = 12 };
 
+/* A file that is not a fonts.conf gets a few errors, not one a line. */
+enum { MAX_CONF_ERRORS = 3 };
+
 /* The next blank-separated word of s (up to end) at *i, or NULL. */
 static char *next_word(const char *s, size_t end, size_t *i, size_t *at)
 {
@@ -50,9 +53,10 @@ static int add_file(pdf_fonts *f, const char *path, int face, const char *conf, 
         if (strcmp(f->files[k].path, path) == 0 && f->files[k].index == face)
             return k;
     struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    bool found = stat(path, &sb) == 0;
+    if (!found || !S_ISREG(sb.st_mode)) {
         rg_diag_add(diags, RG_ERROR, conf, lineno, col, "cannot open the %s font %s: %s", role,
-                    path, S_ISDIR(sb.st_mode) ? "it is a folder" : strerror(errno));
+                    path, found ? "not a regular file" : strerror(errno));
         return -1;
     }
     font_face *ff = font_face_open(path, face, diags);
@@ -88,7 +92,7 @@ static void read_line(pdf_fonts *f, const char *dir, const char *conf, int linen
         bool q = quotable(role);
         rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
                     "unknown role%s%s%s (the roles are body, title, heading1, heading2 and "
-                    "fallback; is this a fonts.conf?)", q ? " \"" : "", q ? role : "", q ? "\"" : "");
+                    "fallback)", q ? " \"" : "", q ? role : "", q ? "\"" : "");
     } else if (!file) {
         rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1, "expected ROLE FILE [FACE]");
     } else if (face_text && (*stop || v < 0 || v > 255 || extra)) {
@@ -116,19 +120,22 @@ pdf_fonts *pdf_fonts_load(const char *dir, rg_diags *diags)
     rg_buf path = {0}, text = {0};
     rg_buf_printf(&path, "%s/fonts.conf", dir);
     size_t errors = diags->errors;
+    int lineno = 1;
     if (rg_read_file(path.data, RG_MAX_CONFIG_BYTES, &text) != 0) {
         rg_diag_add(diags, RG_ERROR, path.data, 0, 0,
                     "cannot read the font configuration: %s (name another folder with --fonts)",
                     errno == EFBIG ? "larger than 1 MB" : strerror(errno));
     } else {
-        int lineno = 1;
-        for (size_t at = 0; at < text.len; lineno++) {
+        for (size_t at = 0; at < text.len && diags->errors - errors < MAX_CONF_ERRORS; lineno++) {
             const char *nl = memchr(text.data + at, '\n', text.len - at);
             size_t end = nl ? (size_t)(nl - text.data) : text.len;
             read_line(f, dir, path.data, lineno, text.data + at, end - at, diags);
             at = end + 1;
         }
     }
+    if (diags->errors - errors >= MAX_CONF_ERRORS)
+        rg_diag_add(diags, RG_ERROR, path.data, lineno - 1, 0,
+                    "stopped reading after %d errors: is this a fonts.conf?", MAX_CONF_ERRORS);
     for (int r = 0; r < PDF_NROLES && diags->errors == errors; r++)
         if (f->role_file[r] < 0 && r != PDF_ROLE_FALLBACK)
             rg_diag_add(diags, RG_ERROR, path.data, 0, 0, "no font is named for the role %s",
