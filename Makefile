@@ -24,7 +24,7 @@ LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread -Wl,--export-dynamic-symbol
 SRC = util.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_font.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
-TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail test_xlsx
+TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_pdf test_mail test_xlsx
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all setup report check test spec check-asan fuzz install bench clean
