@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "font.h"
 #include "layout.h"
+#include "util.h"
 
 /* Font roles; their numbers are the layout's font numbers. */
 enum { PDF_ROLE_BODY, PDF_ROLE_TITLE, PDF_ROLE_H1, PDF_ROLE_H2, PDF_ROLE_FALLBACK, PDF_NROLES };

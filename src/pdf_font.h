@@ -5,6 +5,7 @@
 #define RG_PDF_FONT_H
 
 #include "flate.h"
+#include "font.h"
 #include "pdf.h"
 #include "pdf_pack.h"
 

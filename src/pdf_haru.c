@@ -251,9 +251,7 @@ static size_t put_line(const pdf_job *j, const layout_style *st, const layout_it
 }
 
 /* The page's content: the shaded cells, the text, the page number, then
- * the rules. Written here, not through libharu's page operators (2.3.0 has
- * TextOut only, a Td and Tj for every run and a Tc for every change of
- * spacing). */
+ * the rules. */
 static void draw_page(const pdf_job *j, const layout_result *r, const layout_style *st, int page,
                       const uint32_t *order, size_t from, size_t to, line_codes *codes, rg_buf *text)
 {

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "font.h"
 #include "pdf.h"
 
 static char dir[] = "/tmp/test_pdf.XXXXXX";
@@ -38,12 +39,23 @@ static void messages(const rg_diags *d, rg_buf *out)
     rg_buf_putc(out, '\0');
 }
 
+/* The default fonts.conf's fonts (fonts/fonts.conf). */
+static pdf_fonts *default_fonts(rg_diags *d)
+{
+    write_conf("body /usr/share/fonts/truetype/arphic/uming.ttc 0\n"
+               "title /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc\n"
+               "heading1 /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc 0\n"
+               "heading2 /usr/share/fonts/truetype/arphic/ukai.ttc\n"
+               "fallback /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc 0\n");
+    return pdf_fonts_load(dir, d);
+}
+
 static void test_fonts_conf_errors(void **state)
 {
     (void)state;
     rg_diags d = {0};
     rg_buf m = {0};
-    write_conf("# comment\nbody " PARKREPORT_FONT_DIR "/nothing.ttf\n"
+    write_conf("# comment\nbody /usr/share/fonts/truetype/nothing.ttf\n"
                "boldface x.ttf\n"
                "aVeryLongWordThatIsNotARoleButCouldBeAnyLineOfAnyFileAtAll x\n"
                "title /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc 1 2\n");
@@ -77,7 +89,7 @@ static void test_metrics_and_missing_characters(void **state)
 {
     (void)state;
     rg_diags d = {0};
-    pdf_fonts *fonts = pdf_fonts_load(PARKREPORT_FONT_DIR, &d);
+    pdf_fonts *fonts = default_fonts(&d);
     assert_non_null(fonts);
     pdf_cache *c = pdf_cache_new(fonts, false);
     layout_metrics mx = pdf_cache_metrics(c);
@@ -113,7 +125,7 @@ static void test_write(void **state)
 {
     (void)state;
     rg_diags d = {0};
-    pdf_fonts *fonts = pdf_fonts_load(PARKREPORT_FONT_DIR, &d);
+    pdf_fonts *fonts = default_fonts(&d);
     assert_non_null(fonts);
     layout_style st;
     layout_style_gbt9704(&st);
