@@ -499,6 +499,9 @@ check "libxlsxwriter is loaded when a workbook is written (linked, with libcrypt
 check "libcurl is loaded only by a run that sends mail (linked, it costs every run 10 ms)" sh -c "
     ! ldd '$BIN' | grep -q libcurl && grep -q 'dlopen(\"libcurl.so.4\"' '$TOP/src/mail_curl.c'"
 check "layout makes no PDF calls" sh -c "! grep -q 'HPDF' '$TOP/src/layout.c' '$TOP/src/layout.h'"
+check "libharu only in pdf_haru.c, through <hpdf.h>'s documented functions: no object functions, no internal header" sh -c "
+    ! grep -l 'hpdf\\|HPDF' '$TOP'/src/*.c '$TOP'/src/*.h | grep -v '/pdf_haru.c\$' &&
+    ! grep -nE 'hpdf_[a-z]+\\.h|HPDF_(Dict|Array|Xref|DictStream|Binary|String|Name|Number|Real|Box_Array|Stream|CallbackReader|CallbackWriter|MemStream)_' '$TOP/src/pdf_haru.c'"
 check "LC_NUMERIC stays C (a comma-decimal locale corrupts the workbook)" sh -c "! grep -n 'setlocale' '$TOP'/src/*.c"
 check "no unbounded string functions in src/" sh -c "! grep -nE '\\b(sprintf|vsprintf|strcpy|strcat|gets)\\s*\\(' '$TOP'/src/*.c"
 
