@@ -181,7 +181,6 @@ pdf_cache *pdf_cache_new(const pdf_fonts *fonts, bool small)
     pdf_cache *c = xcalloc(1, sizeof *c);
     c->fonts = fonts;
     c->small = small;
-    c->flate = flate_new();
     return c;
 }
 
@@ -194,7 +193,6 @@ void pdf_cache_free(pdf_cache *c)
         for (int b = 0; b < 256; b++)
             free(c->bmp[k][b]);
     }
-    flate_free(c->flate);
     free(c);
 }
 
@@ -410,8 +408,8 @@ const pdf_subset *pdf_subset_of(pdf_cache *c, int k, const used_chars *u, rg_dia
     rg_buf map = {0};
     to_unicode_map(s, &map);
     int level = c->small ? SMALL_FONT_DEFLATE_LEVEL : FONT_DEFLATE_LEVEL;
-    bool failed = flate_zlib(c->flate, level, map.data, map.len, &s->to_unicode) != 0 ||
-                  flate_zlib(c->flate, level, s->ttf.data, s->ttf.len, &s->zlib) != 0;
+    bool failed = flate_zlib(level, map.data, map.len, &s->to_unicode) != 0 ||
+                  flate_zlib(level, s->ttf.data, s->ttf.len, &s->zlib) != 0;
     rg_buf_fini(&map);
     if (failed) {
         rg_diag_add(diags, RG_ERROR, f->path, 0, 0, "out of memory compressing the font subset");

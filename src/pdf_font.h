@@ -35,7 +35,6 @@ typedef struct pdf_subset pdf_subset;
 struct pdf_cache {
     const pdf_fonts *fonts;
     bool small;
-    flate *flate;
     pdf_subset *last[PDF_NROLES];      /* by file */
     bmp_metrics *bmp[PDF_NROLES][256]; /* by file and block of 256 */
 };

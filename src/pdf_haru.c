@@ -305,7 +305,7 @@ static void draw_page(const pdf_job *j, const layout_result *r, const layout_sty
 
 /* Draws every page into p, with one resources dictionary naming every
  * font (/F0 is file 0). 0, or -1 with *why. */
-static int draw_pages(const pdf_job *j, pdf_cache *c, const layout_result *r,
+static int draw_pages(const pdf_job *j, const layout_result *r,
                       const layout_style *st, pdf_packer *p, const char **why)
 {
     rg_buf b = {0};
@@ -333,7 +333,7 @@ static int draw_pages(const pdf_job *j, pdf_cache *c, const layout_result *r,
     int rc = 0;
     for (int page = 0; page < r->npages && rc == 0; page++) {
         draw_page(j, r, st, page, order, first[page], first[page + 1], &codes, &text);
-        if (flate_zlib(c->flate, STREAM_DEFLATE_LEVEL, text.data, text.len, &z) != 0) {
+        if (flate_zlib(STREAM_DEFLATE_LEVEL, text.data, text.len, &z) != 0) {
             *why = "out of memory compressing a page";
             rc = -1;
         } else if (pdf_pack_set_contents(p, (size_t)page, "/Filter /FlateDecode", z.data, z.len,
@@ -452,9 +452,9 @@ int pdf_write(pdf_cache *c, const layout_result *r, const layout_style *st, cons
     rg_buf saved = {0};
     const char *why = skeleton(r, st, meta, &saved, &err);
     pdf_packer *p = why ? NULL : pdf_pack_read(saved.data, saved.len, &why);
-    if (p && draw_pages(&j, c, r, st, p, &why) == 0 &&
+    if (p && draw_pages(&j, r, st, p, &why) == 0 &&
         pdf_pack_set(p, PDF_PACK_CATALOG, "/Lang", "(zh-CN)", &why) == 0 &&
-        pdf_pack_write(p, c->flate, out, &why) == 0)
+        pdf_pack_write(p, out, &why) == 0)
         rc = 0;
     if (rc != 0)
         rg_diag_add(diags, RG_ERROR, meta->name, 0, 0,

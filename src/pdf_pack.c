@@ -1,6 +1,8 @@
 /* pdf_pack.c - see pdf_pack.h. */
 #include "pdf_pack.h"
 
+#include "flate.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,11 +437,11 @@ static int width_of(size_t v)
 
 /* Appends "N 0 obj", the dictionary lines, and the data compressed as its
  * stream. */
-static int put_stream_object(flate *f, rg_buf *out, size_t num, const char *dict,
+static int put_stream_object(rg_buf *out, size_t num, const char *dict,
                              const rg_buf *data)
 {
     rg_buf z = {0};
-    if (flate_zlib(f, STREAM_LEVEL, data->data ? data->data : "", data->len, &z) != 0) {
+    if (flate_zlib(STREAM_LEVEL, data->data ? data->data : "", data->len, &z) != 0) {
         rg_buf_fini(&z);
         return -1;
     }
@@ -451,7 +453,7 @@ static int put_stream_object(flate *f, rg_buf *out, size_t num, const char *dict
     return 0;
 }
 
-int pdf_pack_write(pdf_packer *p, flate *f, rg_buf *out, const char **why)
+int pdf_pack_write(pdf_packer *p, rg_buf *out, const char **why)
 {
     out->len = 0;
     *why = NULL;
@@ -479,7 +481,7 @@ int pdf_pack_write(pdf_packer *p, flate *f, rg_buf *out, const char **why)
     rg_buf_printf(&dict, "/Type /ObjStm\n/N %zu\n/First %zu\n", packed, heads.len);
     rg_buf_append(&heads, bodies.data ? bodies.data : "", bodies.len);
     rg_buf_fini(&bodies);
-    int rc = put_stream_object(f, out, n, dict.data, &heads);
+    int rc = put_stream_object(out, n, dict.data, &heads);
 
     /* The cross-reference stream, object N + 1: type, offset or object
      * stream, generation or index. */
@@ -502,7 +504,7 @@ int pdf_pack_write(pdf_packer *p, flate *f, rg_buf *out, const char **why)
     if (p->info)
         rg_buf_printf(&dict, "/Info %zu 0 R\n", p->info);
     if (rc == 0)
-        rc = put_stream_object(f, out, n + 1, dict.data, &table);
+        rc = put_stream_object(out, n + 1, dict.data, &table);
     rg_buf_printf(out, "startxref\n%zu\n%%%%EOF\n", xref_stream_at);
     rg_buf_fini(&heads), rg_buf_fini(&dict), rg_buf_fini(&table);
     if (rc != 0)

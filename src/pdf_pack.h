@@ -19,7 +19,6 @@
 
 #include <stddef.h>
 
-#include "flate.h"
 #include "util.h"
 
 typedef struct pdf_packer pdf_packer;
@@ -50,8 +49,8 @@ int pdf_pack_set(pdf_packer *p, size_t page, const char *key, const char *value,
 int pdf_pack_set_contents(pdf_packer *p, size_t page, const char *dict, const void *stream,
                           size_t len, const char **why);
 
-/* Writes the packed file to out (replacing its contents), compressing with
- * f. 0, or -1 with *why when memory runs out. */
-int pdf_pack_write(pdf_packer *p, flate *f, rg_buf *out, const char **why);
+/* Writes the packed file to out (replacing its contents). 0, or -1 with
+ * *why when memory runs out. */
+int pdf_pack_write(pdf_packer *p, rg_buf *out, const char **why);
 
 #endif

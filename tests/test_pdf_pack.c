@@ -152,13 +152,12 @@ static void test_every_object_is_found_again(void **state)
     (void)state;
     rg_buf in = {0}, out = {0};
     haru_file(&in);
-    flate *f = flate_new();
     const char *why = "unset";
     pdf_packer *p = pdf_pack_read(in.data, in.len, &why);
     assert_non_null(p);
     assert_null(why);
     assert_int_equal(pdf_pack_pages(p), 1);
-    assert_int_equal(pdf_pack_write(p, f, &out, &why), 0);
+    assert_int_equal(pdf_pack_write(p, &out, &why), 0);
     assert_null(why);
     packed pk;
     read_packed(&pk, &out, NOBJ);
@@ -166,7 +165,6 @@ static void test_every_object_is_found_again(void **state)
         assert_body(&pk, (size_t)k, bodies[k - 1]);
     pdf_pack_free(p);
     rg_buf_fini(&in), rg_buf_fini(&out);
-    flate_free(f);
 }
 
 static void test_added_objects_and_rewired_page(void **state)
@@ -174,7 +172,6 @@ static void test_added_objects_and_rewired_page(void **state)
     (void)state;
     rg_buf in = {0}, out = {0};
     haru_file(&in);
-    flate *f = flate_new();
     const char *why = NULL;
     pdf_packer *p = pdf_pack_read(in.data, in.len, &why);
     assert_non_null(p);
@@ -184,7 +181,7 @@ static void test_added_objects_and_rewired_page(void **state)
     assert_int_equal(pdf_pack_set(p, 0, "/Resources", "8 0 R", &why), 0);
     assert_int_equal(pdf_pack_set(p, PDF_PACK_CATALOG, "/Lang", "(en)", &why), 0);
     assert_int_equal(pdf_pack_set(p, PDF_PACK_CATALOG, "/PageMode", "/UseOutlines", &why), 0);
-    assert_int_equal(pdf_pack_write(p, f, &out, &why), 0);
+    assert_int_equal(pdf_pack_write(p, &out, &why), 0);
     packed pk;
     read_packed(&pk, &out, NOBJ + 2);
     /* The catalog: /Lang replaced, /PageMode added before the end. */
@@ -201,7 +198,6 @@ static void test_added_objects_and_rewired_page(void **state)
     assert_body(&pk, NOBJ + 2, "<< /Type /Font >>");
     pdf_pack_free(p);
     rg_buf_fini(&in), rg_buf_fini(&out);
-    flate_free(f);
 }
 
 static void expect_refused(const rg_buf *in, const char *reason)
