@@ -23,8 +23,14 @@
 
 typedef struct font_face font_face;
 
-/* Opens face `index` of a .ttf or .ttc file. NULL with an error naming the
- * file when it cannot be read or holds no such face. */
+/* The largest font file opened (mapped, not read: only the tables a report
+ * uses are paged in). The largest CJK TrueType collections are about 40 MB. */
+#define FONT_MAX_FILE_BYTES (256u * 1024 * 1024)
+#define FONT_MAX_FILE_TEXT "256 MB"
+
+/* Opens face `index` of a .ttf or .ttc file: a regular file of at most
+ * FONT_MAX_FILE_BYTES. NULL with an error naming the file when it cannot be
+ * read or holds no such face. */
 font_face *font_face_open(const char *path, int index, rg_diags *diags);
 void font_face_close(font_face *f);
 

@@ -46,16 +46,18 @@ static uint32_t rd32(const unsigned char *p)
 /* Opens and maps the file at path; false with errno set. */
 static bool map_file(const char *path, int *fd_out, unsigned char **addr, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
     if (fd < 0)
         return false;
     struct stat sb;
     void *a = MAP_FAILED;
     if (fstat(fd, &sb) != 0)
         ; /* errno says why */
+    else if (!S_ISREG(sb.st_mode))
+        errno = EINVAL;
     else if (sb.st_size == 0)
         errno = ENODATA;
-    else if ((unsigned long long)sb.st_size >= 0xFFFFFFFFu) /* a font's offsets are 32-bit */
+    else if ((unsigned long long)sb.st_size > FONT_MAX_FILE_BYTES)
         errno = EFBIG;
     else
         a = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -226,7 +228,10 @@ font_face *font_face_open(const char *path, int index, rg_diags *diags)
     errno = 0;
     if (!map_file(path, &f->fd, &f->file, &f->file_len)) {
         rg_diag_add(diags, RG_ERROR, path, 0, 0, "cannot read the font file: %s",
-                    errno ? strerror(errno) : "unknown error");
+                    errno == EINVAL  ? "not a regular file"
+                    : errno == EFBIG ? "larger than " FONT_MAX_FILE_TEXT " (docs/limits.md)"
+                    : errno          ? strerror(errno)
+                                     : "unknown error");
         font_face_close(f);
         return NULL;
     }

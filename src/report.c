@@ -163,8 +163,10 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
     s->report_tmpl = tmpl_load(opt->template_dir, "report.mustache", d);
     int rc = s->report_tmpl ? 0 : -1;
     if (!opt->emit_doc && (load_style(opt, &s->style, d) != 0 ||
-                           pdf_fonts_load(&s->fonts, opt->font_dir, d) != 0))
+                           !(s->fonts = pdf_fonts_load(opt->font_dir, d))))
         rc = -1;
+    if (s->fonts)
+        s->cache = pdf_cache_new(s->fonts, opt->small_compression);
     if (rc == 0 && !opt->check_only && !opt->emit_doc) {
         if (make_dirs(opt->output_dir, d) != 0)
             rc = -1;
@@ -207,7 +209,8 @@ void report_setup_fini(report_setup *s)
     free(s->mail_template_path);
     free(s->mail_from_addr);
     mail_mailboxes_free(s->mail_from, s->nmail_from);
-    pdf_options_fini(&s->fonts);
+    pdf_cache_free(s->cache);
+    pdf_fonts_free(s->fonts);
     free(s->template_path);
 }
 
@@ -347,6 +350,20 @@ static void missing_glyph(void *ud, uint32_t cp)
                 "no font has %s (U+%04X): it is drawn as an empty box; name a font that has it "
                 "as the fallback in fonts.conf, or write it otherwise", ch.data, (unsigned)cp);
     rg_buf_fini(&ch);
+}
+
+/* Each character the layout set that no font has: a warning at its first
+ * place in the input. */
+static void warn_missing(report_setup *s, const layout_result *laid, const char *input,
+                         rg_diags *d)
+{
+    uint32_t *cps = NULL;
+    size_t n = pdf_missing_chars(s->cache, laid, &cps);
+    missing_ctx missing = {.input = input, .d = d};
+    for (size_t i = 0; i < n; i++)
+        missing_glyph(&missing, cps[i]);
+    free(cps);
+    rg_buf_fini(&missing.text);
 }
 
 static doc *make_doc(const report_setup *s, const model *m, rg_diags *d)
@@ -489,26 +506,25 @@ static int write_outputs(report_setup *s, const model *m, const doc *document, c
                     pthread_create(&beside, NULL, write_workbook, &wb) == 0;
     int rc = 0;
     if (pdf->temp) {
-        pdf_options popt = s->fonts;
-        popt.small_compression = o->small_compression;
-        bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
-        popt.title = titled ? document->blocks[0].runs[0].text : m->park;
-        popt.author = m->author ? m->author : m->park;
-        popt.subject = "工作总结和工作计划";
-        popt.created = when;
-        missing_ctx missing = {.input = input, .d = d};
-        popt.missing = missing_glyph;
-        popt.missing_ud = &missing;
-        popt.layout_seconds = &times->layout;
         double t0 = now_seconds();
-        rc = pdf_write(document, &s->style, &popt, pdf->temp, d);
-        times->pdf = now_seconds() - t0 - times->layout;
-        rg_buf_fini(&missing.text);
-        if (rc == 0 && (!same_file(pdf->fd, pdf->temp) || read_back(pdf->fd, &pdf->bytes) != 0)) {
-            rg_diag_add(d, RG_ERROR, pdf->final, 0, 0,
-                        "the PDF's temporary file was changed while it was written");
+        layout_metrics mx = pdf_cache_metrics(s->cache);
+        layout_result *laid = layout_run(document, &s->style, &mx);
+        times->layout = now_seconds() - t0;
+        warn_missing(s, laid, input, d);
+        bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
+        pdf_meta meta = {.name = pdf->final,
+                         .title = titled ? document->blocks[0].runs[0].text : m->park,
+                         .author = m->author ? m->author : m->park,
+                         .subject = "工作总结和工作计划",
+                         .created = when};
+        t0 = now_seconds();
+        rc = pdf_write(s->cache, laid, &s->style, &meta, &pdf->bytes, d);
+        layout_free(laid);
+        if (rc == 0 && write_all(pdf->fd, pdf->bytes.data, pdf->bytes.len) != 0) {
+            rg_diag_add(d, RG_ERROR, pdf->final, 0, 0, "cannot write the PDF: %s", strerror(errno));
             rc = -1;
         }
+        times->pdf = now_seconds() - t0;
         if (rc == 0)
             rc = verify_pdf(&pdf->bytes, pdf->final, d);
     }
@@ -652,7 +668,14 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
             doc_write(document, &out);
             fputs(out.data, stdout);
             rg_buf_fini(&out);
-        } else if (!o->check_only) {
+        } else if (o->check_only) {
+            /* Laid out too, so that --check fails where a run would and
+             * warns of the same characters no font has. */
+            layout_metrics mx = pdf_cache_metrics(s->cache);
+            layout_result *laid = layout_run(document, &s->style, &mx);
+            warn_missing(s, laid, input, &d);
+            layout_free(laid);
+        } else {
             /* SIGINT, SIGTERM and SIGHUP wait while the temporary files
              * exist: they take effect once both are renamed into place or
              * removed, so an interrupted run leaves no temporary file and

@@ -51,7 +51,8 @@ typedef struct report_setup {
     model_loader *loader;
     tmpl *report_tmpl;
     char *template_path;
-    pdf_options fonts;  /* the font files, read once */
+    pdf_fonts *fonts;   /* the font files, read once */
+    pdf_cache *cache;   /* the fonts' metrics and last subsets: this process's */
     layout_style style; /* the page, read once */
     time_t epoch;       /* SOURCE_DATE_EPOCH, or -1 */
     bool workbook_beside; /* a spare processor: the workbook on a thread beside the PDF */

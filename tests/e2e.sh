@@ -58,8 +58,9 @@ check "pdf: bookmarks for the title, every section and subsection" sh -c "
     grep -q '^-.*\"工业园区2023年度工作总结和2024年工作计划\"' '$T/outline' &&
     grep -q '^+.*\"二、存在的问题\"	#page=5' '$T/outline' &&
     grep -q '^|.*\"（一）园区发展空间不足。\"' '$T/outline'"
-check "pdf: language zh-CN, subject and author" sh -c "
+check "pdf: language zh-CN, title, subject and author" sh -c "
     mutool show '$T/a/park-2023.pdf' trailer/Root/Lang | grep -q 'zh-CN' &&
+    pdfinfo '$T/a/park-2023.pdf' | grep -q '^Title: *工业园区2023年度工作总结和2024年工作计划\$' &&
     pdfinfo '$T/a/park-2023.pdf' | grep -q '^Subject: *工作总结和工作计划' &&
     pdfinfo '$T/a/park-2023.pdf' | grep -q '^Author: *工业园区'"
 "$BIN" --style "$TOP/templates/report-a4.style" -o "$T/a4" "$SEED_XML" > /dev/null 2>&1
@@ -426,6 +427,24 @@ sed 's|^body .*|body notafont.ttf|' "$TOP/fonts/fonts.conf" > "$T/fonts2/fonts.c
 check "fonts: a file that is not a font is named, nothing is written" sh -c "
     test $? -eq 1 && grep -q '^$T/fonts2/notafont.ttf: error: this is not a TrueType or OpenType font file' '$T/f2.err' &&
     test -z \"\$(ls -A '$T/f2')\""
+# A fonts.conf that is not one (the README): a few errors at their places,
+# quoting no more of the file than a short word, then it is given up.
+mkdir -p "$T/fonts5" "$T/fonts6"
+printf '# parkreport\n\nparkreport turns one XML file holding secrets\nnarrative for a year\n- a Chinese PDF\nmore\n' > "$T/fonts5/fonts.conf"
+"$BIN" --fonts "$T/fonts5" -o "$T/f5" "$SEED_XML" > /dev/null 2> "$T/f5.err"
+check "fonts: a fonts.conf that is not one is refused without echoing its lines" sh -c "
+    test $? -eq 1 && grep -q '^$T/fonts5/fonts.conf:3:1: error: unknown role \"parkreport\"' '$T/f5.err' &&
+    grep -q '^$T/fonts5/fonts.conf:5: error: stopped reading after 3 errors' '$T/f5.err' &&
+    test \$(wc -l < '$T/f5.err') -eq 4 &&
+    sed -n 3p '$T/fonts5/fonts.conf' > '$T/f5.line' && test -s '$T/f5.line' &&
+    ! grep -qF -f '$T/f5.line' '$T/f5.err' && test ! -e '$T/f5/park-2023.pdf'"
+mkfifo "$T/fonts6/pipe.ttf"
+mkdir "$T/fonts6/folder.ttf"
+sed 's|^body .*|body pipe.ttf|; s|^title .*|title folder.ttf|' "$TOP/fonts/fonts.conf" > "$T/fonts6/fonts.conf"
+timeout 20 "$BIN" --fonts "$T/fonts6" -o "$T/f6" "$SEED_XML" > /dev/null 2> "$T/f6.err"
+check "fonts: a FIFO or a folder named as a font is refused at its place, without waiting" sh -c "
+    test $? -eq 1 && grep -q '^$T/fonts6/fonts.conf:13:6: error: cannot open the body font $T/fonts6/pipe.ttf: not a regular file' '$T/f6.err' &&
+    grep -q '^$T/fonts6/fonts.conf:14:7: error: cannot open the title font $T/fonts6/folder.ttf: not a regular file' '$T/f6.err'"
 # Two fonts libharu cannot embed, made from Zen Hei: one whose licence
 # forbids it (OS/2 fsType 2), and one with CFF outlines (its directory made to
 # say so: glyf renamed, its first table named CFF, the order kept).

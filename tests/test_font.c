@@ -83,7 +83,11 @@ static void outline(hb_font_t *font, hb_codepoint_t gid, rg_buf *out)
     hb_draw_funcs_set_close_path_func(f, close_path, NULL, NULL);
     out->len = 0;
     rg_buf_puts(out, "");
+#if HB_VERSION_ATLEAST(7, 0, 0) /* Debian 13; the older name is deprecated there */
+    hb_font_draw_glyph(font, gid, f, out);
+#else /* Debian 12's HarfBuzz 6 */
     hb_font_get_glyph_shape(font, gid, f, out);
+#endif
     hb_draw_funcs_destroy(f);
 }
 
