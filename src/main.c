@@ -81,37 +81,11 @@ typedef struct run {
     pdf_options fonts; /* the font files, read once */
     layout_style style; /* the page, read once */
     time_t epoch; /* SOURCE_DATE_EPOCH, or -1 */
-    const char *scratch_dir; /* where the workbook is made */
     tmpl *mail_tmpl;         /* when mailing */
     char *mail_template_path;
     char *mail_from_addr;
     mail_transport *transport; /* libcurl, when sending */
-    /* libxlsxwriter, loaded by the first workbook written (xlsx.h) */
-    pthread_mutex_t xlsx_lock;
-    bool xlsx_tried;
-    xlsx_lib *xlsx;
-    rg_diags xlsx_failure; /* why it could not be, told to every input */
 } run;
-
-static bool writable_dir(const char *path)
-{
-    struct stat st;
-    return path && *path && stat(path, &st) == 0 && S_ISDIR(st.st_mode) && access(path, W_OK | X_OK) == 0;
-}
-
-/* Where the workbook is made before it is copied into place (and where
- * libxlsxwriter would put its scratch copies of the parts, were they not
- * kept in memory: xlsx_lxw.c). $TMPDIR when set, else /dev/shm, else the
- * output directory. */
-static const char *scratch_dir(const options *opt)
-{
-    const char *tmp = getenv("TMPDIR");
-    if (writable_dir(tmp))
-        return tmp;
-    if (writable_dir("/dev/shm"))
-        return "/dev/shm";
-    return opt->output_dir;
-}
 
 /* Reads the style file: the page and type sizes (layout.h). */
 static int load_style(const options *opt, layout_style *st, rg_diags *d)
@@ -362,70 +336,13 @@ typedef struct workbook_job {
     double seconds;
 } workbook_job;
 
-static const xlsx_lib *workbook_library(run *r, rg_diags *d)
-{
-    pthread_mutex_lock(&r->xlsx_lock);
-    if (!r->xlsx_tried) {
-        r->xlsx = xlsx_lib_open(&r->xlsx_failure);
-        r->xlsx_tried = true;
-    }
-    pthread_mutex_unlock(&r->xlsx_lock);
-    for (size_t i = 0; !r->xlsx && i < r->xlsx_failure.count; i++)
-        rg_diag_add(d, RG_ERROR, r->xlsx_failure.items[i].file, 0, 0, "%s",
-                    r->xlsx_failure.items[i].msg);
-    return r->xlsx;
-}
-
-/* Loads libxlsxwriter while the first input is being read and laid out,
- * when a processor is spare: on the workbook's thread it competed with the
- * PDF's font compression. */
-static void *load_workbook_library(void *arg)
-{
-    rg_diags told_later = {0}; /* a failure is told to each input */
-    workbook_library(arg, &told_later);
-    rg_diags_fini(&told_later);
-    return NULL;
-}
-
-/* Copies the finished workbook at `from` into the (empty) file `to`, which
- * messages call `name`. */
-static int copy_workbook(const char *from, const char *to, const char *name, rg_diags *d)
-{
-    rg_buf bytes = {0};
-    int rc = rg_read_file(from, (size_t)1 << 30, &bytes);
-    if (rc == 0)
-        rc = rg_write_file(to, "r+b", bytes.data, bytes.len);
-    if (rc != 0)
-        rg_diag_add(d, RG_ERROR, name, 0, 0, "cannot write the workbook: %s", strerror(errno));
-    rg_buf_fini(&bytes);
-    return rc;
-}
-
-/* The workbook is made in the scratch folder and copied into place in one
- * write: libxlsxwriter's zip library writes it in small pieces, seeking
- * back over each part's header, which on a disk's file system cost 0.6 ms
- * of system time a report (tmpfs: a tenth of that). */
+/* The workbook is written straight to its temporary name in the output
+ * folder, libxlsxwriter's scratch files beside it (xlsx.h). */
 static void *write_workbook(void *arg)
 {
     workbook_job *w = arg;
     double t0 = now_seconds();
-    const xlsx_lib *lx = workbook_library(w->r, &w->diags);
-    rg_buf scratch = {0};
-    const char *dir = w->r->scratch_dir;
-    rg_buf_printf(&scratch, "%s/parkreport-XXXXXX.xlsx", dir);
-    int fd = lx ? mkstemps(scratch.data, 5) : -1;
-    if (fd >= 0) {
-        close(fd);
-        w->rc = xlsx_write(lx, w->m, scratch.data, w->final, dir, w->when, &w->diags);
-        if (w->rc == 0)
-            w->rc = copy_workbook(scratch.data, w->path, w->final, &w->diags);
-        unlink(scratch.data);
-    } else if (lx) { /* no scratch file: made in place */
-        w->rc = xlsx_write(lx, w->m, w->path, w->final, dir, w->when, &w->diags);
-    } else {
-        w->rc = -1;
-    }
-    rg_buf_fini(&scratch);
+    w->rc = xlsx_write(w->m, w->path, w->final, w->when, &w->diags);
     w->seconds = now_seconds() - t0;
     return NULL;
 }
@@ -1135,12 +1052,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         return EXIT_USAGE;
     }
 
-    run r = {.opt = &opt, .epoch = source_date_epoch(), .xlsx_lock = PTHREAD_MUTEX_INITIALIZER};
-    r.scratch_dir = scratch_dir(&opt);
-    pthread_t xlsx_loader;
-    bool spare = opt.jobs > 1 || (opt.jobs <= 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1);
-    bool loading = !opt.check_only && !opt.emit_doc && opt.want_xlsx && spare &&
-                   pthread_create(&xlsx_loader, NULL, load_workbook_library, &r) == 0;
+    run r = {.opt = &opt, .epoch = source_date_epoch()};
     rg_diags d = {0};
     rg_buf path = {0};
     rg_buf_printf(&path, "%s/report.mustache", opt.template_dir);
@@ -1190,12 +1102,6 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             jobs = (int)in.n;
         /* Processors a worker leaves idle compress its fonts' pieces. */
         r.fonts.threads = jobs > 0 ? processors / jobs : 1;
-        /* Worker processes are forked: the loader must be done, or they
-         * would inherit its lock (and the dynamic loader's) held. */
-        if (loading && jobs > 1) {
-            pthread_join(xlsx_loader, NULL);
-            loading = false;
-        }
         if (r.loader && in.n)
             run_workers(&r, &in, &t, jobs);
         if (t.failed || !r.loader)
@@ -1214,11 +1120,6 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     tmpl_free(r.report_tmpl);
     tmpl_free(r.mail_tmpl);
     mail_transport_close(r.transport);
-    if (loading)
-        pthread_join(xlsx_loader, NULL);
-    xlsx_lib_close(r.xlsx);
-    rg_diags_fini(&r.xlsx_failure);
-    pthread_mutex_destroy(&r.xlsx_lock);
     free(r.mail_template_path);
     free(r.mail_from_addr);
     free_mail_to(&opt);
