@@ -12,8 +12,12 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isrc \
              -DPARKREPORT_TEMPLATE_DIR='"$(CURDIR)/templates"' -DPARKREPORT_FONT_DIR='"$(CURDIR)/fonts"'
 # Evaluated when a recipe runs, after set-up has installed pkg-config.
 # libcurl's headers only: the program loads it when it sends mail (mail.h).
-XML_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl xlsxwriter)
-XML_LIBS = $(shell pkg-config --libs $(PKGS) xlsxwriter)
+# Debian 13's xlsxwriter.pc names minizip, which its -dev package does not
+# install; pkg-config then refuses it whole, and the library alone serves.
+XLSX_CFLAGS = $(shell pkg-config --cflags xlsxwriter 2>/dev/null)
+XLSX_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter)
+XML_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl) $(XLSX_CFLAGS)
+XML_LIBS = $(shell pkg-config --libs $(PKGS)) $(XLSX_LIBS)
 # HarfBuzz only for the font test, which checks the font reader against it.
 HB_CFLAGS = $(shell pkg-config --cflags harfbuzz)
 HB_LIBS = $(shell pkg-config --libs harfbuzz)
