@@ -240,6 +240,23 @@ check "xlsx: a park named like a formula recalculates in Gnumeric to the stored 
     $PY "$TOP/tests/xlsx_recalc.py" "$T/hostile1/park.xlsx"
 check "xlsx: hostile park names: warnings of the input only, nothing of libxlsxwriter's" sh -c "! cat '$T'/hostile*.err | grep -v ': warning: '"
 
+# Figures show in Gnumeric with the digits written: twelve decimals, fifteen
+# digits, no exponent; more digits than a cell shows are refused at their place.
+mkdir -p "$T/digits"
+sed 's|<actual>15.43</actual>|<actual>0.000000000001</actual>|; s|<actual>38.43</actual>|<actual>999999999999999</actual>|' \
+    "$SEED_XML" > "$T/digits/digits.xml"
+"$BIN" -f xlsx -o "$T/digits" "$T/digits/digits.xml" > /dev/null 2>&1
+ssconvert -S --export-type=Gnumeric_stf:stf_assistant -O 'format=preserve' "$T/digits/digits.xlsx" \
+    "$T/digits/shown-%n.csv" > /dev/null 2>&1
+check "xlsx: 0.000000000001 and 999999999999999 show as written in Gnumeric" sh -c "
+    grep -q '^5,基础设施投资,亿元,,0.000000000001,' '$T/digits/shown-0.csv' &&
+    grep -q '^6,工业投资,亿元,,999999999999999,' '$T/digits/shown-0.csv'"
+sed 's|<actual>38.43</actual>|<actual>1234567890.123456</actual>|' "$SEED_XML" > "$T/digits/sixteen.xml"
+"$BIN" -f xlsx -o "$T/digits" "$T/digits/sixteen.xml" > /dev/null 2> "$T/digits/sixteen.err"
+check "xlsx: a figure of 16 significant digits is refused at its line and column, nothing written" sh -c "
+    test $? -eq 1 && grep -q '^$T/digits/sixteen.xml:30:[0-9]*: error: .*significant digits' '$T/digits/sixteen.err' &&
+    test ! -e '$T/digits/sixteen.xlsx'"
+
 # --- modes and exit statuses -------------------------------------------
 "$BIN" --check -o "$T/c" "$SEED_XML" > /dev/null 2> "$T/c.err"
 check "--check: exit 0, warnings, nothing written" sh -c "test $? -eq 0 && test ! -e '$T/c' && grep -q warning '$T/c.err'"
