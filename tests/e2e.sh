@@ -306,6 +306,18 @@ sh -c "ulimit -f 16; trap '' XFSZ; exec '$BIN' -f xlsx -o '$T/fullx' '$SEED_XML'
 check "a workbook that cannot be written: exit 1, named by its output once, nothing left" sh -c "
     test $? -eq 1 && grep -q '^$T/fullx/park-2023.xlsx: error: cannot write the workbook' '$T/fullx.err' &&
     test \$(grep -v ': warning: ' '$T/fullx.err' | wc -l) -eq 1 && test -z \"\$(ls -A '$T/fullx')\""
+# A full output folder, where one can be made (a tmpfs of 16 KB: root only).
+mkdir -p "$T/tiny"
+if mount -t tmpfs -o size=16k tmpfs "$T/tiny" 2> /dev/null; then
+    "$BIN" -f xlsx -o "$T/tiny" "$SEED_XML" > /dev/null 2> "$T/tiny.err"
+    check "a full output folder: exit 1, one message naming the folder, nothing left" sh -c "
+        test $? -eq 1 && test -z \"\$(ls -A '$T/tiny')\" &&
+        grep -q '^$T/tiny/park-2023.xlsx: error: cannot write the workbook: the folder $T/tiny is full' '$T/tiny.err' &&
+        test \$(grep -v ': warning: ' '$T/tiny.err' | wc -l) -eq 1"
+    umount "$T/tiny"
+else
+    echo "# skipped: a full folder is a small tmpfs, which only root can mount"
+fi
 "$BIN" --templates "$TOP/README.md" -o "$T/nt" "$SEED_XML" > /dev/null 2> "$T/nt.err"
 check "a templates folder that cannot be read: exit 1, named, nothing written" sh -c "
     test $? -eq 1 && grep -q '^$TOP/README.md/report.mustache: error: cannot open the template: Not a directory' '$T/nt.err' &&
