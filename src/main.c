@@ -337,7 +337,7 @@ typedef struct workbook_job {
 } workbook_job;
 
 /* The workbook is written straight to its temporary name in the output
- * folder, libxlsxwriter's scratch files beside it (xlsx.h). */
+ * folder (xlsx.h). */
 static void *write_workbook(void *arg)
 {
     workbook_job *w = arg;
