@@ -327,7 +327,6 @@ static doc *make_doc(run *r, const model *m, rg_diags *d)
 /* The workbook, written on a thread of its own beside the PDF when the
  * run has a processor to spare: diagnostics of its own, merged after. */
 typedef struct workbook_job {
-    run *r;
     const model *m;
     const char *path, *final;
     time_t when;
@@ -358,7 +357,7 @@ static int write_outputs(run *r, const model *m, const doc *document, const char
     int rc = -1;
     if ((pdf_tmp || !pdf_path) && (xlsx_tmp || !xlsx_path)) {
         time_t when = document_time(r, m);
-        workbook_job wb = {.r = r, .m = m, .path = xlsx_tmp, .final = xlsx_path, .when = when};
+        workbook_job wb = {.m = m, .path = xlsx_tmp, .final = xlsx_path, .when = when};
         pthread_t beside;
         bool threaded = xlsx_tmp && pdf_tmp && r->fonts.threads > 1 &&
                         pthread_create(&beside, NULL, write_workbook, &wb) == 0;
