@@ -215,10 +215,13 @@ static void test_formula_like_park_stays_text(void **state)
             rg_buf_puts(&park, *c == '"' ? "&quot;" : (char[]){*c, 0});
         char *path = write_variant(f, "<park>工业园区", park.data);
         rg_buf_fini(&park);
-        rg_buf titled = {0}; /* "-1" alone is in formulas of the program's own */
-        rg_buf_printf(&titled, "%s2023年", names[i]);
-        assert_no_formula_holds(path, strlen(names[i]) > 2 ? names[i] : titled.data);
-        rg_buf_fini(&titled);
+        /* Without its first character, which a formula drops ("=HYPERLINK" is
+         * written <f>HYPERLINK</f>); "1" alone is in formulas of the
+         * program's own, so it is looked for with the year after it. */
+        rg_buf core = {0};
+        rg_buf_printf(&core, strlen(names[i]) > 3 ? "%s" : "%s2023年", names[i] + 1);
+        assert_no_formula_holds(path, core.data);
+        rg_buf_fini(&core);
         char *strings = part(path, "xl/sharedStrings.xml");
         rg_buf title = {0};
         rg_buf_printf(&title, "<t>%s2023年1-11月主要指标完成率</t>", names[i]);
