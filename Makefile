@@ -11,15 +11,17 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -MMD -MP -Isrc \
              -DPARKREPORT_TEMPLATE_DIR='"$(CURDIR)/templates"' -DPARKREPORT_FONT_DIR='"$(CURDIR)/fonts"'
 # Evaluated when a recipe runs, after set-up has installed pkg-config.
-# libcurl's headers only: the program loads it when it sends mail (mail.h);
-# libxlsxwriter is loaded when a workbook is written (xlsx.h).
-XML_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl)
-XML_LIBS = $(shell pkg-config --libs $(PKGS))
+# libcurl's headers only: the program loads it when it sends mail (mail.h).
+# Debian 13's xlsxwriter.pc names minizip, which its -dev package does not
+# install; pkg-config then refuses it whole, and the library alone serves.
+XLSX_CFLAGS = $(shell pkg-config --cflags xlsxwriter 2>/dev/null)
+XLSX_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter)
+XML_CFLAGS = $(shell pkg-config --cflags $(PKGS) libcurl) $(XLSX_CFLAGS)
+XML_LIBS = $(shell pkg-config --libs $(PKGS)) $(XLSX_LIBS)
 # HarfBuzz only for the font test, which checks the font reader against it.
 HB_CFLAGS = $(shell pkg-config --cflags harfbuzz)
 HB_LIBS = $(shell pkg-config --libs harfbuzz)
-# The program's lxw_tmpfile takes the place of libxlsxwriter's (xlsx_lxw.c).
-LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread -Wl,--export-dynamic-symbol=lxw_tmpfile
+LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread
 
 SRC = util.c report.c batch.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_font.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
@@ -108,7 +110,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 # Sanitizer reports go to build-asan/san.*, so that one in a process whose
 # exit status a test expects to be non-zero is not missed. The leak checker
 # does not follow the dynamic TLS of libraries loaded with dlopen on another
-# thread (libxlsxwriter, libcurl): it takes a block's bounds for an older
+# thread (libcurl): it takes a block's bounds for an older
 # glibc's and its tracer crashes at exit in about a third of the runs that
 # send mail (google/sanitizers#1322), so that tracking is left off.
 check-asan: setup

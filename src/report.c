@@ -189,9 +189,6 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
             (!opt->mail_dry_run && !(s->transport = mail_transport_open(d))))
             rc = -1;
     }
-    if (rc == 0 && opt->want_xlsx && !opt->check_only && !opt->emit_doc &&
-        !(s->xlsx = xlsx_lib_open(d)))
-        rc = -1;
     if (rc == 0 && !(s->loader = model_loader_new())) {
         rg_diag_add(d, RG_ERROR, "parkreport", 0, 0, "cannot compile the input schema");
         rc = -1;
@@ -205,7 +202,6 @@ void report_setup_fini(report_setup *s)
     tmpl_free(s->report_tmpl);
     tmpl_free(s->mail_tmpl);
     mail_transport_close(s->transport);
-    xlsx_lib_close(s->xlsx);
     free(s->mail_template_path);
     free(s->mail_from_addr);
     mail_mailboxes_free(s->mail_from, s->nmail_from);
@@ -414,7 +410,7 @@ static void *write_workbook(void *arg)
     workbook_job *w = arg;
     double t0 = now_seconds();
     output *o = w->out;
-    w->rc = xlsx_write(w->s->xlsx, w->m, o->temp, o->final, w->s->opt->output_dir, w->when, &w->diags);
+    w->rc = xlsx_write(w->m, o->temp, o->final, w->when, &w->diags);
     /* Read back through the descriptor made before libxlsxwriter wrote it:
      * what is checked, renamed and mailed is that file's bytes. */
     if (w->rc == 0 && (!same_file(o->fd, o->temp) || read_back(o->fd, &o->bytes) != 0)) {

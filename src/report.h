@@ -62,7 +62,6 @@ typedef struct report_setup {
     mail_mailbox *mail_from; /* parsed once */
     size_t nmail_from;
     mail_transport *transport; /* libcurl, when sending */
-    struct xlsx_lib *xlsx;     /* libxlsxwriter, when writing workbooks */
 } report_setup;
 
 /* Reads the templates, the style and the fonts, makes the output folder

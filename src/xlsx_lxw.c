@@ -1,158 +1,36 @@
 /* xlsx_lxw.c - see xlsx.h. */
-#define _GNU_SOURCE /* fopencookie */
 #include "xlsx.h"
 
-#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
 
-#define MAX_SCALE 6 /* decimals a number format is made for */
 #define MAX_COLS 16
 
 /* Excel's limits; libxlsxwriter refuses longer strings with a bare code. */
 #define XLSX_MAX_STRING 32767
 #define XLSX_MAX_HEADER 255
-
-/* The functions of libxlsxwriter used here, looked up when it is loaded. */
-#define LXW_FUNCTIONS(X)                                                                           \
-    X(chart_add_series) X(chart_axis_set_min) X(chart_axis_set_num_format)                         \
-    X(chart_legend_set_position) X(chart_series_set_labels) X(chart_series_set_labels_percentage)  \
-    X(chart_series_set_name) X(chart_title_set_name) X(chartsheet_set_chart)                       \
-    X(chartsheet_set_footer) X(chartsheet_set_landscape) X(chartsheet_set_paper)                   \
-    X(format_set_align) X(format_set_bg_color) X(format_set_bold) X(format_set_border)             \
-    X(format_set_font_color) X(format_set_font_size) X(format_set_num_format)                      \
-    X(format_set_text_wrap) X(lxw_strerror) X(workbook_add_chart) X(workbook_add_chartsheet)       \
-    X(workbook_add_format) X(workbook_add_worksheet) X(workbook_close) X(workbook_new_opt)         \
-    X(workbook_set_properties) X(worksheet_autofilter) X(worksheet_conditional_format_range)       \
-    X(worksheet_fit_to_pages) X(worksheet_freeze_panes) X(worksheet_merge_range)                   \
-    X(worksheet_print_area) X(worksheet_repeat_rows) X(worksheet_set_column)                       \
-    X(worksheet_set_footer) X(worksheet_set_header) X(worksheet_set_landscape)                     \
-    X(worksheet_set_paper) X(worksheet_set_row) X(worksheet_write_blank)                           \
-    X(worksheet_write_formula_num) X(worksheet_write_formula_str) X(worksheet_write_number)        \
-    X(worksheet_write_string)
-
-struct xlsx_lib {
-    void *handle;
-#define LXW_POINTER(fn) __typeof__(fn) *fn;
-    LXW_FUNCTIONS(LXW_POINTER)
-#undef LXW_POINTER
-};
-
-xlsx_lib *xlsx_lib_open(rg_diags *diags)
-{
-    xlsx_lib *lx = xcalloc(1, sizeof *lx);
-    lx->handle = dlopen(XLSX_LIB_NAME, RTLD_NOW | RTLD_LOCAL);
-    const char *missing = NULL;
-    if (!lx->handle) {
-        rg_diag_add(diags, RG_ERROR, "parkreport", 0, 0,
-                    "cannot load %s to write the workbook: %s (install Debian's libxlsxwriter4)",
-                    XLSX_LIB_NAME, dlerror());
-        free(lx);
-        return NULL;
-    }
-#define LXW_RESOLVE(fn)                                                                            \
-    if (!missing && !(*(void **)&lx->fn = dlsym(lx->handle, #fn)))                                 \
-        missing = #fn;
-    LXW_FUNCTIONS(LXW_RESOLVE)
-#undef LXW_RESOLVE
-    if (missing) {
-        rg_diag_add(diags, RG_ERROR, "parkreport", 0, 0, "%s has no %s", XLSX_LIB_NAME, missing);
-        xlsx_lib_close(lx);
-        return NULL;
-    }
-    return lx;
-}
-
-void xlsx_lib_close(xlsx_lib *lx)
-{
-    if (lx) {
-        dlclose(lx->handle);
-        free(lx);
-    }
-}
-
-/* libxlsxwriter writes each part of a workbook (a score a report) to a
- * scratch file made by its lxw_tmpfile(), then reads it back to zip it:
- * eight system calls and a file made and removed a part. This definition,
- * exported from the program (the Makefile's --export-dynamic-symbol), takes
- * the place of the library's, which it calls through its PLT, so the parts
- * are kept in memory instead. Where it is not bound (a library built to
- * call its own directly), the library's scratch files in `tmpdir` serve. */
-typedef struct scratch {
-    rg_buf bytes;
-    size_t pos;
-} scratch;
-
-static ssize_t scratch_read(void *cookie, char *to, size_t n)
-{
-    scratch *s = cookie;
-    size_t left = s->pos < s->bytes.len ? s->bytes.len - s->pos : 0;
-    if (n > left)
-        n = left;
-    if (n)
-        memcpy(to, s->bytes.data + s->pos, n);
-    s->pos += n;
-    return (ssize_t)n;
-}
-
-static ssize_t scratch_write(void *cookie, const char *from, size_t n)
-{
-    scratch *s = cookie;
-    while (s->bytes.len < s->pos) /* written past the end after a seek: a hole of zeros */
-        rg_buf_putc(&s->bytes, '\0');
-    size_t kept = s->bytes.len - s->pos; /* bytes after pos, overwritten first */
-    if (kept > n)
-        kept = n;
-    if (kept)
-        memcpy(s->bytes.data + s->pos, from, kept);
-    rg_buf_append(&s->bytes, from + kept, n - kept);
-    s->pos += n;
-    return (ssize_t)n;
-}
-
-static int scratch_seek(void *cookie, off64_t *offset, int whence)
-{
-    scratch *s = cookie;
-    off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off64_t)s->pos : (off64_t)s->bytes.len;
-    if (*offset < -base)
-        return -1;
-    s->pos = (size_t)(base + *offset);
-    *offset = (off64_t)s->pos;
-    return 0;
-}
-
-static int scratch_close(void *cookie)
-{
-    scratch *s = cookie;
-    rg_buf_fini(&s->bytes);
-    free(s);
-    return 0;
-}
-
-FILE *lxw_tmpfile(char *tmpdir)
-{
-    (void)tmpdir;
-    scratch *s = xcalloc(1, sizeof *s);
-    cookie_io_functions_t io = {scratch_read, scratch_write, scratch_seek, scratch_close};
-    FILE *f = fopencookie(s, "w+", io);
-    if (!f)
-        free(s);
-    return f;
-}
+/* The significant digits a number cell shows as written: Excel displays 15. */
+#define XLSX_MAX_DIGITS 15
+/* Free space below which a failed write is put down to a full folder. */
+#define NEARLY_FULL_BYTES (1024 * 1024)
 
 typedef struct book {
-    const xlsx_lib *lx;
     lxw_workbook *wb;
     const model *m;
-    lxw_format *title, *info, *header, *text, *number[MAX_SCALE + 1], *percent, *points, *missed,
+    lxw_format *title, *info, *header, *text, *number[RG_DEC_MAX_DIGITS + 1], *percent, *points, *missed,
         *mismatch;
     lxw_chart *completion_chart, *sector_chart; /* given sheets of their own at the end */
     lxw_error err; /* the first failed write */
     const char *too_long; /* a string over Excel's limit, for the message */
+    const model_figure *too_precise; /* a figure with more digits than a cell shows */
 } book;
 
 /* One sheet being written: its columns' widths grow with what is put in them. */
@@ -171,20 +49,26 @@ static void note(book *b, lxw_error e)
         b->err = e;
 }
 
+/* "0", "0.0", ... "0.000000000000": as many decimals as the number was
+ * written with, so it shows as written and never with an exponent. */
 static lxw_format *number_format(book *b, int scale)
 {
-    if (scale > MAX_SCALE)
-        scale = MAX_SCALE;
+    if (scale < 0 || scale > RG_DEC_MAX_DIGITS)
+        scale = RG_DEC_MAX_DIGITS; /* rg_dec keeps no more */
     if (!b->number[scale]) {
-        char fmt[16] = "0";
+        char fmt[RG_DEC_MAX_DIGITS + 3] = "0";
         if (scale > 0) {
             fmt[1] = '.';
             memset(fmt + 2, '0', (size_t)scale);
             fmt[2 + scale] = '\0';
         }
-        lxw_format *f = b->lx->workbook_add_format(b->wb);
-        b->lx->format_set_num_format(f, fmt);
-        b->lx->format_set_border(f, LXW_BORDER_THIN);
+        lxw_format *f = workbook_add_format(b->wb);
+        if (!f) {
+            note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return NULL;
+        }
+        format_set_num_format(f, fmt);
+        format_set_border(f, LXW_BORDER_THIN);
         b->number[scale] = f;
     }
     return b->number[scale];
@@ -217,7 +101,7 @@ static void put_text(sheet *sh, int row, int col, const char *s, lxw_format *f)
         note(sh->b, LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED);
         return;
     }
-    note(sh->b, sh->b->lx->worksheet_write_string(sh->ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
+    note(sh->b, worksheet_write_string(sh->ws, (lxw_row_t)row, (lxw_col_t)col, s, f));
 }
 
 static void put_number(sheet *sh, int row, int col, rg_dec v)
@@ -226,22 +110,41 @@ static void put_number(sheet *sh, int row, int col, rg_dec v)
     rg_dec_format(v, &text);
     grow(sh, col, text_width(text.data, NULL));
     rg_buf_fini(&text);
-    note(sh->b, sh->b->lx->worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
+    note(sh->b, worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
                                        rg_dec_to_double(v), number_format(sh->b, v.scale)));
 }
 
 /* A missing figure is a blank cell, ruled like the others. */
 static void put_blank(sheet *sh, int row, int col)
 {
-    note(sh->b, sh->b->lx->worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
+    note(sh->b, worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
 }
 
+/* Digits of v without its trailing zeros: those a double and Excel must keep. */
+static int significant_digits(rg_dec v)
+{
+    uint64_t mag = v.coef < 0 ? (uint64_t)0 - (uint64_t)v.coef : (uint64_t)v.coef;
+    while (mag && mag % 10 == 0)
+        mag /= 10;
+    int n = 0;
+    for (; mag; mag /= 10)
+        n++;
+    return n;
+}
+
+/* A figure with more significant digits than a cell shows would change its
+ * digits: refused, naming it, rather than written rounded. */
 static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
 {
-    if (fig)
+    if (fig && significant_digits(fig->value) > XLSX_MAX_DIGITS) {
+        if (!sh->b->too_precise)
+            sh->b->too_precise = fig;
+        note(sh->b, LXW_ERROR_PARAMETER_VALIDATION);
+    } else if (fig) {
         put_number(sh, row, col, fig->value);
-    else
+    } else {
         put_blank(sh, row, col);
+    }
 }
 
 /* A formula with the value the model computed as its cached result. */
@@ -249,14 +152,14 @@ static void put_formula(sheet *sh, int row, int col, const char *formula, double
                         lxw_format *format)
 {
     grow(sh, col, 8);
-    note(sh->b, sh->b->lx->worksheet_write_formula_num(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+    note(sh->b, worksheet_write_formula_num(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
                                             format, value));
 }
 
 static void put_formula_text(sheet *sh, int row, int col, const char *formula, const char *value)
 {
     grow(sh, col, text_width(value, NULL));
-    note(sh->b, sh->b->lx->worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
+    note(sh->b, worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
                                             sh->b->text, value));
 }
 
@@ -271,14 +174,69 @@ static void cell_name(int row, int col, char *out, size_t n)
     snprintf(out, n, "%c%d", 'A' + col, row + 1);
 }
 
-/* Page headers and footers take & as a code: the park's name may hold one. */
-static void escape_amp(const char *s, rg_buf *out)
+/* Page headers take & as a code (&P, &"font", &12), so one from the data is
+ * doubled. libxlsxwriter counts "&G" and "&[Picture]" anywhere in the text as
+ * picture places and refuses a header whose count it cannot match, "&&G"
+ * included: such an & is written as the full-width ＆ instead. */
+static void escape_amp(const char *s, size_t n, rg_buf *out)
 {
-    for (; *s; s++) {
-        if (*s == '&')
-            rg_buf_putc(out, '&');
-        rg_buf_putc(out, *s);
+    for (size_t i = 0; i < n; i++) {
+        bool picture = i + 1 < n && (s[i + 1] == 'G' || (n - i > 9 && memcmp(s + i + 1, "[Picture]", 9) == 0));
+        if (s[i] == '&' && picture)
+            rg_buf_puts(out, "＆");
+        else if (s[i] == '&')
+            rg_buf_puts(out, "&&");
+        else
+            rg_buf_putc(out, s[i]);
     }
+}
+
+/* Characters of `s` escaped, as libxlsxwriter counts them. */
+static size_t header_chars(const char *s, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += s[i] == '&' ? 2 : ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars;
+}
+
+/* Appends `s` escaped in at most `room` characters: whole, or the longest
+ * start of it that fits with "…" after it. */
+static void header_part(const char *s, size_t room, rg_buf *out)
+{
+    size_t n = strlen(s);
+    if (header_chars(s, n) > room) {
+        size_t cut = 0, used = 0;
+        for (size_t i = 0; i < n;) {
+            size_t next = i;
+            rg_utf8_next(s, n, &next);
+            used += header_chars(s + i, next - i);
+            if (used + 1 > room) /* and the "…" */
+                break;
+            cut = i = next;
+        }
+        escape_amp(s, cut, out);
+        rg_buf_puts(out, "…");
+    } else {
+        escape_amp(s, n, out);
+    }
+}
+
+/* "&L" park "&R" title, within Excel's 255 characters: each side gets half,
+ * and what one leaves unused goes to the other; a longer side is shortened. */
+static void page_header(const char *park, const char *title, rg_buf *out)
+{
+    size_t room = XLSX_MAX_HEADER - 4; /* "&L" and "&R" */
+    size_t left = header_chars(park, strlen(park)), right = header_chars(title, strlen(title));
+    size_t left_room = room / 2, right_room = room - room / 2;
+    if (left < left_room)
+        right_room += left_room - left;
+    else if (right < right_room)
+        left_room += right_room - right;
+    rg_buf_puts(out, "&L");
+    header_part(park, left_room, out);
+    rg_buf_puts(out, "&R");
+    header_part(title, right_room, out);
 }
 
 /* The heading block of a Chinese statistical form (title; 填报单位, 报告期,
@@ -290,37 +248,31 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
     sh->b = b;
     sh->ncols = ncols;
     sh->name = xstrdup(name);
-    sh->ws = sh->b->lx->workbook_add_worksheet(b->wb, name);
+    sh->ws = workbook_add_worksheet(b->wb, name);
     if (!sh->ws) {
         rg_diag_add(diags, RG_ERROR, b->m->file, 0, 0, "cannot add the worksheet \"%s\"", name);
         return -1;
     }
-    note(b, sh->b->lx->worksheet_merge_range(sh->ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
+    note(b, worksheet_merge_range(sh->ws, 0, 0, 0, (lxw_col_t)(ncols - 1), title, b->title));
     rg_buf info = {0};
     rg_buf_printf(&info, "填报单位：%s    报告期：%d年%s    计量单位：%s", b->m->park, b->m->year,
                   b->m->period, units);
-    note(b, sh->b->lx->worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
+    note(b, worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
     sh->info_width = text_width(info.data, NULL);
     rg_buf_fini(&info);
     for (int c = 0; c < ncols; c++)
         put_text(sh, 2, c, headers[c], b->header);
-    note(b, sh->b->lx->worksheet_set_row(sh->ws, 0, 28, NULL));
-    sh->b->lx->worksheet_freeze_panes(sh->ws, 3, 0);
-    sh->b->lx->worksheet_set_paper(sh->ws, 9); /* A4 */
-    sh->b->lx->worksheet_set_landscape(sh->ws);
-    sh->b->lx->worksheet_fit_to_pages(sh->ws, 1, 0);
-    note(b, sh->b->lx->worksheet_repeat_rows(sh->ws, 2, 2));
+    note(b, worksheet_set_row(sh->ws, 0, 28, NULL));
+    worksheet_freeze_panes(sh->ws, 3, 0);
+    worksheet_set_paper(sh->ws, 9); /* A4 */
+    worksheet_set_landscape(sh->ws);
+    worksheet_fit_to_pages(sh->ws, 1, 0);
+    note(b, worksheet_repeat_rows(sh->ws, 2, 2));
     rg_buf head = {0};
-    rg_buf_puts(&head, "&L");
-    escape_amp(b->m->park, &head);
-    rg_buf_puts(&head, "&R");
-    escape_amp(title, &head);
-    size_t chars;
-    text_width(head.data, &chars);
-    if (chars <= XLSX_MAX_HEADER)
-        note(b, sh->b->lx->worksheet_set_header(sh->ws, head.data));
+    page_header(b->m->park, title, &head);
+    note(b, worksheet_set_header(sh->ws, head.data));
     rg_buf_fini(&head);
-    note(b, sh->b->lx->worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
+    note(b, worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
     return 0;
 }
 
@@ -329,45 +281,45 @@ static void close_sheet(sheet *sh)
     double table = 0;
     for (int c = 0; c < sh->ncols; c++) {
         double w = sh->width[c] < 6 ? 6 : sh->width[c] > 50 ? 50 : sh->width[c];
-        note(sh->b, sh->b->lx->worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
+        note(sh->b, worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL));
         table += w;
     }
     int lines = (int)(sh->info_width / table) + 1;
     if (lines > 1)
-        note(sh->b, sh->b->lx->worksheet_set_row(sh->ws, 1, 15.0 * lines, NULL));
+        note(sh->b, worksheet_set_row(sh->ws, 1, 15.0 * lines, NULL));
     free(sh->name);
 }
 
 /* Marks the numbers of a column that are below `limit` (below, or else
  * different from it): blanks are left alone, which a plain "cell < 1" rule
  * would paint as zeros. */
-static void highlight(sheet *sh, int first_row, int last_row, int col, bool below, double limit,
+static void highlight(sheet *sh, int first_row, int last_row, int col, bool below, int limit,
                       lxw_format *f)
 {
     if (last_row < first_row)
         return;
     char cell[16], rule[96];
     cell_name(first_row, col, cell, sizeof cell);
-    snprintf(rule, sizeof rule, "=AND(ISNUMBER(%s),%s%s%g)", cell, cell, below ? "<" : "<>",
+    snprintf(rule, sizeof rule, "=AND(ISNUMBER(%s),%s%s%d)", cell, cell, below ? "<" : "<>",
              limit);
     lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
                                  .format = f};
-    note(sh->b, sh->b->lx->worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
+    note(sh->b, worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row, (lxw_col_t)col,
                                                    (lxw_row_t)last_row, (lxw_col_t)col, &cf));
 }
 
 /* A chart on a sheet of its own, which prints on one A4 page. */
 static void chart_sheet(book *b, const char *name, lxw_chart *chart)
 {
-    lxw_chartsheet *cs = b->lx->workbook_add_chartsheet(b->wb, name);
+    lxw_chartsheet *cs = workbook_add_chartsheet(b->wb, name);
     if (!cs) {
         note(b, LXW_ERROR_SHEETNAME_ALREADY_USED);
         return;
     }
-    note(b, b->lx->chartsheet_set_chart(cs, chart));
-    b->lx->chartsheet_set_paper(cs, 9);
-    b->lx->chartsheet_set_landscape(cs);
-    note(b, b->lx->chartsheet_set_footer(cs, "&C第 &P 页，共 &N 页"));
+    note(b, chartsheet_set_chart(cs, chart));
+    chartsheet_set_paper(cs, 9);
+    chartsheet_set_landscape(cs);
+    note(b, chartsheet_set_footer(cs, "&C第 &P 页，共 &N 页"));
 }
 
 static void range_ref(const char *sheet_name, int first_row, int last_row, int col, rg_buf *out)
@@ -376,21 +328,37 @@ static void range_ref(const char *sheet_name, int first_row, int last_row, int c
                   last_row + 1);
 }
 
-static void chart_series(const xlsx_lib *lx, lxw_chart *chart, const char *sheet_name, int first_row, int last_row,
-                         int label_col, int value_col, const char *series_name, bool percentage)
+/* A chart of the labels and values in rows first_row..last_row beside the
+ * table, named by the column's header (row 3) and titled by `title`, which
+ * is put in row 2 above the labels. Titles and names are taken from those
+ * cells rather than given as text, which libxlsxwriter would read as a
+ * reference when it begins with "=" (a park named "=HYPERLINK(...)"). */
+static lxw_chart *add_chart(sheet *sh, uint8_t type, int first_row, int last_row, int label_col,
+                            int value_col, const char *title, bool percentage)
 {
+    book *b = sh->b;
+    lxw_chart *chart = workbook_add_chart(b->wb, type);
+    if (!chart) {
+        note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    note(b, worksheet_write_string(sh->ws, 1, (lxw_col_t)label_col, title, NULL));
+    chart_title_set_name_range(chart, sh->name, 1, (lxw_col_t)label_col);
     rg_buf cats = {0}, vals = {0};
-    range_ref(sheet_name, first_row, last_row, label_col, &cats);
-    range_ref(sheet_name, first_row, last_row, value_col, &vals);
-    lxw_chart_series *s = lx->chart_add_series(chart, cats.data, vals.data);
-    if (s) {
-        lx->chart_series_set_name(s, series_name);
-        lx->chart_series_set_labels(s);
+    range_ref(sh->name, first_row, last_row, label_col, &cats);
+    range_ref(sh->name, first_row, last_row, value_col, &vals);
+    lxw_chart_series *s = chart_add_series(chart, cats.data, vals.data);
+    if (!s) {
+        note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    } else {
+        chart_series_set_name_range(s, sh->name, 2, (lxw_col_t)value_col);
+        chart_series_set_labels(s);
         if (percentage) /* a pie's slices read best as shares */
-            lx->chart_series_set_labels_percentage(s);
+            chart_series_set_labels_percentage(s);
     }
     rg_buf_fini(&cats);
     rg_buf_fini(&vals);
+    return chart;
 }
 
 /* Targets against actuals: each indicator's target, actual, forecast and
@@ -437,10 +405,10 @@ static int actuals_sheet(book *b, rg_diags *diags)
             char name_ref[16];
             cell_name(row, 1, name_ref, sizeof name_ref);
             snprintf(formula, sizeof formula, "=%s", name_ref);
-            note(b, b->lx->worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 12, formula, NULL,
+            note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 12, formula, NULL,
                                                 ind->name));
             snprintf(formula, sizeof formula, "=%s", rate);
-            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 13, formula,
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 13, formula,
                                                 b->percent, completion));
             chart_row++;
         } else {
@@ -451,24 +419,22 @@ static int actuals_sheet(book *b, rg_diags *diags)
     }
     if (rc == 0) {
         highlight(&sh, 3, row - 1, 8, true, 1, b->missed);
-        note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
+        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
                                        "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
                                        NULL));
-        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
+        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
         if (chart_row > 3) {
-            note(b, b->lx->worksheet_write_string(sh.ws, 2, 12, "图表数据：指标", b->header));
-            note(b, b->lx->worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
-            note(b, b->lx->worksheet_set_column(sh.ws, 12, 13, 16, NULL));
-            lxw_chart *chart = b->lx->workbook_add_chart(b->wb, LXW_CHART_COLUMN);
+            note(b, worksheet_write_string(sh.ws, 2, 12, "图表数据：指标", b->header));
+            note(b, worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
+            note(b, worksheet_set_column(sh.ws, 12, 13, 16, NULL));
+            rg_buf ct = {0};
+            rg_buf_printf(&ct, "%s%d年%s主要指标完成率", m->park, m->year, m->period);
+            lxw_chart *chart = add_chart(&sh, LXW_CHART_COLUMN, 3, chart_row - 1, 12, 13, ct.data, false);
+            rg_buf_fini(&ct);
             if (chart) {
-                chart_series(b->lx, chart, sh.name, 3, chart_row - 1, 12, 13, "完成率", false);
-                rg_buf ct = {0};
-                rg_buf_printf(&ct, "%s%d年%s主要指标完成率", m->park, m->year, m->period);
-                b->lx->chart_title_set_name(chart, ct.data);
-                rg_buf_fini(&ct);
-                b->lx->chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-                b->lx->chart_axis_set_num_format(chart->y_axis, "0%");
-                b->lx->chart_axis_set_min(chart->y_axis, 0);
+                chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+                chart_axis_set_num_format(chart->y_axis, "0%");
+                chart_axis_set_min(chart->y_axis, 0);
                 b->completion_chart = chart;
             }
         }
@@ -610,11 +576,11 @@ static int sectors_sheet(book *b, rg_diags *diags)
                 continue;
             cell_name(first + (int)i, 1, ref, sizeof ref);
             snprintf(formula, sizeof formula, "=%s", ref);
-            note(b, b->lx->worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 9, formula, NULL,
+            note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 9, formula, NULL,
                                                 s->name));
             cell_name(first + (int)i, 4, ref, sizeof ref);
             snprintf(formula, sizeof formula, "=%s", ref);
-            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, formula,
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, formula,
                                                 number_format(b, s->output->value.scale),
                                                 rg_dec_to_double(s->output->value)));
             rg_dec neg = s->output->value;
@@ -626,23 +592,21 @@ static int sectors_sheet(book *b, rg_diags *diags)
         if (chart_row > 3 && rest_ok && rest.coef > 0) {
             rg_buf f = {0};
             rg_buf_printf(&f, "=%s-SUM(K4:K%d)", tot, chart_row);
-            note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)chart_row, 9, "其他", NULL));
-            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, f.data,
+            note(b, worksheet_write_string(sh.ws, (lxw_row_t)chart_row, 9, "其他", NULL));
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, f.data,
                                                 number_format(b, rest.scale),
                                                 rg_dec_to_double(rest)));
             rg_buf_fini(&f);
             chart_row++;
         }
-        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)total_row, 6));
+        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)total_row, 6));
         if (chart_row > 3) {
-            note(b, b->lx->worksheet_write_string(sh.ws, 2, 9, "图表数据：产业", b->header));
-            note(b, b->lx->worksheet_write_string(sh.ws, 2, 10, h_output.data, b->header));
-            note(b, b->lx->worksheet_set_column(sh.ws, 9, 10, 16, NULL));
-            lxw_chart *chart = b->lx->workbook_add_chart(b->wb, LXW_CHART_PIE);
+            note(b, worksheet_write_string(sh.ws, 2, 9, "图表数据：产业", b->header));
+            note(b, worksheet_write_string(sh.ws, 2, 10, h_output.data, b->header));
+            note(b, worksheet_set_column(sh.ws, 9, 10, 16, NULL));
+            lxw_chart *chart = add_chart(&sh, LXW_CHART_PIE, 3, chart_row - 1, 9, 10, title.data, true);
             if (chart) {
-                chart_series(b->lx, chart, "产业发展", 3, chart_row - 1, 9, 10, h_output.data, true);
-                b->lx->chart_title_set_name(chart, title.data);
-                b->lx->chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+                chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
                 b->sector_chart = chart;
             }
         }
@@ -689,7 +653,7 @@ static int promotion_sheet(book *b, rg_diags *diags)
         for (int c = 0; c < 2; c++) {
             char formula[64];
             snprintf(formula, sizeof formula, "=SUM(%c4:%c%d)", 'C' + c, 'C' + c, sum_row);
-            note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)sum_row, (lxw_col_t)(2 + c),
+            note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)sum_row, (lxw_col_t)(2 + c),
                                                 formula, number_format(b, sums[c].scale),
                                                 rg_dec_to_double(sums[c])));
             put_figure(&sh, stated_row, 2 + c, stated[c]);
@@ -701,7 +665,7 @@ static int promotion_sheet(book *b, rg_diags *diags)
             if (stated[c] && rg_dec_add(sums[c], neg, &diff) == 0) {
                 snprintf(formula, sizeof formula, "=%c%d-%c%d", 'C' + c, sum_row + 1, 'C' + c,
                          stated_row + 1);
-                note(b, b->lx->worksheet_write_formula_num(sh.ws, (lxw_row_t)diff_row,
+                note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)diff_row,
                                                     (lxw_col_t)(2 + c), formula,
                                                     number_format(b, diff.scale),
                                                     rg_dec_to_double(diff)));
@@ -710,7 +674,7 @@ static int promotion_sheet(book *b, rg_diags *diags)
                 put_blank(&sh, diff_row, 2 + c);
             }
         }
-        note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(diff_row + 2), 0,
+        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(diff_row + 2), 0,
                                        "注：差额不为零时，分类数与上报总数不一致，请核对。", NULL));
     }
     if (rc == 0)
@@ -745,62 +709,146 @@ static int projects_sheet(book *b, rg_diags *diags)
     }
     if (rc == 0) {
         if (row > 3)
-            note(b, b->lx->worksheet_autofilter(sh.ws, 2, 0, (lxw_row_t)(row - 1), 3));
+            note(b, worksheet_autofilter(sh.ws, 2, 0, (lxw_row_t)(row - 1), 3));
         close_sheet(&sh);
     }
     rg_buf_fini(&title);
     return rc;
 }
 
-int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char *name,
-               const char *tmpdir, time_t created, rg_diags *diags)
+/* The formats every sheet uses; -1 when libxlsxwriter has no memory for one. */
+static int add_formats(book *b)
 {
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
-    book b = {.lx = lx, .m = m};
-    b.wb = lx->workbook_new_opt(path, &opt);
+    lxw_format **all[] = {&b->title, &b->info, &b->header, &b->text, &b->percent, &b->points,
+                          &b->missed, &b->mismatch};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (!(*all[i] = workbook_add_format(b->wb))) {
+            note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return -1;
+        }
+    format_set_bold(b->title);
+    format_set_font_size(b->title, 16);
+    format_set_align(b->title, LXW_ALIGN_CENTER);
+    format_set_align(b->title, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(b->info);
+    format_set_align(b->info, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bold(b->header);
+    format_set_border(b->header, LXW_BORDER_THIN);
+    format_set_align(b->header, LXW_ALIGN_CENTER);
+    format_set_text_wrap(b->header);
+    format_set_bg_color(b->header, 0xD9E1F2);
+    format_set_border(b->text, LXW_BORDER_THIN);
+    format_set_num_format(b->percent, "0.0%");
+    format_set_border(b->percent, LXW_BORDER_THIN);
+    format_set_num_format(b->points, "0.00\"个百分点\"");
+    format_set_border(b->points, LXW_BORDER_THIN);
+    /* Conditional formats: a target not met, a sum that disagrees. */
+    format_set_bg_color(b->missed, 0xFFC7CE);
+    format_set_font_color(b->missed, 0x9C0006);
+    format_set_bg_color(b->mismatch, 0xFFEB9C);
+    format_set_font_color(b->mismatch, 0x9C5700);
+    return 0;
+}
+
+/* The folder of `path`. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+static bool nearly_full(const char *folder)
+{
+    struct statvfs fs;
+    return statvfs(folder, &fs) == 0 &&
+           (double)fs.f_bavail * (double)fs.f_frsize < NEARLY_FULL_BYTES;
+}
+
+/* libxlsxwriter writes each part of a workbook to a scratch file of its own
+ * (about 25 a workbook), made and unlinked at once, then reads it back to
+ * zip it. In the output folder on a disk (ext4) that cost 1.9 to 19 ms of
+ * system time a workbook, as the disk was busy or not; in /dev/shm the
+ * whole workbook took 0.9 to 2.7 ms. So /dev/shm when it has room to
+ * spare, else the output folder, which has room for the output anyway.
+ * $TMPDIR is not consulted: a full one does not matter. */
+#define SCRATCH_IN_MEMORY "/dev/shm"
+#define SCRATCH_ROOM_BYTES (64.0 * 1024 * 1024)
+static const char *scratch_folder(const char *folder)
+{
+    struct statvfs fs;
+    if (access(SCRATCH_IN_MEMORY, W_OK | X_OK) == 0 && statvfs(SCRATCH_IN_MEMORY, &fs) == 0 &&
+        (double)fs.f_bavail * (double)fs.f_frsize >= SCRATCH_ROOM_BYTES)
+        return SCRATCH_IN_MEMORY;
+    return folder;
+}
+
+/* Why writing into `folder` (scratch files in `scratch`) failed, for the
+ * message: a full folder is named, since the user can do something about it. */
+static void tell_write_failure(const char *name, const char *folder, const char *scratch, int err,
+                               const char *what, rg_diags *diags)
+{
+    if (strcmp(scratch, folder) != 0 && nearly_full(scratch) && !nearly_full(folder))
+        folder = scratch;
+    if (err == ENOSPC || err == EDQUOT || nearly_full(folder))
+        rg_diag_add(diags, RG_ERROR, name, 0, 0,
+                    "cannot write the workbook: the folder %s is full; make room there or "
+                    "write the reports to another folder", folder);
+    else if (err == EFBIG)
+        rg_diag_add(diags, RG_ERROR, name, 0, 0,
+                    "cannot write the workbook: it would be larger than this process may "
+                    "write (ulimit -f)");
+    else
+        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot write the workbook in %s: %s%s%s", folder,
+                    what, err ? ": " : "", err ? strerror(err) : "");
+}
+
+/* workbook_close assembles the file, and when that fails libxlsxwriter
+ * prints its own lines to stderr ("[ERROR][packager.c:1541]...") before
+ * returning the code; the caller's message says it instead. So stderr is
+ * pointed at /dev/null meanwhile (the program itself prints nothing then:
+ * its messages are collected and printed by the caller). The errno of the
+ * failure is kept. */
+static lxw_error close_quietly(lxw_workbook *wb, int *err)
+{
+    fflush(stderr);
+    int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    bool muted = saved >= 0 && null >= 0 && dup2(null, STDERR_FILENO) >= 0;
+    if (null >= 0)
+        close(null);
+    errno = 0;
+    lxw_error closed = workbook_close(wb);
+    *err = errno;
+    if (muted)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    return closed;
+}
+
+int xlsx_write(const model *m, const char *path, const char *name, time_t created, rg_diags *diags)
+{
+    char *folder = folder_of(path);
+    const char *scratch = scratch_folder(folder);
+    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)scratch};
+    book b = {.m = m};
+    b.wb = workbook_new_opt(path, &opt);
     if (!b.wb) {
-        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot start the workbook");
+        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot start the workbook: out of memory");
+        free(folder);
         return -1;
     }
-    b.title = lx->workbook_add_format(b.wb);
-    lx->format_set_bold(b.title);
-    lx->format_set_font_size(b.title, 16);
-    lx->format_set_align(b.title, LXW_ALIGN_CENTER);
-    lx->format_set_align(b.title, LXW_ALIGN_VERTICAL_CENTER);
-    b.info = lx->workbook_add_format(b.wb);
-    lx->format_set_text_wrap(b.info);
-    lx->format_set_align(b.info, LXW_ALIGN_VERTICAL_TOP);
-    b.header = lx->workbook_add_format(b.wb);
-    lx->format_set_bold(b.header);
-    lx->format_set_border(b.header, LXW_BORDER_THIN);
-    lx->format_set_align(b.header, LXW_ALIGN_CENTER);
-    lx->format_set_text_wrap(b.header);
-    lx->format_set_bg_color(b.header, 0xD9E1F2);
-    b.text = lx->workbook_add_format(b.wb);
-    lx->format_set_border(b.text, LXW_BORDER_THIN);
-    b.percent = lx->workbook_add_format(b.wb);
-    lx->format_set_num_format(b.percent, "0.0%");
-    lx->format_set_border(b.percent, LXW_BORDER_THIN);
-    b.points = lx->workbook_add_format(b.wb);
-    lx->format_set_num_format(b.points, "0.00\"个百分点\"");
-    lx->format_set_border(b.points, LXW_BORDER_THIN);
-    /* Conditional formats: a target not met, a sum that disagrees. */
-    b.missed = lx->workbook_add_format(b.wb);
-    lx->format_set_bg_color(b.missed, 0xFFC7CE);
-    lx->format_set_font_color(b.missed, 0x9C0006);
-    b.mismatch = lx->workbook_add_format(b.wb);
-    lx->format_set_bg_color(b.mismatch, 0xFFEB9C);
-    lx->format_set_font_color(b.mismatch, 0x9C5700);
-
     rg_buf title = {0};
     rg_buf_printf(&title, "%s%d年主要指标完成情况和%d年工作目标", m->park, m->year, m->plan_year);
     char subject[] = "工作总结和工作计划";
     lxw_doc_properties props = {
         .title = title.data, .author = m->author ? m->author : m->park, .company = m->park,
         .subject = subject, .created = created};
-    note(&b, lx->workbook_set_properties(b.wb, &props));
+    note(&b, workbook_set_properties(b.wb, &props));
 
-    int rc = actuals_sheet(&b, diags) == 0 && plan_sheet(&b, diags) == 0 &&
+    int rc = add_formats(&b) == 0 && actuals_sheet(&b, diags) == 0 && plan_sheet(&b, diags) == 0 &&
                      sectors_sheet(&b, diags) == 0 && promotion_sheet(&b, diags) == 0 &&
                      projects_sheet(&b, diags) == 0
                  ? 0
@@ -809,30 +857,39 @@ int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char 
         chart_sheet(&b, "完成率图", b.completion_chart);
     if (rc == 0 && b.sector_chart)
         chart_sheet(&b, "产业结构图", b.sector_chart);
-    if (rc == 0 && b.err != LXW_NO_ERROR) {
-        if (b.too_long) {
-            size_t cut = 0; /* the first 20 characters, to name it */
-            for (int k = 0; k < 20 && b.too_long[cut]; k++)
-                do
-                    cut++;
-                while (((unsigned char)b.too_long[cut] & 0xC0) == 0x80);
-            rg_diag_add(diags, RG_ERROR, m->file, 0, 0,
-                        "a text of more than %d characters does not fit in a cell of the "
-                        "workbook: \"%.*s…\"; shorten it", XLSX_MAX_STRING, (int)cut, b.too_long);
-        }
-        else
-            rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot write a cell: %s",
-                        lx->lxw_strerror(b.err));
+    if (b.too_precise) {
+        const model_figure *f = b.too_precise;
+        rg_diag_add(diags, RG_ERROR, m->file, f->line, f->col,
+                    "%s has %d significant digits, more than the %d a workbook cell shows; round "
+                    "it to %d", f->text, significant_digits(f->value), XLSX_MAX_DIGITS,
+                    XLSX_MAX_DIGITS);
+        rc = -1;
+    } else if (b.too_long) {
+        size_t cut = 0; /* the first 20 characters, to name it */
+        for (int k = 0; k < 20 && b.too_long[cut]; k++)
+            do
+                cut++;
+            while (((unsigned char)b.too_long[cut] & 0xC0) == 0x80);
+        rg_diag_add(diags, RG_ERROR, m->file, 0, 0,
+                    "a text of more than %d characters does not fit in a cell of the "
+                    "workbook: \"%.*s…\"; shorten it", XLSX_MAX_STRING, (int)cut, b.too_long);
+        rc = -1;
+    } else if (rc == 0 && b.err != LXW_NO_ERROR) {
+        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot make the workbook: %s",
+                    lxw_strerror(b.err));
         rc = -1;
     }
-    lxw_error closed = lx->workbook_close(b.wb); /* frees the workbook in every case */
+    int err = 0;
+    lxw_error closed = close_quietly(b.wb, &err); /* frees the workbook in every case */
     rg_buf_fini(&title);
     if (rc == 0 && closed != LXW_NO_ERROR) {
-        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot write the workbook: %s",
-                    lx->lxw_strerror(closed));
+        tell_write_failure(name, folder, scratch, err, lxw_strerror(closed), diags);
         rc = -1;
     }
-    return rc == 0 ? xlsx_verify(path, name, diags) : -1;
+    if (rc == 0)
+        rc = xlsx_verify(path, name, diags);
+    free(folder);
+    return rc;
 }
 
 static uint32_t le32(const unsigned char *p)
@@ -864,16 +921,22 @@ int xlsx_verify(const char *path, const char *name, rg_diags *diags)
                 break;
             }
             if (le32(z + offset + 24) == 0)
-                problem = "a part of it is empty (a full disk or temporary directory?)";
+                problem = "a part of it is empty";
             offset += 46u + le16(z + offset + 28) + le16(z + offset + 30) + le16(z + offset + 32);
         }
         if (!problem && entries == 0)
             problem = "it has no parts";
     }
     rg_buf_fini(&data);
-    if (problem) {
+    if (!problem)
+        return 0;
+    /* libxlsxwriter can miss a failed write of a scratch part: its part is then empty. */
+    char *folder = folder_of(path);
+    const char *scratch = scratch_folder(folder);
+    if (nearly_full(folder) || nearly_full(scratch))
+        tell_write_failure(name, folder, scratch, ENOSPC, problem, diags);
+    else
         rg_diag_add(diags, RG_ERROR, name, 0, 0, "the workbook written is unusable: %s", problem);
-        return -1;
-    }
-    return 0;
+    free(folder);
+    return -1;
 }

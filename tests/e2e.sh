@@ -181,22 +181,93 @@ assert b.date() == datetime.date(2023, 12, 31), b"
 check "reproducible: the same input gives identical bytes" sh -c "
     cmp '$T/a/park-2023.pdf' '$T/b/park-2023.pdf' && cmp '$T/a/park-2023.xlsx' '$T/b/park-2023.xlsx'"
 
-# The workbook is made in the scratch folder ($TMPDIR here) and copied into
-# place: nothing is left there, and the bytes are the same.
-mkdir -p "$T/scratch" "$T/scratch-in"
+# $TMPDIR is not used for the workbook, so a full one (a small tmpfs filled
+# up, where root can mount one; elsewhere a regular file, which takes no
+# scratch file either) does not matter, and nothing is left behind.
+mkdir -p "$T/scratch-in" "$T/fulltmp"
 cp "$SEED_XML" "$T/scratch-in/park-2023.xml"
 cp "$SEED_XML" "$T/scratch-in/other.xml"
-TMPDIR="$T/scratch" "$BIN" -o "$T/sc" "$T/scratch-in/park-2023.xml" "$T/scratch-in/other.xml" > /dev/null 2>&1
-check "workbook: made in \$TMPDIR and copied into place, nothing left there" sh -c "
-    test $? -eq 0 && test -z \"\$(ls -A '$T/scratch')\" && ! ls -A '$T/sc' | grep -q tmp &&
+if mount -t tmpfs -o size=4k tmpfs "$T/fulltmp" 2> /dev/null; then
+    head -c 8192 /dev/zero > "$T/fulltmp/fill" 2> /dev/null
+    full_tmp="a full"
+else
+    rmdir "$T/fulltmp" && : > "$T/fulltmp"
+    full_tmp="an unusable"
+fi
+TMPDIR="$T/fulltmp" "$BIN" -o "$T/sc" "$T/scratch-in/park-2023.xml" "$T/scratch-in/other.xml" > /dev/null 2>&1
+check "workbook: $full_tmp \$TMPDIR does not matter, nothing is left beside the outputs" sh -c "
+    test $? -eq 0 && test \$(ls -A '$T/sc' | wc -l) -eq 4 &&
     cmp '$T/a/park-2023.xlsx' '$T/sc/park-2023.xlsx' && cmp '$T/a/park-2023.pdf' '$T/sc/park-2023.pdf'"
+[ -d "$T/fulltmp" ] && umount "$T/fulltmp"
 
-# libxlsxwriter's scratch copies of the parts are the program's streams in
-# memory (xlsx_lxw.c), not files: the dynamic linker binds its lxw_tmpfile
-# to the program's.
-LD_DEBUG=bindings "$BIN" -f xlsx -o "$T/bind" "$SEED_XML" > /dev/null 2> "$T/bind.err"
-check "workbook: the library's scratch parts are kept in memory (lxw_tmpfile bound to the program)" \
-    grep -q "binding file .*libxlsxwriter[^ ]* \[0\] to .*parkreport \[0\]: normal symbol .lxw_tmpfile'" "$T/bind.err"
+# Hostile park names: text that looks like a formula stays text in every
+# cell, chart title and series name; & in the page header is doubled; the
+# longest name the schema takes shortens the header with … instead of
+# losing it.
+long_name=$($PY -c "print(('园区&' * 67)[:200])")
+i=0
+for name in '=HYPERLINK("x")' '+1' '@SUM(A1)' "$long_name"; do
+    i=$((i + 1))
+    mkdir -p "$T/hostile$i"
+    $PY -c "
+import sys
+from xml.sax.saxutils import escape
+text = open(sys.argv[1], encoding='utf-8').read()
+open(sys.argv[2], 'w', encoding='utf-8').write(text.replace('<park>工业园区</park>', '<park>' + escape(sys.argv[3]) + '</park>', 1))
+" "$SEED_XML" "$T/hostile$i/park.xml" "$name"
+    "$BIN" -f xlsx -o "$T/hostile$i" "$T/hostile$i/park.xml" > /dev/null 2> "$T/hostile$i.err"
+    check "xlsx: park named '$(echo "$name" | cut -c1-20)': written, text everywhere, charts titled from cells, header kept" $PY -c "
+import sys, zipfile, re, openpyxl
+from xml.sax.saxutils import unescape
+name, path = sys.argv[1], sys.argv[2]
+z = zipfile.ZipFile(path)
+wb = openpyxl.load_workbook(path)
+for ws in wb.worksheets:
+    a1 = ws['A1']
+    assert a1.data_type == 's' and a1.value.startswith(name), (ws.title, a1.value)
+    assert ws['A2'].value.startswith('填报单位：' + name)
+for member in z.namelist():
+    if not member.endswith('.xml'):
+        continue
+    xml = z.read(member).decode()
+    for f in re.findall(r'<(?:c:)?f>([^<]*)</(?:c:)?f>', xml):
+        core = name[1:] if len(name) > 3 else name[1:] + '2023'  # a formula drops the =
+        assert core not in unescape(f, {'&quot;': '\"'}), (member, f)
+for n, chart in enumerate(['xl/charts/chart1.xml', 'xl/charts/chart2.xml']):
+    xml = z.read(chart).decode()
+    title = re.search(r'<c:title><c:tx><c:strRef><c:f>(.*?)</c:f>', xml).group(1)
+    sheet, col, row = re.match(r\"'?(.*?)'?!\\\$([A-Z]+)\\\$(\d+)\", title).groups()
+    cell = col + row
+    assert wb[sheet][cell].value.startswith(name), (title, wb[sheet][cell].value)
+    assert '<c:tx><c:strRef><c:f>' in xml.split('<c:ser>')[1], 'series name not from a cell'
+for s in range(1, 6):
+    xml = z.read(f'xl/worksheets/sheet{s}.xml').decode()
+    head = unescape(re.search(r'<oddHeader>(.*?)</oddHeader>', xml).group(1))
+    assert len(head) <= 255, len(head)
+    want = name.replace('&', '&&')
+    assert head.startswith('&L' + want) or (len(want) > 120 and head.startswith('&L' + want[:100]) and '…&R' in head), head
+" "$name" "$T/hostile$i/park.xlsx"
+done
+check "xlsx: a park named like a formula recalculates in Gnumeric to the stored values" \
+    $PY "$TOP/tests/xlsx_recalc.py" "$T/hostile1/park.xlsx"
+check "xlsx: hostile park names: warnings of the input only, nothing of libxlsxwriter's" sh -c "! cat '$T'/hostile*.err | grep -v ': warning: '"
+
+# Figures show in Gnumeric with the digits written: twelve decimals, fifteen
+# digits, no exponent; more digits than a cell shows are refused at their place.
+mkdir -p "$T/digits"
+sed 's|<actual>15.43</actual>|<actual>0.000000000001</actual>|; s|<actual>38.43</actual>|<actual>999999999999999</actual>|' \
+    "$SEED_XML" > "$T/digits/digits.xml"
+"$BIN" -f xlsx -o "$T/digits" "$T/digits/digits.xml" > /dev/null 2>&1
+ssconvert -S --export-type=Gnumeric_stf:stf_assistant -O 'format=preserve' "$T/digits/digits.xlsx" \
+    "$T/digits/shown-%n.csv" > /dev/null 2>&1
+check "xlsx: 0.000000000001 and 999999999999999 show as written in Gnumeric" sh -c "
+    grep -q '^5,基础设施投资,亿元,,0.000000000001,' '$T/digits/shown-0.csv' &&
+    grep -q '^6,工业投资,亿元,,999999999999999,' '$T/digits/shown-0.csv'"
+sed 's|<actual>38.43</actual>|<actual>1234567890.123456</actual>|' "$SEED_XML" > "$T/digits/sixteen.xml"
+"$BIN" -f xlsx -o "$T/digits" "$T/digits/sixteen.xml" > /dev/null 2> "$T/digits/sixteen.err"
+check "xlsx: a figure of 16 significant digits is refused at its line and column, nothing written" sh -c "
+    test $? -eq 1 && grep -q '^$T/digits/sixteen.xml:30:[0-9]*: error: ' '$T/digits/sixteen.err' &&
+    test ! -e '$T/digits/sixteen.xlsx'"
 
 # --- modes and exit statuses -------------------------------------------
 "$BIN" --check -o "$T/c" "$SEED_XML" > /dev/null 2> "$T/c.err"
@@ -240,13 +311,25 @@ check "a full disk: exit 1, a clear message, earlier outputs intact, no temporar
     test $? -eq 1 && grep -q 'error: cannot write .*: File too large' '$T/full.err' &&
     test \"\$(cat '$T/full/park-2023.pdf' '$T/full/park-2023.xlsx' | sha256sum)\" = '$sum_before' &&
     test \$(ls -A '$T/full' | wc -l) -eq 2"
-# The workbook alone, past the limit: made in the scratch folder, it is named
-# by the output it was to become, and nothing is left in either folder.
-mkdir -p "$T/scratch2"
-TMPDIR="$T/scratch2" sh -c "ulimit -f 16; trap '' XFSZ; exec '$BIN' -f xlsx -o '$T/fullx' '$SEED_XML'" > /dev/null 2> "$T/fullx.err"
-check "a workbook that cannot be written: exit 1, named by its output, nothing left" sh -c "
+# The workbook alone, past the limit: it is named by the output it was to
+# become, in one error and nothing of libxlsxwriter's own lines, and nothing
+# is left.
+sh -c "ulimit -f 16; trap '' XFSZ; exec '$BIN' -f xlsx -o '$T/fullx' '$SEED_XML'" > /dev/null 2> "$T/fullx.err"
+check "a workbook that cannot be written: exit 1, named by its output once, nothing left" sh -c "
     test $? -eq 1 && grep -q '^$T/fullx/park-2023.xlsx: error: cannot write the workbook' '$T/fullx.err' &&
-    test -z \"\$(ls -A '$T/fullx')\" && test -z \"\$(ls -A '$T/scratch2')\""
+    test \$(grep -v ': warning: ' '$T/fullx.err' | wc -l) -eq 1 && test -z \"\$(ls -A '$T/fullx')\""
+# A full output folder, where one can be made (a tmpfs of 16 KB: root only).
+mkdir -p "$T/tiny"
+if mount -t tmpfs -o size=16k tmpfs "$T/tiny" 2> /dev/null; then
+    "$BIN" -f xlsx -o "$T/tiny" "$SEED_XML" > /dev/null 2> "$T/tiny.err"
+    check "a full output folder: exit 1, one message naming the folder, nothing left" sh -c "
+        test $? -eq 1 && test -z \"\$(ls -A '$T/tiny')\" &&
+        grep -q '^$T/tiny/park-2023.xlsx: error: cannot write the workbook: the folder $T/tiny is full' '$T/tiny.err' &&
+        test \$(grep -v ': warning: ' '$T/tiny.err' | wc -l) -eq 1"
+    umount "$T/tiny"
+else
+    echo "# skipped: a full folder is a small tmpfs, which only root can mount"
+fi
 "$BIN" --templates "$TOP/README.md" -o "$T/nt" "$SEED_XML" > /dev/null 2> "$T/nt.err"
 check "a templates folder that cannot be read: exit 1, named, nothing written" sh -c "
     test $? -eq 1 && grep -q '^$TOP/README.md/report.mustache: error: cannot open the template: Not a directory' '$T/nt.err' &&
