@@ -1147,7 +1147,8 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     r.template_path = rg_buf_take(&path);
     int status = EXIT_OK;
     if (!opt.check_only) {
-        r.report_tmpl = tmpl_load(opt.template_dir, "report.mustache", &d);
+        r.report_tmpl = tmpl_load(opt.template_dir, "report.mustache",
+                                  &(tmpl_options){.escape = doc_escape}, &d);
         if (!r.report_tmpl)
             status = EXIT_INPUT_FAILED;
         if (!opt.emit_doc && (load_style(&opt, &r.style, &d) != 0 ||
@@ -1159,7 +1160,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         rg_buf mp = {0};
         rg_buf_printf(&mp, "%s/mail.mustache", opt.template_dir);
         r.mail_template_path = rg_buf_take(&mp);
-        r.mail_tmpl = tmpl_load(opt.template_dir, "mail.mustache", &d);
+        r.mail_tmpl = tmpl_load(opt.template_dir, "mail.mustache", NULL, &d);
         r.mail_from_addr = mail_address(opt.mail_from);
         if (!r.mail_tmpl || (opt.mail_dry_run && ensure_dir(opt.mail_dry_run) != 0) ||
             (!opt.mail_dry_run && !(r.transport = mail_transport_open(&d))))

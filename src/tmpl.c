@@ -898,7 +898,7 @@ static char *load_from_dir(void *ctx, const char *name, size_t *len, char **disp
     return src;
 }
 
-tmpl *tmpl_load(const char *dir, const char *file, rg_diags *diags)
+tmpl *tmpl_load(const char *dir, const char *file, const tmpl_options *opt, rg_diags *diags)
 {
     rg_buf path = {0};
     rg_buf_printf(&path, "%s/%s", dir, file);
@@ -908,7 +908,7 @@ tmpl *tmpl_load(const char *dir, const char *file, rg_diags *diags)
     if (src) {
         dir_loader l = {.dir = dir, .diags = diags};
         tmpl_loader loader = {.load = load_from_dir, .ctx = &l};
-        t = tmpl_compile(path.data, src, len, &loader, NULL, diags);
+        t = tmpl_compile(path.data, src, len, &loader, opt, diags);
         free(src);
     }
     rg_buf_fini(&path);

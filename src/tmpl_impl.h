@@ -101,6 +101,9 @@ struct render {
     tval **owned;         /* values made by filters and loop names */
     size_t nowned, ocap;
     rg_buf *out;
+    size_t start;         /* out's length when the render began */
+    bool too_long;        /* past TMPL_MAX_OUTPUT: nothing more is written */
+    bool too_long_reported;
     rg_diags *diags;
 };
 

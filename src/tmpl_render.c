@@ -33,7 +33,7 @@ const tval *tmpl_keep(render *r, tval *v)
 
 /* Writes template text (indent_lines) or data; inside an indented partial,
  * each line of the partial's own text begins with the indentation. */
-static void emit(render *r, const char *s, size_t n, bool indent_lines)
+static void emit_text(render *r, const char *s, size_t n, bool indent_lines)
 {
     if (r->indent.len == 0 || n == 0) {
         rg_buf_append(r->out, s, n);
@@ -57,6 +57,16 @@ static void emit(render *r, const char *s, size_t n, bool indent_lines)
         r->line_start = nl != NULL;
         i = end;
     }
+}
+
+/* Past TMPL_MAX_OUTPUT, output stops and render_nodes reports it: one piece
+ * of text or data may go over, by less than the template or the input. */
+static void emit(render *r, const char *s, size_t n, bool indent_lines)
+{
+    if (r->too_long)
+        return;
+    emit_text(r, s, n, indent_lines);
+    r->too_long = r->out->len - r->start > TMPL_MAX_OUTPUT;
 }
 
 /* @index @number @first @last of the innermost list; NULL outside one. */
@@ -198,10 +208,10 @@ static int render_section(render *r, const node *nd)
     return rc;
 }
 
-static void escape_html(const char *s, rg_buf *out)
+void tmpl_escape_html(const char *s, size_t n, rg_buf *out)
 {
-    for (; *s; s++) {
-        switch (*s) {
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
         case '&':
             rg_buf_puts(out, "&amp;");
             break;
@@ -215,7 +225,7 @@ static void escape_html(const char *s, rg_buf *out)
             rg_buf_puts(out, "&gt;");
             break;
         default:
-            rg_buf_putc(out, *s);
+            rg_buf_putc(out, s[i]);
         }
     }
 }
@@ -253,9 +263,9 @@ static int render_var(render *r, const node *nd)
                                                  "one of them, as in %s.name", nd->e.canon,
                             nd->e.path);
     }
-    if (r->t->opt.escape_html && !nd->raw) {
+    if (r->t->opt.escape && !nd->raw) {
         rg_buf esc = {0};
-        escape_html(text, &esc);
+        r->t->opt.escape(text, strlen(text), &esc);
         emit(r, esc.data ? esc.data : "", esc.len, false);
         rg_buf_fini(&esc);
     } else {
@@ -348,6 +358,13 @@ static int render_nodes(render *r, const node *nodes, size_t n)
             break;
         }
         }
+        if (rc == 0 && r->too_long && !r->too_long_reported) {
+            r->too_long_reported = true;
+            rc = tmpl_render_error(r, nd->unit, nd->at,
+                                   "the template's output passes %zu MB here: sections nested "
+                                   "over lists repeat their text for every combination; "
+                                   "nest fewer", TMPL_MAX_OUTPUT >> 20);
+        }
         if (rc != 0)
             return rc;
     }
@@ -358,6 +375,7 @@ int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags)
 {
     render r = {.t = t, .out = out, .diags = diags};
     rg_buf_append(out, "", 0);
+    r.start = out->len;
     int rc = push(&r, &t->units[0].root, (frame){.v = data});
     if (rc == 0)
         rc = render_nodes(&r, t->units[0].root.kids, t->units[0].root.nkids);

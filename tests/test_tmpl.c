@@ -213,7 +213,7 @@ static void test_escaping_and_modes(void **state)
 {
     (void)state;
     expect_render("{{html}}", "<a & \"b\">"); /* the report mode never escapes */
-    tmpl_options spec = {.escape_html = true, .lenient = true};
+    tmpl_options spec = {.escape = tmpl_escape_html, .lenient = true};
     expect_render_mode("{{html}}|{{{html}}}|{{&html}}", &spec,
                        "&lt;a &amp; &quot;b&quot;&gt;|<a & \"b\">|<a & \"b\">");
     expect_render_mode("[{{missing}}{{nothing_here}}{{#missing}}x{{/missing}}]", &spec, "[]");
