@@ -36,6 +36,9 @@
 /* The most one render writes: a template that repeats its data past this
  * (sections nested over lists multiply) is reported, not rendered. */
 #define TMPL_MAX_OUTPUT ((size_t)64 << 20)
+/* Likewise the tags and texts one render walks, which bounds its time when
+ * nested sections write little. */
+#define TMPL_MAX_STEPS ((size_t)16000000)
 
 typedef enum { TVAL_NULL, TVAL_BOOL, TVAL_NUMBER, TVAL_STRING, TVAL_LIST, TVAL_MAP } tval_kind;
 
@@ -98,7 +101,8 @@ tmpl *tmpl_compile(const char *name, const char *src, size_t len, const tmpl_loa
  * tmpl_compile. */
 tmpl *tmpl_load(const char *dir, const char *file, const tmpl_options *opt, rg_diags *diags);
 /* Renders into out (appending). Returns 0, or -1 with an error in diags: at
- * the tag being rendered when the output would pass TMPL_MAX_OUTPUT bytes.
+ * the tag being rendered when the output would pass TMPL_MAX_OUTPUT bytes or
+ * the walk TMPL_MAX_STEPS steps.
  * out then holds a partial result the caller must discard. */
 int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags);
 void tmpl_free(tmpl *t);

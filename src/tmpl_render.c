@@ -163,6 +163,24 @@ static bool truthy(const tval *v)
     }
 }
 
+/* Counts a step of the walk at nd; -1, reported once, past TMPL_MAX_STEPS or
+ * once the output has passed TMPL_MAX_OUTPUT. */
+static int step(render *r, const node *nd)
+{
+    if (++r->steps > TMPL_MAX_STEPS)
+        r->too_long = true;
+    if (!r->too_long)
+        return 0;
+    if (r->too_long_reported)
+        return -1;
+    r->too_long_reported = true;
+    return tmpl_render_error(r, nd->unit, nd->at,
+                             "the template's output passes %zu MB, or its tags are rendered "
+                             "more than %zu million times, here: sections nested over lists "
+                             "repeat for every combination; nest fewer",
+                             TMPL_MAX_OUTPUT >> 20, TMPL_MAX_STEPS / 1000000);
+}
+
 static int render_nodes(render *r, const node *nodes, size_t n);
 
 static int push(render *r, const node *nd, frame f)
@@ -189,7 +207,7 @@ static int render_section(render *r, const node *nd)
     if (v->kind == TVAL_LIST) {
         for (size_t i = 0; i < v->n; i++) {
             frame f = {.v = v->items[i], .loop = true, .index = i, .count = v->n};
-            if (push(r, nd, f) != 0)
+            if (step(r, nd) != 0 || push(r, nd, f) != 0)
                 return -1;
             int rc = render_nodes(r, nd->kids, nd->nkids);
             r->depth--;
@@ -358,13 +376,8 @@ static int render_nodes(render *r, const node *nodes, size_t n)
             break;
         }
         }
-        if (rc == 0 && r->too_long && !r->too_long_reported) {
-            r->too_long_reported = true;
-            rc = tmpl_render_error(r, nd->unit, nd->at,
-                                   "the template's output passes %zu MB here: sections nested "
-                                   "over lists repeat their text for every combination; "
-                                   "nest fewer", TMPL_MAX_OUTPUT >> 20);
-        }
+        if (rc == 0)
+            rc = step(r, nd);
         if (rc != 0)
             return rc;
     }
