@@ -233,20 +233,24 @@ static bool joins_alnum(uint32_t cp, uint32_t next)
 
 /* --- paragraphs to atoms --------------------------------------------- */
 
+/* A glyph and an atom are kept for every character of a paragraph while it
+ * is set, so they are small: 20 and 24 bytes. Indices fit 32 bits because a
+ * document is at most TMPL_MAX_OUTPUT bytes. */
 typedef struct glyph {
+    float w;
     uint32_t cp;
-    size_t off, len; /* bytes in the run's text */
-    int run;
-    int font; /* the run's, or the fallback for a character it lacks */
-    double w;
-    char_class cl;
+    uint32_t off;  /* byte offset in the run's text */
+    uint16_t run;
+    int8_t font;   /* the run's, or the fallback for a character it lacks */
+    uint8_t len;   /* bytes */
+    uint8_t cl;    /* char_class */
 } glyph;
 
 typedef struct atom {
-    size_t first, end; /* glyph range */
-    double w;          /* natural width */
-    double squeeze;    /* width that may be dropped at a line end */
-    bool space;        /* a space: a break, never drawn at a line's edges */
+    double w;            /* natural width */
+    uint32_t first, end; /* glyph range */
+    float squeeze;       /* width that may be dropped at a line end */
+    bool space;          /* a space: a break, never drawn at a line's edges */
 } atom;
 
 typedef struct para {
@@ -269,15 +273,15 @@ static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_
         p->g = arr;
         glyph *g = &p->g[p->ng++];
         g->cp = cp;
-        g->off = at;
-        g->len = i - at;
-        g->run = run_index;
-        g->font = role->font;
+        g->off = (uint32_t)at;
+        g->len = (uint8_t)(i - at);
+        g->run = (uint16_t)run_index;
+        g->font = (int8_t)role->font;
         if (mx->has && st->fallback_font >= 0 && !mx->has(mx->ud, role->font, cp) &&
             mx->has(mx->ud, st->fallback_font, cp))
-            g->font = st->fallback_font;
-        g->w = mx->advance(mx->ud, g->font, cp) * role->size / 1000.0;
-        g->cl = classify(cp);
+            g->font = (int8_t)st->fallback_font;
+        g->w = (float)(mx->advance(mx->ud, g->font, cp) * role->size / 1000.0);
+        g->cl = (uint8_t)classify(cp);
     }
 }
 
@@ -288,7 +292,7 @@ static atom *new_atom(para *p, size_t first)
     p->a = arr;
     atom *a = &p->a[p->na++];
     memset(a, 0, sizeof *a);
-    a->first = a->end = first;
+    a->first = a->end = (uint32_t)first;
     return a;
 }
 
@@ -351,18 +355,21 @@ static void build_atoms(para *p)
         }
         atom *prev = p->na ? &p->a[p->na - 1] : NULL;
         bool attach = prev && !prev->space && (glue_next || g->cl == CL_CLOSE);
-        /* Marks like 。” or ）。 stick together whatever their classes say. */
+        /* Marks like 。” or ）。 stick together whatever their classes say;
+         * blanks after an opening mark join it, which stays visible and
+         * glued to the word after them: "( x". */
         atom *a = attach ? prev : new_atom(p, i);
         for (size_t k = i; k < end; k++)
             a->w += p->g[k].w;
-        a->end = end;
-        a->space = g->cl == CL_SPACE;
+        a->end = (uint32_t)end;
+        if (!attach)
+            a->space = g->cl == CL_SPACE;
         glyph *last = &p->g[end - 1];
         /* Every such mark is a closing one (no_start), which ideographs are not. */
         a->squeeze = last->cl == CL_CLOSE && in_list(last->cp, half_at_end, COUNT(half_at_end))
                          ? last->w / 2
                          : 0;
-        glue_next = last->cl == CL_OPEN;
+        glue_next = last->cl == CL_OPEN || (attach && glue_next && last->cl == CL_SPACE);
         i = end;
     }
 }
@@ -498,15 +505,19 @@ static void emit_line(layout_result *r, const para *p, const doc_block *blk,
     int open_run = -1;
     for (size_t ai = a0; ai < a1; ai++) {
         const atom *a = &p->a[ai];
-        if (a->space) {
+        const glyph *g = &p->g[a->first];
+        bool single = a->end == a->first + 1;
+        layout_item *last = r->nitems ? &r->items[r->nitems - 1] : NULL;
+        /* A space between such characters joins their item too ("a a a"):
+         * with the gap after it, as an atom of its own has. */
+        bool joins = single && g->run == open_run && last->font == g->font &&
+                     (!a->space || g->cp == ' ');
+        if (a->space && !(spacing_open && joins)) {
             spacing_open = false;
             x += a->w + gap;
             continue;
         }
-        const glyph *g = &p->g[a->first];
-        bool single = a->end == a->first + 1;
-        layout_item *last = r->nitems ? &r->items[r->nitems - 1] : NULL;
-        if (spacing_open && single && g->run == open_run && last->font == g->font) {
+        if (spacing_open && joins) {
             const char *src = blk->runs[g->run].text + g->off;
             extend_text(r, last, src, g->len);
             last->spacing = gap;
@@ -535,18 +546,28 @@ static void emit_line(layout_result *r, const para *p, const doc_block *blk,
     ln->end_item = r->nitems;
 }
 
-/* Greedy fill at measure `width` (the first line shortened by `indent`);
- * breaks[k] is the first atom of line k. Returns the number of lines. */
-static size_t fill_lines(const para *p, double width, double indent, size_t *breaks)
+/* The first atom of each line. */
+typedef struct line_breaks {
+    size_t *at;
+    size_t n, cap;
+} line_breaks;
+
+/* Greedy fill at measure `width` (the first line shortened by `indent`)
+ * into b. Returns the number of lines. */
+static size_t fill_lines(const para *p, double width, double indent, line_breaks *b)
 {
-    size_t nbreaks = 0, a = 0;
+    size_t a = 0;
+    b->n = 0;
     while (a < p->na) {
         while (a < p->na && p->a[a].space) /* no space at a line start */
             a++;
         if (a >= p->na)
             break;
-        breaks[nbreaks++] = a;
-        double avail = width - (nbreaks == 1 ? indent : 0);
+        void *arr = b->at;
+        xgrow(&arr, &b->cap, b->n + 1, sizeof *b->at);
+        b->at = arr;
+        b->at[b->n++] = a;
+        double avail = width - (b->n == 1 ? indent : 0);
         double w = 0;
         size_t start = a;
         while (a < p->na) {
@@ -562,7 +583,53 @@ static size_t fill_lines(const para *p, double width, double indent, size_t *bre
             }
         }
     }
-    return nbreaks;
+    return b->n;
+}
+
+/* After these a long word is best cut: the parts of a URL or a path. */
+static bool cut_after(uint32_t cp)
+{
+    return cp == '/' || cp == '.' || cp == '-' || cp == '_' || cp == '?' || cp == '&' ||
+           cp == '=';
+}
+
+/* Cuts each atom wider than `measure` into pieces that fit it: after the
+ * last / . - _ ? & = that fits, else after the last character that does. */
+static void cut_wide_atoms(para *p, double measure)
+{
+    size_t wide = 0;
+    for (size_t i = 0; i < p->na; i++)
+        wide += p->a[i].w > measure + 0.01;
+    if (!wide)
+        return;
+    atom *old = p->a;
+    size_t nold = p->na;
+    p->a = NULL;
+    p->na = p->acap = 0;
+    for (size_t i = 0; i < nold; i++) {
+        if (old[i].w <= measure + 0.01) {
+            *new_atom(p, 0) = old[i];
+            continue;
+        }
+        for (size_t g = old[i].first; g < old[i].end;) {
+            size_t fit = g, cut = 0;
+            double w = 0, cut_w = 0;
+            while (fit < old[i].end && (fit == g || w + p->g[fit].w <= measure + 0.01)) {
+                w += p->g[fit].w;
+                fit++;
+                if (fit < old[i].end && cut_after(p->g[fit - 1].cp))
+                    cut = fit, cut_w = w;
+            }
+            if (fit < old[i].end && cut > g)
+                fit = cut, w = cut_w;
+            atom *a = new_atom(p, g);
+            a->end = (uint32_t)fit;
+            a->w = w;
+            a->squeeze = fit == old[i].end ? old[i].squeeze : 0;
+            g = fit;
+        }
+    }
+    free(old);
 }
 
 /* A two-line title reads best broken after a conjunction (…工作总结和 /
@@ -595,36 +662,37 @@ static void set_block(layout_result *r, lines *ls, const doc_block *blk, const l
     for (size_t i = 0; i < blk->nruns; i++)
         add_glyphs(&p, &blk->runs[i], (int)i, st, mx);
     build_atoms(&p);
+    cut_wide_atoms(&p, st->block_w - indent);
 
-    size_t *breaks = xmalloc((p.na + 1) * sizeof *breaks);
-    size_t nbreaks = fill_lines(&p, st->block_w, indent, breaks);
+    line_breaks br = {0};
+    size_t nbreaks = fill_lines(&p, st->block_w, indent, &br);
     if (centred && nbreaks > 1) {
         /* A title of several lines is balanced: the narrowest measure that
          * still needs no more lines, so the last line is not a stub. */
         double lo = 0, hi = st->block_w;
         for (int i = 0; i < 24; i++) {
             double mid = (lo + hi) / 2;
-            if (fill_lines(&p, mid, 0, breaks) == nbreaks)
+            if (fill_lines(&p, mid, 0, &br) == nbreaks)
                 hi = mid;
             else
                 lo = mid;
         }
-        nbreaks = fill_lines(&p, hi, 0, breaks);
+        nbreaks = fill_lines(&p, hi, 0, &br);
         if (nbreaks == 2)
-            breaks[1] = title_break(&p, breaks[1], st->block_w);
+            br.at[1] = title_break(&p, br.at[1], st->block_w);
     }
     /* A paragraph never ends on a line of one character: pull one atom down. */
     if (nbreaks >= 2 && !centred) {
-        size_t last = breaks[nbreaks - 1];
+        size_t last = br.at[nbreaks - 1];
         size_t chars = 0;
         for (size_t k = p.a[last].first; k < p.ng; k++)
             chars += p.g[k].cl == CL_HAN || p.g[k].cl == CL_ALNUM;
-        if (chars <= 1 && last - breaks[nbreaks - 2] >= 3)
-            breaks[nbreaks - 1] = last - 1;
+        if (chars <= 1 && last - br.at[nbreaks - 2] >= 3)
+            br.at[nbreaks - 1] = last - 1;
     }
 
     for (size_t k = 0; k < nbreaks; k++) {
-        size_t a0 = breaks[k], a1 = k + 1 < nbreaks ? breaks[k + 1] : p.na;
+        size_t a0 = br.at[k], a1 = k + 1 < nbreaks ? br.at[k + 1] : p.na;
         while (a1 > a0 && p.a[a1 - 1].space)
             a1--;
         double x0 = st->margin_left + (k == 0 ? indent : 0);
@@ -647,7 +715,7 @@ static void set_block(layout_result *r, lines *ls, const doc_block *blk, const l
         ln->para_last = last;
         emit_line(r, &p, blk, st, a0, a1, x0, gap, ln);
     }
-    free(breaks);
+    free(br.at);
     free(p.g);
     free(p.a);
 }
