@@ -593,13 +593,14 @@ static bool cut_after(uint32_t cp)
            cp == '=';
 }
 
-/* Cuts each atom wider than `measure` into pieces that fit it: after the
- * last / . - _ ? & = that fits, else after the last character that does. */
-static void cut_wide_atoms(para *p, double measure)
+/* Cuts each atom wider than the line into pieces that fit: after the last
+ * / . - _ ? & = that fits, else after the last character that does. The
+ * line is `width` wide, the first `indent` less. */
+static void cut_wide_atoms(para *p, double width, double indent)
 {
     size_t wide = 0;
     for (size_t i = 0; i < p->na; i++)
-        wide += p->a[i].w > measure + 0.01;
+        wide += p->a[i].w > width - (i == 0 ? indent : 0) + 0.01;
     if (!wide)
         return;
     atom *old = p->a;
@@ -607,11 +608,12 @@ static void cut_wide_atoms(para *p, double measure)
     p->a = NULL;
     p->na = p->acap = 0;
     for (size_t i = 0; i < nold; i++) {
+        double measure = width - (i == 0 ? indent : 0);
         if (old[i].w <= measure + 0.01) {
             *new_atom(p, 0) = old[i];
             continue;
         }
-        for (size_t g = old[i].first; g < old[i].end;) {
+        for (size_t g = old[i].first; g < old[i].end; measure = width) {
             size_t fit = g, cut = 0;
             double w = 0, cut_w = 0;
             while (fit < old[i].end && (fit == g || w + p->g[fit].w <= measure + 0.01)) {
@@ -662,7 +664,7 @@ static void set_block(layout_result *r, lines *ls, const doc_block *blk, const l
     for (size_t i = 0; i < blk->nruns; i++)
         add_glyphs(&p, &blk->runs[i], (int)i, st, mx);
     build_atoms(&p);
-    cut_wide_atoms(&p, st->block_w - indent);
+    cut_wide_atoms(&p, st->block_w, indent);
 
     line_breaks br = {0};
     size_t nbreaks = fill_lines(&p, st->block_w, indent, &br);
@@ -755,25 +757,56 @@ static size_t int_part(const char *s)
     return n && s[n - 1] == '%' ? n - 1 : n;
 }
 
-/* A table's or chart's caption, centred, after a blank line. */
+/* A table's or chart's caption, centred, after a blank line; a long one
+ * is broken and balanced as a title is. */
 static void add_caption(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                         const layout_metrics *mx)
 {
     if (ls->n > 0)
         add_line(ls, LINE_BLANK); /* it stands apart from the text before it */
-    if (!blk->nruns)
-        return;
-    line *cap = add_line(ls, LINE_HEADING);
-    cap->para_first = cap->para_last = true;
-    cap->first_item = r->nitems;
-    const doc_run *run = &blk->runs[0];
-    const layout_font_role *role = &st->role[run->style];
-    double w = text_width(run->text, strlen(run->text), role->font, role->size, mx);
-    add_item(r, role->font, role->size, st->margin_left + (st->block_w - w) / 2, run->text,
-             strlen(run->text));
-    cap->end_item = r->nitems;
-    cap->size = role->size;
+    if (blk->nruns)
+        set_block(r, ls, blk, st, mx, LINE_HEADING, true, 0);
 }
+
+/* Bytes of s (n bytes) that fit `avail` at least one character: up to the
+ * last blank, / . - _ ? & = that fits, else the last character that does. */
+static size_t cell_piece(const char *s, size_t n, double avail, int font, double size,
+                         const layout_metrics *mx)
+{
+    size_t fit = 0, cut = 0;
+    double w = 0;
+    while (fit < n) {
+        size_t next = fit;
+        uint32_t cp = rg_utf8_next(s, n, &next);
+        double cw = mx->advance(mx->ud, font, cp) * size / 1000;
+        if (fit > 0 && w + cw > avail + 0.01)
+            break;
+        w += cw;
+        fit = next;
+        if (fit < n && (cp == ' ' || cut_after(cp)))
+            cut = fit;
+    }
+    return fit < n && cut ? cut : fit;
+}
+
+/* The lines a cell takes at measure `avail`. */
+static size_t cell_line_count(const char *cell, double avail, int font, double size,
+                              const layout_metrics *mx)
+{
+    size_t n = strlen(cell), at = 0, count = 1;
+    for (;;) {
+        at += cell_piece(cell + at, n - at, avail, font, size, mx);
+        while (at < n && cell[at] == ' ') /* no line of a cell starts with a blank */
+            at++;
+        if (at >= n)
+            return count;
+        count++;
+    }
+}
+
+/* A table too wide for the block is set smaller, down to this; past it its
+ * widest columns are narrowed and their cells take several lines. */
+#define TABLE_MIN_SCALE 0.75
 
 static void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                       const layout_metrics *mx)
@@ -816,48 +849,87 @@ static void set_table(layout_result *r, lines *ls, const doc_block *blk, const l
         natural += width[c];
     }
     /* The table spans the block: spare room goes to every column alike; a
-     * table too wide for the block is set smaller. */
+     * table too wide for the block is set smaller, then its widest columns
+     * narrowed to `cap`, the most that lets the rest fit. */
     double scale = natural > st->block_w ? st->block_w / natural : 1;
-    double spare = natural < st->block_w ? (st->block_w - natural) / (double)t->ncols : 0;
+    if (scale < TABLE_MIN_SCALE) {
+        scale = TABLE_MIN_SCALE;
+        double room = st->block_w / scale, lo = 0, hi = 0;
+        for (size_t c = 0; c < t->ncols; c++)
+            hi = width[c] > hi ? width[c] : hi;
+        for (int k = 0; k < 40; k++) {
+            double cap = (lo + hi) / 2, sum = 0;
+            for (size_t c = 0; c < t->ncols; c++)
+                sum += width[c] < cap ? width[c] : cap;
+            *(sum <= room ? &lo : &hi) = cap;
+        }
+        natural = 0;
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (width[c] > lo) {
+                width[c] = lo;
+                numeric[c] = false; /* its cells are broken, set flush left */
+            }
+            natural += width[c];
+        }
+    }
+    double spare = natural * scale < st->block_w ? (st->block_w / scale - natural) / (double)t->ncols : 0;
     size *= scale, pad *= scale;
     /* Rows sit on the grid; the rules are centred on the text's body. */
     double mid = 0.38 * size, half = st->line_pitch / 2;
     add_caption(r, ls, blk, st, mx);
     long header = (long)ls->n;
+    size_t *at = xcalloc(t->ncols, sizeof *at); /* bytes of each cell set */
     for (size_t row = 0; row < t->nrows; row++) {
-        line *ln = add_line(ls, LINE_TABLE_ROW);
-        ln->header = row == 0 ? -1 : header;
-        ln->para_first = row == 0;
-        ln->para_last = row + 1 == t->nrows;
-        ln->size = size;
-        ln->first_item = r->nitems;
-        double x = st->margin_left;
-        add_rule(r, x, mid + half, x + st->block_w, mid + half);
-        add_rule(r, x, mid - half, x + st->block_w, mid - half);
-        add_rule(r, x, mid + half, x, mid - half);
+        const char *const *cells = (const char *const *)t->cells + row * t->ncols;
+        size_t nlines = 1;
         for (size_t c = 0; c < t->ncols; c++) {
-            double cw = (width[c] + spare) * scale;
-            const char *cell = t->cells[row * t->ncols + c];
-            size_t n = strlen(cell);
-            double w = text_width(cell, n, font, size, mx);
-            double at;
-            if (row > 0 && numeric[c] && numeric_cell(cell)) {
-                /* The decimal points of a column line up, the numbers centred. */
-                double block = (int_w[c] + frac_w[c]) * scale;
-                double point = x + (cw - block) / 2 + int_w[c] * scale;
-                at = point - text_width(cell, int_part(cell), font, size, mx);
-            } else if (row > 0 && !numeric[c]) {
-                at = x + pad;
-            } else {
-                at = x + (cw - w) / 2;
-            }
-            if (n)
-                add_item(r, font, size, at, cell, n);
-            x += cw;
-            add_rule(r, x, mid + half, x, mid - half);
+            size_t k = cell_line_count(cells[c], (width[c] + spare) * scale - 2 * pad, font,
+                                       size, mx);
+            nlines = k > nlines ? k : nlines;
+            at[c] = 0;
         }
-        ln->end_item = r->nitems;
+        for (size_t k = 0; k < nlines; k++) {
+            line *ln = add_line(ls, LINE_TABLE_ROW);
+            ln->header = row == 0 ? -1 : header;
+            ln->para_first = row == 0 && k == 0;
+            ln->para_last = row + 1 == t->nrows && k + 1 == nlines;
+            ln->size = size;
+            ln->first_item = r->nitems;
+            double x = st->margin_left;
+            if (k == 0)
+                add_rule(r, x, mid + half, x + st->block_w, mid + half);
+            if (k + 1 == nlines)
+                add_rule(r, x, mid - half, x + st->block_w, mid - half);
+            add_rule(r, x, mid + half, x, mid - half);
+            for (size_t c = 0; c < t->ncols; c++) {
+                double cw = (width[c] + spare) * scale;
+                const char *cell = cells[c] + at[c];
+                size_t left = strlen(cell);
+                size_t n = cell_piece(cell, left, cw - 2 * pad, font, size, mx);
+                at[c] += n;
+                while (cells[c][at[c]] == ' ')
+                    at[c]++;
+                double w = text_width(cell, n, font, size, mx);
+                double x_at;
+                if (row > 0 && numeric[c] && numeric_cell(cell)) {
+                    /* The decimal points of a column line up, the numbers centred. */
+                    double block = (int_w[c] + frac_w[c]) * scale;
+                    double point = x + (cw - block) / 2 + int_w[c] * scale;
+                    x_at = point - text_width(cell, int_part(cell), font, size, mx);
+                } else if (row > 0 && !numeric[c]) {
+                    x_at = x + pad;
+                } else {
+                    x_at = x + (cw - w) / 2;
+                }
+                if (n)
+                    add_item(r, font, size, x_at, cell, n);
+                x += cw;
+                add_rule(r, x, mid + half, x, mid - half);
+            }
+            ln->end_item = r->nitems;
+        }
     }
+    free(at);
     free(width);
     free(int_w);
     free(frac_w);
@@ -1020,8 +1092,13 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
                  extra++, k++)
                 need++;
         }
-        if (ln->kind == LINE_HEADING && i + 1 < ls->n && ls->l[i + 1].keep)
-            need = 1 + ls->l[i + 1].keep; /* a caption stays with its chart */
+        if (ln->kind == LINE_HEADING && ln->para_first) {
+            size_t k = i + 1; /* past the caption's own lines */
+            while (k < ls->n && ls->l[k].kind == LINE_HEADING && !ls->l[k].para_first)
+                k++;
+            if (k < ls->n && ls->l[k].keep)
+                need = (int)(k - i) + ls->l[k].keep; /* a caption stays with its chart */
+        }
         if (ln->keep > need)
             need = ln->keep; /* a chart is not split */
         if (ln->kind == LINE_TABLE_ROW && ln->header < 0 && i + 1 < ls->n &&
