@@ -1,175 +1,11 @@
 /* layout.c - see layout.h. Paragraphs become atoms (the smallest pieces a
  * line may not split), atoms fill lines greedily, lines are justified, and
  * lines are then laid on pages. Everything is linear in the text. */
-#include "layout.h"
+#include "layout_impl.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MM (72.0 / 25.4)
-
-void layout_style_gbt9704(layout_style *st)
-{
-    memset(st, 0, sizeof *st);
-    st->page_w = 210 * MM;
-    st->page_h = 297 * MM;
-    st->margin_left = 28 * MM;
-    st->margin_top = 37 * MM;
-    st->block_w = 156 * MM;
-    st->block_h = 225 * MM;
-    /* 22 lines: the first baseline one body size below the top, the last at the bottom. */
-    st->line_pitch = (st->block_h - 16) / 21;
-    for (int i = 0; i < DOC_STYLE_COUNT; i++)
-        st->role[i] = (layout_font_role){0, 16};
-    st->role[DOC_STYLE_TITLE] = (layout_font_role){1, 22};
-    st->role[DOC_STYLE_H1] = (layout_font_role){2, 16};
-    st->role[DOC_STYLE_H2] = (layout_font_role){3, 16};
-    st->fallback_font = 4;
-    st->page_number = (layout_font_role){0, 14};
-    st->table = (layout_font_role){0, 12};
-    st->page_number_gap = 7 * MM + 14;
-    st->page_number_outside = true;
-}
-
-/* A length: a number and its unit, mm or pt. */
-static int parse_length(const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || !(v >= 0) || v > 10000)
-        return -1;
-    if (strcmp(end, "mm") == 0)
-        v *= MM;
-    else if (strcmp(end, "pt") != 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int layout_style_parse(const char *name, const char *text, size_t len, layout_style *st,
-                       rg_diags *diags)
-{
-    layout_style_gbt9704(st);
-    static const struct {
-        const char *key;
-        int values; /* lengths after the key; 0: a word */
-    } keys[] = {
-        {"page", 2},     {"margin-left", 1}, {"margin-top", 1},     {"block", 2},
-        {"lines", 0},    {"body", 1},        {"title", 1},          {"heading1", 1},
-        {"heading2", 1}, {"heading3", 1},    {"heading4", 1},       {"table", 1},
-        {"page-number", 1}, {"page-number-gap", 1}, {"page-number-at", 0},
-    };
-    size_t errors = diags->errors;
-    int lines = 22;
-    double gap = 7 * MM;
-    int line = 0;
-    for (size_t i = 0; i < len;) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        char *ln = xstrndup(text + i, end - i);
-        i = end + 1;
-        line++;
-        char *hash = strchr(ln, '#');
-        if (hash)
-            *hash = '\0';
-        char *word[4] = {NULL};
-        size_t col[4] = {0};
-        int nw = 0;
-        for (char *c = ln; *c && nw < 4;) {
-            while (*c == ' ' || *c == '\t' || *c == '\r')
-                *c++ = '\0';
-            if (!*c)
-                break;
-            word[nw] = c;
-            col[nw++] = (size_t)(c - ln) + 1;
-            while (*c && *c != ' ' && *c != '\t' && *c != '\r')
-                c++;
-        }
-        if (nw == 0) {
-            free(ln);
-            continue;
-        }
-        size_t k = 0;
-        while (k < sizeof keys / sizeof *keys && strcmp(keys[k].key, word[0]) != 0)
-            k++;
-        if (k == sizeof keys / sizeof *keys) {
-            rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
-                        "unknown style key \"%s\" (the keys are listed in gbt9704.style)",
-                        word[0]);
-            free(ln);
-            continue;
-        }
-        int want = keys[k].values ? keys[k].values : 1;
-        if (nw - 1 != want) {
-            rg_diag_add(diags, RG_ERROR, name, line, (int)col[0], "\"%s\" takes %d value%s",
-                        word[0], want, want == 1 ? "" : "s");
-            free(ln);
-            continue;
-        }
-        double v[2] = {0, 0};
-        bool ok = true;
-        for (int w = 0; keys[k].values && w < want && ok; w++)
-            if (parse_length(word[1 + w], &v[w]) != 0) {
-                rg_diag_add(diags, RG_ERROR, name, line, (int)col[1 + w],
-                            "\"%s\" is not a length: write a number with mm or pt, as in 28mm",
-                            word[1 + w]);
-                ok = false;
-            }
-        const char *key = word[0];
-        if (!ok) {
-        } else if (strcmp(key, "page") == 0) {
-            st->page_w = v[0], st->page_h = v[1];
-        } else if (strcmp(key, "margin-left") == 0) {
-            st->margin_left = v[0];
-        } else if (strcmp(key, "margin-top") == 0) {
-            st->margin_top = v[0];
-        } else if (strcmp(key, "block") == 0) {
-            st->block_w = v[0], st->block_h = v[1];
-        } else if (strcmp(key, "lines") == 0) {
-            char *e;
-            long n = strtol(word[1], &e, 10);
-            if (*e || n < 2 || n > 200)
-                rg_diag_add(diags, RG_ERROR, name, line, (int)col[1],
-                            "\"lines\" is the number of lines on a page, 2 to 200");
-            else
-                lines = (int)n;
-        } else if (strcmp(key, "page-number-at") == 0) {
-            if (strcmp(word[1], "outside") == 0 || strcmp(word[1], "centre") == 0)
-                st->page_number_outside = word[1][0] == 'o';
-            else
-                rg_diag_add(diags, RG_ERROR, name, line, (int)col[1],
-                            "\"page-number-at\" is outside (odd pages right, even left) or "
-                            "centre");
-        } else if (strcmp(key, "page-number-gap") == 0) {
-            gap = v[0];
-        } else if (strcmp(key, "page-number") == 0) {
-            st->page_number.size = v[0];
-        } else if (strcmp(key, "table") == 0) {
-            st->table.size = v[0];
-        } else {
-            static const char *const sized[] = {"body", "title", "heading1", "heading2",
-                                                "heading3", "heading4"};
-            static const doc_style role[] = {DOC_STYLE_BODY, DOC_STYLE_TITLE, DOC_STYLE_H1,
-                                             DOC_STYLE_H2, DOC_STYLE_H3, DOC_STYLE_H4};
-            for (size_t r = 0; r < sizeof sized / sizeof *sized; r++)
-                if (strcmp(key, sized[r]) == 0)
-                    st->role[role[r]].size = v[0];
-        }
-        free(ln);
-    }
-    double body = st->role[DOC_STYLE_BODY].size;
-    if (diags->errors == errors && (body <= 0 || st->block_h <= body || st->block_w <= 2 * body ||
-                                    st->margin_left + st->block_w > st->page_w ||
-                                    st->margin_top + st->block_h > st->page_h)) {
-        rg_diag_add(diags, RG_ERROR, name, 0, 0,
-                    "the text block does not fit on the page, or the body size in the block");
-    }
-    /* The first baseline one body size below the block's top, the last on its bottom. */
-    st->line_pitch = (st->block_h - body) / (lines - 1);
-    st->page_number_gap = gap + st->page_number.size;
-    return diags->errors == errors ? 0 : -1;
-}
 
 /* --- character classes ------------------------------------------------ */
 
@@ -376,31 +212,7 @@ static void build_atoms(para *p)
 
 /* --- lines ------------------------------------------------------------ */
 
-typedef enum {
-    LINE_TITLE,
-    LINE_HEADING,
-    LINE_BODY,
-    LINE_TABLE_ROW,
-    LINE_CHART,
-    LINE_BLANK,
-    LINE_PAGE_BREAK
-} line_kind;
-
-typedef struct line {
-    line_kind kind;
-    size_t first_item, end_item; /* in the result, y unset until pagination */
-    bool para_first, para_last;
-    double size; /* largest size on the line */
-    long header; /* a table row: the index of its table's header line, or -1 for the header */
-    int keep;    /* the first line of a chart: how many lines go on its page with it */
-} line;
-
-typedef struct lines {
-    line *l;
-    size_t n, cap;
-} lines;
-
-static line *add_line(lines *ls, line_kind kind)
+line *add_line(lines *ls, line_kind kind)
 {
     void *arr = ls->l;
     xgrow(&arr, &ls->cap, ls->n + 1, sizeof *ls->l);
@@ -460,7 +272,7 @@ static void extend_text(layout_result *r, layout_item *it, const char *s, size_t
     b->used += len;
 }
 
-static void add_item(layout_result *r, int font, double size, double x, const char *text,
+void add_item(layout_result *r, int font, double size, double x, const char *text,
                      size_t len)
 {
     void *arr = r->items;
@@ -476,7 +288,7 @@ static void add_item(layout_result *r, int font, double size, double x, const ch
     it->x2 = it->y2 = it->rise = it->rise2 = it->fill = it->spacing = 0;
 }
 
-static void add_rule(layout_result *r, double x, double rise, double x2, double rise2)
+void add_rule(layout_result *r, double x, double rise, double x2, double rise2)
 {
     add_item(r, 0, 0, x, "", 0);
     layout_item *it = &r->items[r->nitems - 1];
@@ -486,7 +298,7 @@ static void add_rule(layout_result *r, double x, double rise, double x2, double 
     it->rise2 = rise2;
 }
 
-static void add_bar(layout_result *r, double x, double rise, double x2, double rise2, double grey)
+void add_bar(layout_result *r, double x, double rise, double x2, double rise2, double grey)
 {
     add_rule(r, x, rise, x2, rise2);
     r->items[r->nitems - 1].fill = grey;
@@ -587,7 +399,7 @@ static size_t fill_lines(const para *p, double width, double indent, line_breaks
 }
 
 /* After these a long word is best cut: the parts of a URL or a path. */
-static bool cut_after(uint32_t cp)
+bool cut_after(uint32_t cp)
 {
     return cp == '/' || cp == '.' || cp == '-' || cp == '_' || cp == '?' || cp == '&' ||
            cp == '=';
@@ -657,7 +469,7 @@ static size_t title_break(const para *p, size_t at, double width)
 }
 
 /* Breaks a paragraph or heading into lines. align: 0 justified, 1 centred. */
-static void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                       const layout_metrics *mx, line_kind kind, bool centred, double indent)
 {
     para p = {0};
@@ -720,315 +532,6 @@ static void set_block(layout_result *r, lines *ls, const doc_block *blk, const l
     free(br.at);
     free(p.g);
     free(p.a);
-}
-
-/* --- tables ----------------------------------------------------------- */
-
-static double text_width(const char *s, size_t n, int font, double size, const layout_metrics *mx)
-{
-    double w = 0;
-    for (size_t i = 0; i < n;)
-        w += mx->advance(mx->ud, font, rg_utf8_next(s, n, &i)) * size / 1000;
-    return w;
-}
-
-/* A cell of a column of numbers: digits with an optional bound, sign,
- * decimal point and per cent sign (124.2, -3.2, 16.33%, ≥11). */
-static bool numeric_cell(const char *s)
-{
-    if (strncmp(s, "\xE2\x89\xA5", 3) == 0 || strncmp(s, "\xE2\x89\xA4", 3) == 0) /* ≥ ≤ */
-        s += 3;
-    if (*s == '-' || *s == '+')
-        s++;
-    if (*s < '0' || *s > '9')
-        return false;
-    while ((*s >= '0' && *s <= '9') || *s == '.')
-        s++;
-    return *s == '\0' || strcmp(s, "%") == 0;
-}
-
-/* Bytes of a numeric cell before its decimal point (all of it when none). */
-static size_t int_part(const char *s)
-{
-    const char *dot = strchr(s, '.');
-    if (dot)
-        return (size_t)(dot - s);
-    size_t n = strlen(s);
-    return n && s[n - 1] == '%' ? n - 1 : n;
-}
-
-/* A table's or chart's caption, centred, after a blank line; a long one
- * is broken and balanced as a title is. */
-static void add_caption(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
-                        const layout_metrics *mx)
-{
-    if (ls->n > 0)
-        add_line(ls, LINE_BLANK); /* it stands apart from the text before it */
-    if (blk->nruns)
-        set_block(r, ls, blk, st, mx, LINE_HEADING, true, 0);
-}
-
-/* Bytes of s (n bytes) that fit `avail` at least one character: up to the
- * last blank, / . - _ ? & = that fits, else the last character that does. */
-static size_t cell_piece(const char *s, size_t n, double avail, int font, double size,
-                         const layout_metrics *mx)
-{
-    size_t fit = 0, cut = 0;
-    double w = 0;
-    while (fit < n) {
-        size_t next = fit;
-        uint32_t cp = rg_utf8_next(s, n, &next);
-        double cw = mx->advance(mx->ud, font, cp) * size / 1000;
-        if (fit > 0 && w + cw > avail + 0.01)
-            break;
-        w += cw;
-        fit = next;
-        if (fit < n && (cp == ' ' || cut_after(cp)))
-            cut = fit;
-    }
-    return fit < n && cut ? cut : fit;
-}
-
-/* The lines a cell takes at measure `avail`. */
-static size_t cell_line_count(const char *cell, double avail, int font, double size,
-                              const layout_metrics *mx)
-{
-    size_t n = strlen(cell), at = 0, count = 1;
-    for (;;) {
-        at += cell_piece(cell + at, n - at, avail, font, size, mx);
-        while (at < n && cell[at] == ' ') /* no line of a cell starts with a blank */
-            at++;
-        if (at >= n)
-            return count;
-        count++;
-    }
-}
-
-/* A table too wide for the block is set smaller, down to this; past it its
- * widest columns are narrowed and their cells take several lines. */
-#define TABLE_MIN_SCALE 0.75
-
-static void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
-                      const layout_metrics *mx)
-{
-    const doc_table *t = &blk->table;
-    if (t->nrows == 0 || t->ncols == 0)
-        return;
-    int font = st->table.font;
-    double size = st->table.size;
-    double pad = size / 2;
-    double *width = xcalloc(t->ncols, sizeof *width);
-    double *int_w = xcalloc(t->ncols, sizeof *int_w);
-    double *frac_w = xcalloc(t->ncols, sizeof *frac_w);
-    bool *numeric = xcalloc(t->ncols, sizeof *numeric);
-    for (size_t c = 0; c < t->ncols; c++) {
-        numeric[c] = t->nrows > 1;
-        for (size_t row = 0; row < t->nrows; row++) {
-            const char *cell = t->cells[row * t->ncols + c];
-            double w = text_width(cell, strlen(cell), font, size, mx);
-            if (w > width[c])
-                width[c] = w;
-            if (row == 0)
-                continue;
-            if (numeric_cell(cell)) {
-                size_t ip = int_part(cell);
-                double iw = text_width(cell, ip, font, size, mx);
-                double fw = text_width(cell + ip, strlen(cell) - ip, font, size, mx);
-                int_w[c] = iw > int_w[c] ? iw : int_w[c];
-                frac_w[c] = fw > frac_w[c] ? fw : frac_w[c];
-            } else if (*cell && strcmp(cell, "\xE2\x80\x94") != 0) { /* — marks no value */
-                numeric[c] = false;
-            }
-        }
-    }
-    double natural = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        if (numeric[c] && int_w[c] + frac_w[c] > width[c])
-            width[c] = int_w[c] + frac_w[c];
-        width[c] += 2 * pad;
-        natural += width[c];
-    }
-    /* The table spans the block: spare room goes to every column alike; a
-     * table too wide for the block is set smaller, then its widest columns
-     * narrowed to `cap`, the most that lets the rest fit. */
-    double scale = natural > st->block_w ? st->block_w / natural : 1;
-    if (scale < TABLE_MIN_SCALE) {
-        scale = TABLE_MIN_SCALE;
-        double room = st->block_w / scale, lo = 0, hi = 0;
-        for (size_t c = 0; c < t->ncols; c++)
-            hi = width[c] > hi ? width[c] : hi;
-        for (int k = 0; k < 40; k++) {
-            double cap = (lo + hi) / 2, sum = 0;
-            for (size_t c = 0; c < t->ncols; c++)
-                sum += width[c] < cap ? width[c] : cap;
-            *(sum <= room ? &lo : &hi) = cap;
-        }
-        natural = 0;
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (width[c] > lo) {
-                width[c] = lo;
-                numeric[c] = false; /* its cells are broken, set flush left */
-            }
-            natural += width[c];
-        }
-    }
-    double spare = natural * scale < st->block_w ? (st->block_w / scale - natural) / (double)t->ncols : 0;
-    size *= scale, pad *= scale;
-    /* Rows sit on the grid; the rules are centred on the text's body. */
-    double mid = 0.38 * size, half = st->line_pitch / 2;
-    add_caption(r, ls, blk, st, mx);
-    long header = (long)ls->n;
-    size_t *at = xcalloc(t->ncols, sizeof *at); /* bytes of each cell set */
-    for (size_t row = 0; row < t->nrows; row++) {
-        const char *const *cells = (const char *const *)t->cells + row * t->ncols;
-        size_t nlines = 1;
-        for (size_t c = 0; c < t->ncols; c++) {
-            size_t k = cell_line_count(cells[c], (width[c] + spare) * scale - 2 * pad, font,
-                                       size, mx);
-            nlines = k > nlines ? k : nlines;
-            at[c] = 0;
-        }
-        for (size_t k = 0; k < nlines; k++) {
-            line *ln = add_line(ls, LINE_TABLE_ROW);
-            ln->header = row == 0 ? -1 : header;
-            ln->para_first = row == 0 && k == 0;
-            ln->para_last = row + 1 == t->nrows && k + 1 == nlines;
-            ln->size = size;
-            ln->first_item = r->nitems;
-            double x = st->margin_left;
-            if (k == 0)
-                add_rule(r, x, mid + half, x + st->block_w, mid + half);
-            if (k + 1 == nlines)
-                add_rule(r, x, mid - half, x + st->block_w, mid - half);
-            add_rule(r, x, mid + half, x, mid - half);
-            for (size_t c = 0; c < t->ncols; c++) {
-                double cw = (width[c] + spare) * scale;
-                const char *cell = cells[c] + at[c];
-                size_t left = strlen(cell);
-                size_t n = cell_piece(cell, left, cw - 2 * pad, font, size, mx);
-                at[c] += n;
-                while (cells[c][at[c]] == ' ')
-                    at[c]++;
-                double w = text_width(cell, n, font, size, mx);
-                double x_at;
-                if (row > 0 && numeric[c] && numeric_cell(cell)) {
-                    /* The decimal points of a column line up, the numbers centred. */
-                    double block = (int_w[c] + frac_w[c]) * scale;
-                    double point = x + (cw - block) / 2 + int_w[c] * scale;
-                    x_at = point - text_width(cell, int_part(cell), font, size, mx);
-                } else if (row > 0 && !numeric[c]) {
-                    x_at = x + pad;
-                } else {
-                    x_at = x + (cw - w) / 2;
-                }
-                if (n)
-                    add_item(r, font, size, x_at, cell, n);
-                x += cw;
-                add_rule(r, x, mid + half, x, mid - half);
-            }
-            ln->end_item = r->nitems;
-        }
-    }
-    free(at);
-    free(width);
-    free(int_w);
-    free(frac_w);
-    free(numeric);
-}
-
-/* A chart's value: the number before an optional %. */
-static double chart_value(const char *cell)
-{
-    rg_dec d = {0, 0};
-    size_t n = strlen(cell);
-    char *number = xstrndup(cell, n && cell[n - 1] == '%' ? n - 1 : n);
-    if (rg_dec_parse(number, &d) != 0)
-        d.coef = 0; /* doc_parse let only numbers through */
-    free(number);
-    return rg_dec_to_double(d);
-}
-
-/* Horizontal bars: a line per bar, its label on the left (on the first bar
- * of a row), the value as written at the bar's end, the series in greys. */
-static void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
-                      const layout_metrics *mx)
-{
-    const doc_table *t = &blk->table;
-    if (t->nrows < 2 || t->ncols < 2)
-        return;
-    int font = st->table.font;
-    double size = st->table.size, pad = size / 2;
-    size_t nseries = t->ncols - 1;
-    double label_w = 0, value_w = 0, lo = 0, hi = 0;
-    for (size_t row = 1; row < t->nrows; row++)
-        for (size_t c = 0; c < t->ncols; c++) {
-            const char *cell = t->cells[row * t->ncols + c];
-            double w = text_width(cell, strlen(cell), font, size, mx);
-            if (c == 0) {
-                label_w = w > label_w ? w : label_w;
-                continue;
-            }
-            value_w = w > value_w ? w : value_w;
-            double v = chart_value(cell);
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
-        }
-    bool percent = true;
-    for (size_t row = 1; row < t->nrows; row++)
-        for (size_t c = 1; c < t->ncols; c++) {
-            const char *cell = t->cells[row * t->ncols + c];
-            percent = percent && *cell && cell[strlen(cell) - 1] == '%';
-        }
-    if (percent && hi < 100)
-        hi = 100; /* shares and completion rates are read against the whole */
-    if (hi == lo)
-        hi = lo + 1;
-    double x_plot = st->margin_left + label_w + 2 * pad;
-    double plot_w = st->block_w - label_w - value_w - 4 * pad;
-    if (plot_w < st->block_w / 4)
-        plot_w = st->block_w / 4;
-    double zero = x_plot + (0 - lo) / (hi - lo) * plot_w;
-    double mid = 0.38 * size, half = st->line_pitch / 2, bar = 0.3 * st->line_pitch;
-    add_caption(r, ls, blk, st, mx);
-    size_t first = ls->n;
-    for (size_t row = 1; row < t->nrows; row++)
-        for (size_t s = 0; s < nseries; s++) {
-            line *ln = add_line(ls, LINE_CHART);
-            ln->size = size;
-            ln->first_item = r->nitems;
-            const char *label = t->cells[row * t->ncols];
-            if (s == 0 && *label)
-                add_item(r, font, size, x_plot - pad - text_width(label, strlen(label), font,
-                                                                   size, mx),
-                         label, strlen(label));
-            const char *cell = t->cells[row * t->ncols + 1 + s];
-            double x = x_plot + (chart_value(cell) - lo) / (hi - lo) * plot_w;
-            double grey = nseries == 1 ? 0.45 : 0.25 + 0.5 * (double)s / (double)(nseries - 1);
-            add_bar(r, zero < x ? zero : x, mid + bar, zero < x ? x : zero, mid - bar, grey);
-            add_item(r, font, size, (x > zero ? x : zero) + pad, cell, strlen(cell));
-            add_rule(r, zero, mid + half, zero, mid - half); /* the axis */
-            ln->end_item = r->nitems;
-        }
-    /* The axis title and, for several series, a key: one more line. */
-    line *key = add_line(ls, LINE_CHART);
-    key->size = size;
-    key->first_item = r->nitems;
-    const char *axis = t->cells[0];
-    double x = x_plot;
-    if (*axis) {
-        add_item(r, font, size, x, axis, strlen(axis));
-        x += text_width(axis, strlen(axis), font, size, mx) + 2 * size;
-    }
-    for (size_t s = 0; nseries > 1 && s < nseries; s++) {
-        double grey = 0.25 + 0.5 * (double)s / (double)(nseries - 1);
-        add_bar(r, x, mid + bar, x + size, mid - bar, grey);
-        x += size + pad;
-        const char *name = t->cells[1 + s];
-        add_item(r, font, size, x, name, strlen(name));
-        x += text_width(name, strlen(name), font, size, mx) + 2 * size;
-    }
-    key->end_item = r->nitems;
-    ls->l[first].keep = (int)(ls->n - first);
 }
 
 /* --- pages ------------------------------------------------------------ */
