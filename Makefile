@@ -116,7 +116,7 @@ check-asan: setup
 # libFuzzer targets (clang), each run for FUZZ_SECONDS from tests/fuzz/corpus/;
 # new inputs go to build/fuzz/, crashes to build/fuzz/crash-*.
 FUZZ_SECONDS = 60
-FUZZERS = model tmpl layout mail pack font
+FUZZERS = model tmpl docform layout mail pack font
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 $(SAN) -Isrc
 FUZZ_OBJ = $(SRC:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/schema_xsd.o
 fuzz:
