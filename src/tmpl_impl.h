@@ -103,7 +103,6 @@ struct render {
     rg_buf *out;
     size_t start;         /* out's length when the render began */
     bool too_long;        /* past TMPL_MAX_OUTPUT: nothing more is written */
-    bool too_long_reported;
     size_t steps;         /* tags and texts rendered, up to TMPL_MAX_STEPS */
     rg_diags *diags;
 };

@@ -163,17 +163,14 @@ static bool truthy(const tval *v)
     }
 }
 
-/* Counts a step of the walk at nd; -1, reported once, past TMPL_MAX_STEPS or
- * once the output has passed TMPL_MAX_OUTPUT. */
+/* Counts a step of the walk at nd; -1, reported, past TMPL_MAX_STEPS or once
+ * the output has passed TMPL_MAX_OUTPUT. Every caller then stops. */
 static int step(render *r, const node *nd)
 {
     if (++r->steps > TMPL_MAX_STEPS)
         r->too_long = true;
     if (!r->too_long)
         return 0;
-    if (r->too_long_reported)
-        return -1;
-    r->too_long_reported = true;
     return tmpl_render_error(r, nd->unit, nd->at,
                              "the template's output passes %zu MB, or its tags are rendered "
                              "more than %zu million times, here: sections nested over lists "
