@@ -267,6 +267,10 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         hi = 100; /* shares and completion rates are read against the whole */
     if (hi == lo)
         hi = lo + 1;
+    /* Labels take at most a third of the block; a longer one is broken onto
+     * the lines below its bars. */
+    if (label_w > st->block_w / 3)
+        label_w = st->block_w / 3;
     double x_plot = st->margin_left + label_w + 2 * pad;
     double plot_w = st->block_w - label_w - value_w - 4 * pad;
     if (plot_w < st->block_w / 4)
@@ -275,24 +279,32 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
     double mid = 0.38 * size, half = st->line_pitch / 2, bar = 0.3 * st->line_pitch;
     add_caption(r, ls, blk, st, mx);
     size_t first = ls->n;
-    for (size_t row = 1; row < t->nrows; row++)
-        for (size_t s = 0; s < nseries; s++) {
+    for (size_t row = 1; row < t->nrows; row++) {
+        const char *label = t->cells[row * t->ncols];
+        size_t left = strlen(label);
+        for (size_t s = 0; s < nseries || left > 0; s++) {
             line *ln = add_line(ls, LINE_CHART);
             ln->size = size;
             ln->first_item = r->nitems;
-            const char *label = t->cells[row * t->ncols];
-            if (s == 0 && *label)
-                add_item(r, font, size, x_plot - pad - text_width(label, strlen(label), font,
-                                                                   size, mx),
-                         label, strlen(label));
-            const char *cell = t->cells[row * t->ncols + 1 + s];
-            double x = x_plot + (chart_value(cell) - lo) / (hi - lo) * plot_w;
-            double grey = nseries == 1 ? 0.45 : 0.25 + 0.5 * (double)s / (double)(nseries - 1);
-            add_bar(r, zero < x ? zero : x, mid + bar, zero < x ? x : zero, mid - bar, grey);
-            add_item(r, font, size, (x > zero ? x : zero) + pad, cell, strlen(cell));
+            if (left > 0) {
+                size_t n = cell_piece(label, left, label_w, font, size, mx);
+                add_item(r, font, size, x_plot - pad - text_width(label, n, font, size, mx), label,
+                         n);
+                label += n, left -= n;
+                while (left > 0 && *label == ' ')
+                    label++, left--;
+            }
+            if (s < nseries) {
+                const char *cell = t->cells[row * t->ncols + 1 + s];
+                double x = x_plot + (chart_value(cell) - lo) / (hi - lo) * plot_w;
+                double grey = nseries == 1 ? 0.45 : 0.25 + 0.5 * (double)s / (double)(nseries - 1);
+                add_bar(r, zero < x ? zero : x, mid + bar, zero < x ? x : zero, mid - bar, grey);
+                add_item(r, font, size, (x > zero ? x : zero) + pad, cell, strlen(cell));
+            }
             add_rule(r, zero, mid + half, zero, mid - half); /* the axis */
             ln->end_item = r->nitems;
         }
+    }
     /* The axis title and, for several series, a key: one more line. */
     line *key = add_line(ls, LINE_CHART);
     key->size = size;

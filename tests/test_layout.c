@@ -424,6 +424,30 @@ static void test_long_cells_and_captions_are_broken(void **state)
     }
     assert_string_equal(joined, "名地址甲" URL);
     assert_true(l.n - caption_lines > 3); /* the row took several lines */
+
+    /* A chart's label takes at most a third of the block (3.33 em here):
+     * a long one goes on below its bar; bars and values stay in the block. */
+    layout_style st;
+    layout_result *r = lay_result("#chart 图\n| 亿元 | 产值 |\n| 甲乙丙丁戊己庚辛壬癸 | 43.55 |\n"
+                                  "| 子 | 10 |\n", &st);
+    char label[128] = "";
+    for (size_t i = 0; i < r->nitems; i++) {
+        const layout_item *it = &r->items[i];
+        double right = it->text ? it->x + width_of(it->text) * it->size / EM : fmax(it->x, it->x2);
+        assert_true(fmin(it->x, it->text ? it->x : it->x2) >= st.margin_left - 0.001);
+        assert_true(right <= st.margin_left + st.block_w + 0.001);
+        if (it->text && strstr("甲乙丙丁戊己庚辛壬癸", it->text))
+            strcat(label, it->text);
+    }
+    assert_string_equal(label, "甲乙丙丁戊己庚辛壬癸");
+    /* 12 pt: four characters a line; the chart is kept on one page, the next. */
+    const layout_item *first = find_item(r, "甲乙丙丁", 1), *value = find_item(r, "43.55", 1),
+                      *next_row = find_item(r, "子", 1);
+    assert_non_null(first);
+    assert_non_null(value);
+    assert_true(fabs(first->y - value->y) < 0.001); /* the label starts beside its bar */
+    assert_true(next_row->y > find_item(r, "壬癸", 1)->y); /* and ends before the next */
+    layout_free(r);
 }
 
 static void test_table_columns_and_rules(void **state)
