@@ -255,6 +255,13 @@ for line in open(sys.argv[2], encoding='utf-8'):
 squash = lambda items: [(level, re.sub(r'\s+', ' ', t)) for level, t in items]
 assert squash(got) == squash(want), (got, want)
 PYEOF
+mkdir -p "$T/ht"
+sed 's|</park>|</park><title>#1 伪标题 \| = \\ 《 书名 》\&#10;#page</title>|' "$HOSTILE" > "$T/ht/titled.xml"
+"$BIN" -o "$T/ht" -f pdf "$T/ht/titled.xml" > /dev/null 2>&1
+check "hostile data: a title of markers is the title, verbatim" sh -c "
+    mutool show '$T/ht/titled.pdf' outline > '$T/ht.outline' && test \$(grep -c . '$T/ht.outline') -eq 5 &&
+    head -1 '$T/ht.outline' | grep -qF '\"#1 伪标题 | = \\\\ 《 书名 》 #page\"' &&
+    pdftotext -raw '$T/ht/titled.pdf' - | head -1 | grep -qxF '#1 伪标题 | = \\ 《 书名 》 #page'"
 "$BIN" --emit-doc "$HOSTILE" > "$T/h.doc" 2> /dev/null
 check "hostile data: --emit-doc escapes the data: no line of it is a marker but the template's" $PY - "$T/h.doc" <<'PYEOF'
 import re, sys
