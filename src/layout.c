@@ -70,7 +70,7 @@ static bool joins_alnum(uint32_t cp, uint32_t next)
 /* --- paragraphs to atoms --------------------------------------------- */
 
 /* A glyph and an atom are kept for every character of a paragraph while it
- * is set, so they are small: 20 and 24 bytes. Indices fit 32 bits because a
+ * is set, so they are small: 20 and 16 bytes. Indices fit 32 bits because a
  * document is at most TMPL_MAX_OUTPUT bytes. */
 typedef struct glyph {
     float w;
@@ -83,10 +83,11 @@ typedef struct glyph {
 } glyph;
 
 typedef struct atom {
-    double w;            /* natural width */
-    uint32_t first, end; /* glyph range */
-    float squeeze;       /* width that may be dropped at a line end */
-    bool space;          /* a space: a break, never drawn at a line's edges */
+    double w;               /* natural width */
+    uint32_t first;         /* glyph range */
+    unsigned int end : 30;
+    unsigned int space : 1; /* a space: a break, never drawn at a line's edges */
+    unsigned int squeezes : 1; /* its last mark's blank half may go past a line's end */
 } atom;
 
 typedef struct para {
@@ -95,6 +96,12 @@ typedef struct para {
     atom *a;
     size_t na, acap;
 } para;
+
+/* The width an atom may drop at a line's end. */
+static double squeeze(const para *p, const atom *a)
+{
+    return a->squeezes ? p->g[a->end - 1].w / 2 : 0;
+}
 
 static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_style *st,
                        const layout_metrics *mx)
@@ -202,9 +209,7 @@ static void build_atoms(para *p)
             a->space = g->cl == CL_SPACE;
         glyph *last = &p->g[end - 1];
         /* Every such mark is a closing one (no_start), which ideographs are not. */
-        a->squeeze = last->cl == CL_CLOSE && in_list(last->cp, half_at_end, COUNT(half_at_end))
-                         ? last->w / 2
-                         : 0;
+        a->squeezes = last->cl == CL_CLOSE && in_list(last->cp, half_at_end, COUNT(half_at_end));
         glue_next = last->cl == CL_OPEN || (attach && glue_next && last->cl == CL_SPACE);
         i = end;
     }
@@ -387,7 +392,7 @@ static size_t fill_lines(const para *p, double width, double indent, line_breaks
             if (w + aw <= avail + 0.01 || a == start) {
                 w += aw;
                 a++;
-            } else if (w + aw - p->a[a].squeeze <= avail + 0.01) {
+            } else if (w + aw - squeeze(p, &p->a[a]) <= avail + 0.01) {
                 a++; /* push in: the mark's blank half goes past the edge */
                 break;
             } else {
@@ -439,7 +444,7 @@ static void cut_wide_atoms(para *p, double width, double indent)
             atom *a = new_atom(p, g);
             a->end = (uint32_t)fit;
             a->w = w;
-            a->squeeze = fit == old[i].end ? old[i].squeeze : 0;
+            a->squeezes = fit == old[i].end && old[i].squeezes;
             g = fit;
         }
     }
@@ -459,7 +464,7 @@ static size_t title_break(const para *p, size_t at, double width)
         double left = 0, right = 0;
         for (size_t k = 0; k < p->na; k++)
             *(k < a ? &left : &right) += p->a[k].w;
-        if (left - p->a[a - 1].squeeze > width + 0.01 || right > width + 0.01)
+        if (left - squeeze(p, &p->a[a - 1]) > width + 0.01 || right > width + 0.01)
             continue;
         size_t dist = a > at ? a - at : at - a;
         if (dist < best_dist)
@@ -519,7 +524,7 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         if (centred) {
             x0 = st->margin_left + (st->block_w - natural) / 2;
         } else if (!last && a1 - a0 > 1) {
-            double fill = natural - p.a[a1 - 1].squeeze;
+            double fill = natural - squeeze(&p, &p.a[a1 - 1]);
             gap = (avail - fill) / (double)(a1 - a0 - 1);
             if (gap < 0)
                 gap = 0;
