@@ -625,9 +625,15 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
             slot = 1;
         }
         if (slot == 0 && page > 0 && ln->kind == LINE_TABLE_ROW && ln->header >= 0) {
-            repeat_header(r, &ls->l[ln->header], page,
-                          st->margin_top + st->role[DOC_STYLE_BODY].size);
-            slot = 1;
+            /* Every line of the header (a cell of it may take several),
+             * unless they would leave no room for a row. */
+            size_t first = (size_t)ln->header, end = first;
+            while (ls->l[end].header < 0)
+                end++;
+            for (size_t k = first; end - first < (size_t)per_page && k < end; k++, slot++)
+                repeat_header(r, &ls->l[k], page,
+                              st->margin_top + st->role[DOC_STYLE_BODY].size +
+                                  slot * st->line_pitch);
         }
         double y = st->margin_top + st->role[DOC_STYLE_BODY].size + slot * st->line_pitch;
         place(r, ln, page, y);

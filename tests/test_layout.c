@@ -499,6 +499,19 @@ static void test_table_header_repeats(void **state)
     assert_true(fabs(h1->y - (st.margin_top + EM)) < 0.001);
     assert_non_null(find_item(r, "三", 0));
     layout_free(r);
+
+    /* A header whose cell takes two lines is repeated whole. */
+    r = lay_result("#table 表\n| 名 | 地址地址地址地址地址地址地址地址地址地址地址 |\n"
+                   "| 一 | 1 |\n| 二 | 2 |\n| 三 | 3 |\n", &st);
+    assert_int_equal(r->npages, 2);
+    const layout_item *top = find_item(r, "地址地址地址地址地址地址地址", 1),
+                      *second = find_item(r, "地址地址地址地址", 1), *three = find_item(r, "三", 1);
+    assert_non_null(top);
+    assert_non_null(second);
+    assert_true(fabs(top->y - (st.margin_top + EM)) < 0.001);
+    assert_true(fabs(second->y - top->y - st.line_pitch) < 0.001);
+    assert_true(fabs(three->y - second->y - st.line_pitch) < 0.001);
+    layout_free(r);
 }
 
 static void test_chart_bars(void **state)
