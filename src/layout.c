@@ -609,9 +609,14 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
         }
         if (ln->keep > need)
             need = ln->keep; /* a chart is not split */
-        if (ln->kind == LINE_TABLE_ROW && ln->header < 0 && i + 1 < ls->n &&
-            ls->l[i + 1].kind == LINE_TABLE_ROW && ls->l[i + 1].header >= 0)
-            need = 2; /* a header never ends a page */
+        if (ln->kind == LINE_TABLE_ROW && ln->para_first) {
+            /* A header, all its lines, never ends a page. */
+            size_t k = i + 1;
+            while (k < ls->n && ls->l[k].kind == LINE_TABLE_ROW && ls->l[k].header < 0)
+                k++;
+            if (k < ls->n && ls->l[k].kind == LINE_TABLE_ROW)
+                need = (int)(k - i) + 1;
+        }
         if (slot + need > per_page && slot > 0) {
             page++, slot = 0;
         } else if (slot == per_page) {
