@@ -23,7 +23,7 @@ HB_CFLAGS = $(shell pkg-config --cflags harfbuzz)
 HB_LIBS = $(shell pkg-config --libs harfbuzz)
 LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread
 
-SRC = util.c report.c batch.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_font.c pdf_haru.c xlsx_lxw.c \
+SRC = util.c report.c batch.c model_xml.c model.c model_tmpl.c tmpl.c tmpl_render.c tmpl_filters.c doc.c layout.c layout_style.c layout_table.c font_ttf.c flate.c pdf_pack.c pdf_font.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_pdf test_mail test_xlsx
@@ -126,7 +126,7 @@ check-asan: setup
 # libFuzzer targets (clang), each run for FUZZ_SECONDS from tests/fuzz/corpus/;
 # new inputs go to build/fuzz/, crashes to build/fuzz/crash-*.
 FUZZ_SECONDS = 60
-FUZZERS = model tmpl layout mail pack font
+FUZZERS = model tmpl docform layout mail pack font
 FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -g -O1 $(SAN) -Isrc
 FUZZ_OBJ = $(SRC:%.c=$(BUILD)/fuzz/%.o) $(BUILD)/fuzz/schema_xsd.o
 fuzz:

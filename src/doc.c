@@ -26,6 +26,69 @@ void doc_heading_number(int level, int n, rg_buf *out)
     }
 }
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Data's escape: `\` makes the next byte literal. Escaped are every `\` and
+ * `|` (a cell's bar), what could start a marker or be dropped at the start of
+ * a line (# = U+3000 and blanks) and blanks at the end, where lines are
+ * trimmed. Data has no line of its own: a line break in it is a space. */
+void doc_escape(const char *s, size_t n, rg_buf *out)
+{
+    size_t first = 0, last = n;
+    while (first < n && (is_blank(s[first]) || s[first] == '\n' || s[first] == '\r'))
+        first++;
+    while (last > first && (is_blank(s[last - 1]) || s[last - 1] == '\n' || s[last - 1] == '\r'))
+        last--;
+    rg_buf_append(out, "", 0);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+            continue; /* CR LF is one break */
+        if (c == '\r' || c == '\n')
+            c = ' ';
+        bool at_start = i == 0 && (c == '#' || c == '=' ||
+                                   (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0));
+        if (c == '\\' || c == '|' || at_start || (is_blank(c) && (i < first || i >= last)))
+            rg_buf_putc(out, '\\');
+        rg_buf_putc(out, c);
+    }
+}
+
+/* n less the blanks at the end of s that are not escaped. */
+static size_t trim_end(const char *s, size_t n)
+{
+    while (n && (is_blank(s[n - 1]) || s[n - 1] == '\r')) {
+        size_t slashes = 0;
+        while (slashes + 1 < n && s[n - 2 - slashes] == '\\')
+            slashes++;
+        if (slashes % 2)
+            break;
+        n--;
+    }
+    return n;
+}
+
+/* Appends s with each `\X` as X; a `\` at the very end stays. */
+static void unescape(const char *s, size_t n, rg_buf *out)
+{
+    rg_buf_append(out, "", 0);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n)
+            i++;
+        rg_buf_putc(out, s[i]);
+    }
+}
+
+static char *unescaped(const char *s, size_t n)
+{
+    rg_buf b = {0};
+    unescape(s, n, &b);
+    return rg_buf_take(&b);
+}
+
 typedef struct builder {
     doc *d;
     size_t cap;
@@ -90,7 +153,7 @@ static char *numbered(builder *b, int level, const char *text, size_t len)
         b->counters[k] = 0;
     rg_buf s = {0};
     doc_heading_number(level, b->counters[level], &s);
-    rg_buf_append(&s, text, len);
+    unescape(text, len, &s);
     return rg_buf_take(&s);
 }
 
@@ -103,33 +166,27 @@ static size_t token_len(const char *s, size_t n)
     return k;
 }
 
-/* "| a | b |" -> cells a, b; \| is a bar inside a cell. */
+/* "| a | b |" -> cells a, b; `\|` is a bar inside a cell, `\` escapes as
+ * anywhere. The closing bar may be left out. */
 static int table_row(builder *b, const char *name, const char *s, size_t n, int line, int col,
                      rg_diags *diags)
 {
     doc_table *t = &b->table->table;
     char **row = NULL;
     size_t ncells = 0, cap = 0;
-    if (n > 1 && s[n - 1] == '|' && s[n - 2] != '\\')
-        n--; /* the closing bar is optional */
-    for (size_t i = 1; i <= n; i++) { /* from past the leading bar */
-        rg_buf cell = {0};
-        rg_buf_append(&cell, "", 0);
-        for (; i < n && s[i] != '|'; i++) {
-            if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|')
-                i++;
-            rg_buf_putc(&cell, s[i]);
-        }
-        const char *start = cell.data, *end = cell.data + cell.len;
-        while (*start == ' ' || *start == '\t')
+    bool more = true;
+    for (size_t i = 1; more; i++) { /* from past the leading bar */
+        size_t start = i;
+        while (i < n && s[i] != '|')
+            i += s[i] == '\\' && i + 1 < n ? 2 : 1;
+        size_t end = trim_end(s + start, i - start) + start;
+        while (start < end && is_blank(s[start]))
             start++;
-        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-            end--;
         void *arr = row;
         xgrow(&arr, &cap, ncells + 1, sizeof *row);
         row = arr;
-        row[ncells++] = xstrndup(start, (size_t)(end - start));
-        rg_buf_fini(&cell);
+        row[ncells++] = unescaped(s + start, end - start);
+        more = i + 1 < n; /* a bar before the end of the line */
     }
     if (t->nrows > 0 && ncells != t->ncols) {
         rg_diag_add(diags, RG_ERROR, name, line, col,
@@ -178,8 +235,7 @@ static int table_row(builder *b, const char *name, const char *s, size_t n, int 
 static int parse_line(builder *b, const char *name, const char *s, size_t n, int line,
                       rg_diags *diags)
 {
-    while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
+    n = trim_end(s, n);
     size_t lead = 0;
     while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
         lead++;
@@ -207,7 +263,7 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         b->table = add_block(b, is_chart ? DOC_CHART : DOC_TABLE, line);
         b->cells_cap = 0;
         if (n > 7)
-            add_run(b->table, DOC_STYLE_H1, xstrndup(s + 7, n - 7));
+            add_run(b->table, DOC_STYLE_H1, unescaped(s + 7, n - 7));
         return 0;
     }
     if (s[0] == '=' && (n == 1 || s[1] == ' ')) {
@@ -215,7 +271,7 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         flush_pending(b);
         size_t skip = n > 1 ? 2 : 1;
         doc_block *blk = add_block(b, DOC_TITLE, line);
-        add_run(blk, DOC_STYLE_TITLE, xstrndup(s + skip, n - skip));
+        add_run(blk, DOC_STYLE_TITLE, unescaped(s + skip, n - skip));
         return 0;
     }
     if (n == 5 && memcmp(s, "#page", 5) == 0) {
@@ -252,8 +308,6 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         }
         return 0;
     }
-    if (s[0] == '\\' && n > 1 && (s[1] == '#' || s[1] == '=' || s[1] == '\\' || s[1] == '|'))
-        s++, n--;
     if (!b->in_para) {
         b->in_para = true;
         b->para_line = line;
@@ -262,7 +316,7 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         while (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
             s += 3, n -= 3;
     }
-    rg_buf_append(&b->para, s, n);
+    unescape(s, n, &b->para);
     return 0;
 }
 
@@ -304,6 +358,11 @@ void doc_free(doc *d)
     free(d);
 }
 
+static void put_escaped(rg_buf *out, const char *text)
+{
+    doc_escape(text, strlen(text), out);
+}
+
 void doc_write(const doc *d, rg_buf *out)
 {
     rg_buf_append(out, "", 0);
@@ -311,10 +370,14 @@ void doc_write(const doc *d, rg_buf *out)
         const doc_block *blk = &d->blocks[i];
         switch (blk->kind) {
         case DOC_TITLE:
-            rg_buf_printf(out, "= %s\n\n", blk->runs[0].text);
+            rg_buf_puts(out, "= ");
+            put_escaped(out, blk->runs[0].text);
+            rg_buf_puts(out, "\n\n");
             break;
         case DOC_HEADING:
-            rg_buf_printf(out, "#%d %s\n\n", blk->level, blk->runs[0].text);
+            rg_buf_printf(out, "#%d ", blk->level);
+            put_escaped(out, blk->runs[0].text);
+            rg_buf_puts(out, "\n\n");
             break;
         case DOC_PAGE_BREAK:
             rg_buf_puts(out, "#page\n\n");
@@ -322,17 +385,15 @@ void doc_write(const doc *d, rg_buf *out)
         case DOC_TABLE:
         case DOC_CHART:
             rg_buf_puts(out, blk->kind == DOC_TABLE ? "#table" : "#chart");
-            if (blk->nruns)
-                rg_buf_printf(out, " %s", blk->runs[0].text);
+            if (blk->nruns) {
+                rg_buf_putc(out, ' ');
+                put_escaped(out, blk->runs[0].text);
+            }
             rg_buf_putc(out, '\n');
             for (size_t row = 0; row < blk->table.nrows; row++) {
                 for (size_t c = 0; c < blk->table.ncols; c++) {
                     rg_buf_puts(out, "| ");
-                    for (const char *q = blk->table.cells[row * blk->table.ncols + c]; *q; q++) {
-                        if (*q == '|')
-                            rg_buf_putc(out, '\\');
-                        rg_buf_putc(out, *q);
-                    }
+                    put_escaped(out, blk->table.cells[row * blk->table.ncols + c]);
                     rg_buf_putc(out, ' ');
                 }
                 rg_buf_puts(out, "|\n");
@@ -342,14 +403,9 @@ void doc_write(const doc *d, rg_buf *out)
         case DOC_PARAGRAPH:
             for (size_t k = 0; k < blk->nruns; k++) {
                 if (blk->runs[k].style != DOC_STYLE_BODY)
-                    rg_buf_printf(out, "#%d> %s\n", (int)(blk->runs[k].style - DOC_STYLE_H1) + 1,
-                                  blk->runs[k].text);
-                else
-                    rg_buf_printf(out, "%s%s\n\n",
-                                  strchr("#=\\|", blk->runs[k].text[0]) && blk->runs[k].text[0]
-                                      ? "\\"
-                                      : "",
-                                  blk->runs[k].text);
+                    rg_buf_printf(out, "#%d> ", (int)(blk->runs[k].style - DOC_STYLE_H1) + 1);
+                put_escaped(out, blk->runs[k].text);
+                rg_buf_puts(out, blk->runs[k].style != DOC_STYLE_BODY ? "\n" : "\n\n");
             }
             break;
         }

@@ -14,7 +14,8 @@
  *                        numbers per row
  *     (blank line)       ends a paragraph; lines of one paragraph are joined
  *                        with no space between them (Chinese has none)
- *     \# \= \\           a literal # = or \ at the start of a line
+ *     \X                 the character X as text, anywhere: data comes
+ *                        escaped (doc_escape), so it is never a marker
  *
  * Section numbers come from the structure, so moving a section renumbers the
  * rest. doc_parse returns NULL with errors (NAME:LINE:COL) on a bad line.
@@ -76,6 +77,13 @@ typedef struct doc {
 
 doc *doc_parse(const char *name, const char *text, size_t len, rg_diags *diags);
 void doc_free(doc *d);
+
+/* Appends the n bytes of data at s to out so that the document form reads
+ * them back as exactly that text wherever they stand: a `\` before every
+ * `\` and `|`, before a leading # = or U+3000 and before blanks at either
+ * end; a line break (LF, CR or CR LF) becomes a space. The template engine
+ * escapes {{x}} in the report with it. */
+void doc_escape(const char *s, size_t n, rg_buf *out);
 
 /* The number of the n-th (1-based) heading of a level: "一、", "（一）", "1.",
  * "（1）". Appends to out. */

@@ -160,7 +160,8 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
     rg_buf_printf(&path, "%s/report.mustache", opt->template_dir);
     s->template_path = rg_buf_take(&path);
     /* --check renders the template too, so that it fails where a run would. */
-    s->report_tmpl = tmpl_load(opt->template_dir, "report.mustache", d);
+    s->report_tmpl = tmpl_load(opt->template_dir, "report.mustache",
+                               &(tmpl_options){.escape = doc_escape}, d);
     int rc = s->report_tmpl ? 0 : -1;
     if (!opt->emit_doc && (load_style(opt, &s->style, d) != 0 ||
                            !(s->fonts = pdf_fonts_load(opt->font_dir, d))))
@@ -177,7 +178,7 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
         rg_buf mp = {0};
         rg_buf_printf(&mp, "%s/mail.mustache", opt->template_dir);
         s->mail_template_path = rg_buf_take(&mp);
-        s->mail_tmpl = tmpl_load(opt->template_dir, "mail.mustache", d);
+        s->mail_tmpl = tmpl_load(opt->template_dir, "mail.mustache", NULL, d);
         s->mail_from_addr = mail_address(opt->mail_from);
         char *why = NULL;
         if (mail_mailboxes_parse(opt->mail_from, false, &s->mail_from, &s->nmail_from, &why) != 0) {

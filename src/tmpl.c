@@ -1,7 +1,7 @@
 /* tmpl.c - see tmpl.h. Compiling builds a tree of nodes for the template and
- * every partial it reaches, once; rendering walks it with a stack of data
- * contexts, never changing the tree. */
-#include "tmpl.h"
+ * every partial it reaches, once; rendering (tmpl_render.c) walks it with a
+ * stack of data contexts, never changing the tree. */
+#include "tmpl_impl.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -42,16 +42,16 @@ tval *tval_string(const char *s)
     return tval_string_take(xstrdup(s));
 }
 
-tval *tval_number(const char *text, const char *unit)
+tval *tval_number(const char *text, const char *unit_name)
 {
     tval *v = tval_new(TVAL_NUMBER);
     v->s = xstrdup(text);
     v->dec_ok = rg_dec_parse(text, &v->dec) == 0;
-    v->unit = unit && *unit ? xstrdup(unit) : NULL;
+    v->unit = unit_name && *unit_name ? xstrdup(unit_name) : NULL;
     return v;
 }
 
-static tval *tval_number_dec(rg_dec d, const char *unit)
+tval *tval_number_dec(rg_dec d, const char *unit_name)
 {
     rg_buf b = {0};
     rg_dec_format(d, &b);
@@ -59,7 +59,7 @@ static tval *tval_number_dec(rg_dec d, const char *unit)
     v->s = rg_buf_take(&b);
     v->dec = d;
     v->dec_ok = true;
-    v->unit = unit && *unit ? xstrdup(unit) : NULL;
+    v->unit = unit_name && *unit_name ? xstrdup(unit_name) : NULL;
     return v;
 }
 
@@ -112,7 +112,7 @@ const tval *tval_get(const tval *map, const char *key, size_t keylen)
     return NULL;
 }
 
-static tval *tval_copy(const tval *v)
+tval *tval_copy(const tval *v)
 {
     tval *c = tval_new(v->kind);
     c->b = v->b;
@@ -141,7 +141,7 @@ void tval_free(tval *v)
     free(v);
 }
 
-static const char *kind_name(const tval *v)
+const char *tval_kind_name(const tval *v)
 {
     if (!v)
         return "nothing";
@@ -160,65 +160,6 @@ static const char *kind_name(const tval *v)
         return "a group of values";
     }
 }
-
-/* --- the compiled form ------------------------------------------------ */
-
-typedef enum {
-    NODE_TEXT,
-    NODE_VAR,
-    NODE_SECTION,
-    NODE_INVERTED,
-    NODE_PARTIAL,
-    NODE_PARENT,
-    NODE_BLOCK
-} node_kind;
-
-struct filter_def;
-
-typedef struct filter_call {
-    const struct filter_def *def;
-    tval **args;
-    size_t nargs;
-    size_t at; /* offset of the filter's name, for messages */
-} filter_call;
-
-/* `path | filter arg ... | ...` */
-typedef struct expr {
-    char *path;
-    filter_call *filters;
-    size_t nfilters;
-    char *canon; /* the tag's text without blanks, to match a closing tag */
-} expr;
-
-typedef struct node {
-    node_kind kind;
-    bool raw;     /* VAR: never escaped */
-    char *text;   /* TEXT: the text; PARTIAL, PARENT, BLOCK: the name */
-    expr e;       /* VAR, SECTION, INVERTED */
-    size_t unit;  /* the source this node is in */
-    size_t at;    /* byte offset of its tag there */
-    size_t target; /* PARTIAL, PARENT: the unit rendered */
-    char *indent; /* PARTIAL on a line of its own: the blanks before it */
-    struct node *kids;
-    size_t nkids, cap;
-} node;
-
-/* A source: the template itself (unit 0) or a partial. */
-typedef struct unit {
-    char *name;    /* the partial's name; "" for the template */
-    char *display; /* its file, in messages */
-    char *src;
-    size_t len;
-    bool present;  /* false: a missing partial, rendered empty (lenient) */
-    size_t ref_unit, ref_at; /* the first tag naming it, for messages */
-    node root;
-} unit;
-
-struct tmpl {
-    unit *units;
-    size_t nunits, cap;
-    tmpl_options opt;
-};
 
 static void expr_fini(expr *e)
 {
@@ -255,25 +196,6 @@ void tmpl_free(tmpl *t)
     free(t->units);
     free(t);
 }
-
-/* --- filters ---------------------------------------------------------- */
-
-typedef struct render render;
-
-/* A filter maps its input (NULL when the name is missing, for `default`) to
- * a result; results it makes are kept by the renderer until the end. */
-typedef int (*filter_fn)(render *r, const node *nd, const filter_call *fc, const tval *in,
-                         const tval **out);
-
-/* Arguments: d = a count of decimals (0-9), s = a "string", n = a number,
- * a = either; those after '?' may be left out. */
-typedef struct filter_def {
-    const char *name;
-    const char *args;
-    filter_fn fn;
-} filter_def;
-
-static const filter_def *find_filter(const char *name, size_t len);
 
 /* --- compiling -------------------------------------------------------- */
 
@@ -403,13 +325,11 @@ static size_t edit_distance(const char *a, size_t na, const char *b)
     return d;
 }
 
-static const filter_def filters[];
-
 static const char *nearest_filter(const char *name, size_t len)
 {
     const char *best = NULL;
     size_t best_d = 3; /* suggest only what is close */
-    for (const filter_def *f = filters; f->name; f++) {
+    for (const filter_def *f = tmpl_filters; f->name; f++) {
         size_t d = edit_distance(name, len, f->name);
         if (d < best_d)
             best = f->name, best_d = d;
@@ -535,7 +455,7 @@ static bool parse_expr(parser *p, const char *s, size_t n, size_t base, expr *e)
             PARSE_ERROR(p, base + name_at, "a filter name is missing after |");
             return false;
         }
-        const filter_def *def = find_filter(s + name_at, i - name_at);
+        const filter_def *def = tmpl_find_filter(s + name_at, i - name_at);
         if (!def) {
             const char *near = nearest_filter(s + name_at, i - name_at);
             if (near)
@@ -978,7 +898,7 @@ static char *load_from_dir(void *ctx, const char *name, size_t *len, char **disp
     return src;
 }
 
-tmpl *tmpl_load(const char *dir, const char *file, rg_diags *diags)
+tmpl *tmpl_load(const char *dir, const char *file, const tmpl_options *opt, rg_diags *diags)
 {
     rg_buf path = {0};
     rg_buf_printf(&path, "%s/%s", dir, file);
@@ -988,748 +908,10 @@ tmpl *tmpl_load(const char *dir, const char *file, rg_diags *diags)
     if (src) {
         dir_loader l = {.dir = dir, .diags = diags};
         tmpl_loader loader = {.load = load_from_dir, .ctx = &l};
-        t = tmpl_compile(path.data, src, len, &loader, NULL, diags);
+        t = tmpl_compile(path.data, src, len, &loader, opt, diags);
         free(src);
     }
     rg_buf_fini(&path);
     return t;
 }
 
-/* --- rendering -------------------------------------------------------- */
-
-typedef struct frame {
-    const tval *v;
-    bool loop;          /* an item of a list: @index and the rest are defined */
-    size_t index, count;
-} frame;
-
-struct render {
-    const tmpl *t;
-    frame *stack;
-    size_t depth, cap;
-    const node **parents; /* {{<parent}} tags being rendered, outermost first */
-    size_t nparents, pcap;
-    rg_buf indent;        /* of the standalone partials being rendered */
-    bool line_start;      /* the next output starts a line of a partial */
-    int nesting;
-    tval **owned;         /* values made by filters and loop names */
-    size_t nowned, ocap;
-    rg_buf *out;
-    rg_diags *diags;
-};
-
-static int render_error(render *r, size_t unit_index, size_t at, const char *fmt, ...)
-    RG_PRINTF(4, 5);
-
-static int render_error(render *r, size_t unit_index, size_t at, const char *fmt, ...)
-{
-    const unit *u = &r->t->units[unit_index];
-    int line, col;
-    rg_utf8_position(u->src, at, &line, &col);
-    va_list ap;
-    va_start(ap, fmt);
-    rg_diag_vadd(r->diags, RG_ERROR, u->display, line, col, fmt, ap);
-    va_end(ap);
-    rg_diag_excerpt(r->diags, u->src, u->len, at);
-    return -1;
-}
-
-static const tval *keep(render *r, tval *v)
-{
-    void *arr = r->owned;
-    xgrow(&arr, &r->ocap, r->nowned + 1, sizeof *r->owned);
-    r->owned = arr;
-    r->owned[r->nowned++] = v;
-    return v;
-}
-
-/* Writes template text (indent_lines) or data; inside an indented partial,
- * each line of the partial's own text begins with the indentation. */
-static void emit(render *r, const char *s, size_t n, bool indent_lines)
-{
-    if (r->indent.len == 0 || n == 0) {
-        rg_buf_append(r->out, s, n);
-        return;
-    }
-    if (!indent_lines) {
-        if (r->line_start)
-            rg_buf_append(r->out, r->indent.data, r->indent.len);
-        r->line_start = false;
-        rg_buf_append(r->out, s, n);
-        return;
-    }
-    size_t i = 0;
-    while (i < n) {
-        if (r->line_start)
-            rg_buf_append(r->out, r->indent.data, r->indent.len);
-        r->line_start = false;
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - s) + 1 : n;
-        rg_buf_append(r->out, s + i, end - i);
-        r->line_start = nl != NULL;
-        i = end;
-    }
-}
-
-/* @index @number @first @last of the innermost list; NULL outside one. */
-static const tval *loop_name(render *r, const char *name)
-{
-    const frame *f = NULL;
-    for (size_t i = r->depth; i-- > 0;)
-        if (r->stack[i].loop) {
-            f = &r->stack[i];
-            break;
-        }
-    if (!f)
-        return NULL;
-    char text[32];
-    if (strcmp(name, "@index") == 0 || strcmp(name, "@number") == 0) {
-        snprintf(text, sizeof text, "%zu", f->index + (name[1] == 'n'));
-        return keep(r, tval_number(text, NULL));
-    }
-    if (strcmp(name, "@first") == 0)
-        return keep(r, tval_bool(f->index == 0));
-    if (strcmp(name, "@last") == 0)
-        return keep(r, tval_bool(f->index + 1 == f->count));
-    return NULL;
-}
-
-/* Resolves a dotted name against the context stack: the first part from the
- * innermost context out, the rest strictly inside it. NULL when missing. */
-static const tval *lookup(render *r, const char *name)
-{
-    if (strcmp(name, ".") == 0)
-        return r->stack[r->depth - 1].v;
-    const char *dot = strchr(name, '.');
-    size_t first = dot ? (size_t)(dot - name) : strlen(name);
-    const tval *v = NULL;
-    if (name[0] == '@') {
-        char *head = xstrndup(name, first);
-        v = loop_name(r, head);
-        free(head);
-    } else {
-        for (size_t i = r->depth; i-- > 0 && !v;)
-            v = tval_get(r->stack[i].v, name, first);
-    }
-    while (v && dot) {
-        const char *part = dot + 1;
-        dot = strchr(part, '.');
-        v = tval_get(v, part, dot ? (size_t)(dot - part) : strlen(part));
-    }
-    return v;
-}
-
-/* The value of an expression; -1 (reported) on an error. *out is NULL for
- * a missing name in lenient mode. */
-static int evaluate(render *r, const node *nd, const tval **out)
-{
-    const expr *e = &nd->e;
-    const tval *v = lookup(r, e->path);
-    bool defaulted = e->nfilters > 0 && strcmp(e->filters[0].def->name, "default") == 0;
-    if (!v && !defaulted && !r->t->opt.lenient) {
-        if (e->path[0] == '@')
-            return render_error(r, nd->unit, nd->at, "%s is defined only inside a section over "
-                                                     "a list", e->path);
-        return render_error(r, nd->unit, nd->at, "\"%s\" is not in the data; if it may be "
-                                                 "missing, write {{%s | default \"…\"}}",
-                            e->path, e->path);
-    }
-    for (size_t i = 0; i < e->nfilters; i++) {
-        const filter_call *fc = &e->filters[i];
-        if (!v && strcmp(fc->def->name, "default") != 0) {
-            if (r->t->opt.lenient)
-                continue;
-        }
-        const tval *next = NULL;
-        if (fc->def->fn(r, nd, fc, v, &next) != 0)
-            return -1;
-        v = next;
-    }
-    *out = v;
-    return 0;
-}
-
-static bool truthy(const tval *v)
-{
-    if (!v)
-        return false;
-    switch (v->kind) {
-    case TVAL_NULL:
-        return false;
-    case TVAL_BOOL:
-        return v->b;
-    case TVAL_LIST:
-        return v->n > 0;
-    default:
-        return true;
-    }
-}
-
-static int render_nodes(render *r, const node *nodes, size_t n);
-
-static int push(render *r, const node *nd, frame f)
-{
-    if (r->depth >= TMPL_MAX_RENDER_DEPTH)
-        return render_error(r, nd->unit, nd->at, "data nested more than %d deep",
-                            TMPL_MAX_RENDER_DEPTH);
-    void *arr = r->stack;
-    xgrow(&arr, &r->cap, r->depth + 1, sizeof *r->stack);
-    r->stack = arr;
-    r->stack[r->depth++] = f;
-    return 0;
-}
-
-static int render_section(render *r, const node *nd)
-{
-    const tval *v = NULL;
-    if (evaluate(r, nd, &v) != 0)
-        return -1;
-    if (nd->kind == NODE_INVERTED)
-        return truthy(v) ? 0 : render_nodes(r, nd->kids, nd->nkids);
-    if (!truthy(v))
-        return 0;
-    if (v->kind == TVAL_LIST) {
-        for (size_t i = 0; i < v->n; i++) {
-            frame f = {.v = v->items[i], .loop = true, .index = i, .count = v->n};
-            if (push(r, nd, f) != 0)
-                return -1;
-            int rc = render_nodes(r, nd->kids, nd->nkids);
-            r->depth--;
-            if (rc != 0)
-                return rc;
-        }
-        return 0;
-    }
-    /* A bool keeps the context as it is, so that loop names still work. */
-    if (v->kind == TVAL_BOOL)
-        return render_nodes(r, nd->kids, nd->nkids);
-    if (push(r, nd, (frame){.v = v}) != 0)
-        return -1;
-    int rc = render_nodes(r, nd->kids, nd->nkids);
-    r->depth--;
-    return rc;
-}
-
-static void escape_html(const char *s, rg_buf *out)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            rg_buf_puts(out, "&amp;");
-            break;
-        case '"':
-            rg_buf_puts(out, "&quot;");
-            break;
-        case '<':
-            rg_buf_puts(out, "&lt;");
-            break;
-        case '>':
-            rg_buf_puts(out, "&gt;");
-            break;
-        default:
-            rg_buf_putc(out, *s);
-        }
-    }
-}
-
-static int render_var(render *r, const node *nd)
-{
-    const tval *v = NULL;
-    if (evaluate(r, nd, &v) != 0)
-        return -1;
-    const char *text = NULL;
-    if (!v || v->kind == TVAL_NULL) {
-        if (!r->t->opt.lenient)
-            return render_error(r, nd->unit, nd->at, "\"%s\" is empty here; if that is "
-                                                     "expected, write {{%s | default \"…\"}}",
-                                nd->e.path, nd->e.canon);
-        return 0;
-    }
-    switch (v->kind) {
-    case TVAL_STRING:
-    case TVAL_NUMBER:
-        text = v->s;
-        break;
-    case TVAL_BOOL:
-        text = v->b ? "true" : "false";
-        break;
-    case TVAL_LIST:
-        if (r->t->opt.lenient)
-            return 0;
-        return render_error(r, nd->unit, nd->at, "\"%s\" is a list: write it with a section, "
-                                                 "or with | join", nd->e.canon);
-    default:
-        if (r->t->opt.lenient)
-            return 0;
-        return render_error(r, nd->unit, nd->at, "\"%s\" is a group of values, not text: name "
-                                                 "one of them, as in %s.name", nd->e.canon,
-                            nd->e.path);
-    }
-    if (r->t->opt.escape_html && !nd->raw) {
-        rg_buf esc = {0};
-        escape_html(text, &esc);
-        emit(r, esc.data ? esc.data : "", esc.len, false);
-        rg_buf_fini(&esc);
-    } else {
-        emit(r, text, strlen(text), false);
-    }
-    return 0;
-}
-
-/* The override of block `name`: the outermost parent that sets it wins. */
-static const node *find_override(const render *r, const char *name, size_t *level)
-{
-    for (size_t i = 0; i < r->nparents; i++) {
-        const node *p = r->parents[i];
-        for (size_t k = 0; k < p->nkids; k++)
-            if (p->kids[k].kind == NODE_BLOCK && strcmp(p->kids[k].text, name) == 0) {
-                *level = i;
-                return &p->kids[k];
-            }
-    }
-    return NULL;
-}
-
-static int render_unit(render *r, const node *nd, size_t target, const char *indent)
-{
-    const unit *u = &r->t->units[target];
-    if (!u->present)
-        return 0;
-    if (r->nesting >= TMPL_MAX_DEPTH)
-        return render_error(r, nd->unit, nd->at, "partials nested more than %d deep (does "
-                                                 "\"%s\" include itself without end?)",
-                            TMPL_MAX_DEPTH, u->name);
-    size_t old_indent = r->indent.len;
-    bool old_line_start = r->line_start;
-    if (indent) {
-        rg_buf_puts(&r->indent, indent);
-        r->line_start = true;
-    }
-    r->nesting++;
-    int rc = render_nodes(r, u->root.kids, u->root.nkids);
-    r->nesting--;
-    if (indent) {
-        r->indent.len = old_indent;
-        if (r->indent.data)
-            r->indent.data[old_indent] = '\0';
-        r->line_start = old_indent ? r->line_start : old_line_start;
-    }
-    return rc;
-}
-
-static int render_nodes(render *r, const node *nodes, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const node *nd = &nodes[i];
-        int rc = 0;
-        switch (nd->kind) {
-        case NODE_TEXT:
-            emit(r, nd->text, strlen(nd->text), true);
-            break;
-        case NODE_VAR:
-            rc = render_var(r, nd);
-            break;
-        case NODE_SECTION:
-        case NODE_INVERTED:
-            rc = render_section(r, nd);
-            break;
-        case NODE_PARTIAL:
-            rc = render_unit(r, nd, nd->target, nd->indent);
-            break;
-        case NODE_PARENT: {
-            void *arr = r->parents;
-            xgrow(&arr, &r->pcap, r->nparents + 1, sizeof *r->parents);
-            r->parents = arr;
-            r->parents[r->nparents++] = nd;
-            rc = render_unit(r, nd, nd->target, nd->indent);
-            r->nparents--;
-            break;
-        }
-        case NODE_BLOCK: {
-            size_t level = 0;
-            const node *over = find_override(r, nd->text, &level);
-            if (!over) {
-                rc = render_nodes(r, nd->kids, nd->nkids);
-                break;
-            }
-            /* The override's own blocks resolve from its level outwards. */
-            size_t saved = r->nparents;
-            r->nparents = level;
-            rc = render_nodes(r, over->kids, over->nkids);
-            r->nparents = saved;
-            break;
-        }
-        }
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
-
-int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags)
-{
-    render r = {.t = t, .out = out, .diags = diags};
-    rg_buf_append(out, "", 0);
-    int rc = push(&r, &t->units[0].root, (frame){.v = data});
-    if (rc == 0)
-        rc = render_nodes(&r, t->units[0].root.kids, t->units[0].root.nkids);
-    for (size_t i = 0; i < r.nowned; i++)
-        tval_free(r.owned[i]);
-    free(r.owned);
-    free(r.stack);
-    free(r.parents);
-    rg_buf_fini(&r.indent);
-    return rc;
-}
-
-/* --- the filters themselves ------------------------------------------- */
-
-static int filter_error(render *r, const node *nd, const filter_call *fc, const char *fmt, ...)
-    RG_PRINTF(4, 5);
-
-static int filter_error(render *r, const node *nd, const filter_call *fc, const char *fmt, ...)
-{
-    rg_buf msg = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    rg_buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
-    render_error(r, nd->unit, fc->at, "filter '%s' %s (%s)", fc->def->name, msg.data,
-                 nd->e.path);
-    rg_buf_fini(&msg);
-    return -1;
-}
-
-/* The input as an exact decimal: a number, or text that is one. */
-static int need_number(render *r, const node *nd, const filter_call *fc, const tval *in,
-                       rg_dec *d)
-{
-    if (in && in->kind == TVAL_NUMBER && in->dec_ok) {
-        *d = in->dec;
-        return 0;
-    }
-    if (in && in->kind == TVAL_STRING && rg_dec_parse(in->s, d) == 0)
-        return 0;
-    if (in && (in->kind == TVAL_NUMBER || in->kind == TVAL_STRING))
-        return filter_error(r, nd, fc, "needs a number, got \"%s\"", in->s);
-    return filter_error(r, nd, fc, "needs a number, got %s", kind_name(in));
-}
-
-/* The decimals asked for, or -1: keep the number as written. */
-static int arg_decimals(const filter_call *fc, size_t i)
-{
-    return i < fc->nargs ? (int)fc->args[i]->dec.coef : -1;
-}
-
-static const char *arg_text(const filter_call *fc, size_t i, const char *fallback)
-{
-    return i < fc->nargs ? fc->args[i]->s : fallback;
-}
-
-static int rounded(render *r, const node *nd, const filter_call *fc, rg_dec d, int decimals,
-                   rg_dec *out)
-{
-    if (decimals < 0) {
-        *out = d;
-        return 0;
-    }
-    if (rg_dec_round(d, decimals, out) != 0)
-        return filter_error(r, nd, fc, "cannot round to %d decimals without overflow",
-                            decimals);
-    if (out->coef == 0)
-        out->scale = decimals; /* no "-0.0" */
-    return 0;
-}
-
-static int f_fixed(render *r, const node *nd, const filter_call *fc, const tval *in,
-                   const tval **out)
-{
-    rg_dec d, x;
-    if (need_number(r, nd, fc, in, &d) || rounded(r, nd, fc, d, arg_decimals(fc, 0), &x))
-        return -1;
-    *out = keep(r, tval_number_dec(x, in->kind == TVAL_NUMBER ? in->unit : NULL));
-    return 0;
-}
-
-/* Amounts scale by their unit: 元 (or none), 万元, 亿元. */
-static int money_exponent(const tval *in)
-{
-    const char *u = in->kind == TVAL_NUMBER ? in->unit : NULL;
-    if (!u || strcmp(u, "元") == 0)
-        return 0;
-    if (strcmp(u, "万元") == 0)
-        return 4;
-    if (strcmp(u, "亿元") == 0)
-        return 8;
-    return -1;
-}
-
-static int scale_money(render *r, const node *nd, const filter_call *fc, const tval *in,
-                       const tval **out, int to_exponent, const char *to_unit)
-{
-    rg_dec d, shifted, x;
-    if (need_number(r, nd, fc, in, &d))
-        return -1;
-    int from = money_exponent(in);
-    if (from < 0)
-        return filter_error(r, nd, fc, "needs an amount in 元, 万元 or 亿元, got one in %s",
-                            in->unit);
-    if (rg_dec_shift(d, from - to_exponent, &shifted) != 0)
-        return filter_error(r, nd, fc, "cannot scale %s", in->s);
-    /* Drop only the zeros the scaling added: 1520000000元 is 15.2亿元. */
-    while (shifted.scale > d.scale && shifted.coef % 10 == 0)
-        shifted.coef /= 10, shifted.scale--;
-    if (rounded(r, nd, fc, shifted, arg_decimals(fc, 0), &x))
-        return -1;
-    *out = keep(r, tval_number_dec(x, to_unit));
-    return 0;
-}
-
-static int f_yi(render *r, const node *nd, const filter_call *fc, const tval *in, const tval **out)
-{
-    return scale_money(r, nd, fc, in, out, 8, "亿元");
-}
-
-static int f_wan(render *r, const node *nd, const filter_call *fc, const tval *in,
-                 const tval **out)
-{
-    return scale_money(r, nd, fc, in, out, 4, "万元");
-}
-
-static int f_pct(render *r, const node *nd, const filter_call *fc, const tval *in,
-                 const tval **out)
-{
-    rg_dec d, x;
-    if (need_number(r, nd, fc, in, &d) || rounded(r, nd, fc, d, arg_decimals(fc, 0), &x))
-        return -1;
-    rg_buf b = {0};
-    rg_dec_format(x, &b);
-    rg_buf_putc(&b, '%');
-    *out = keep(r, tval_string_take(rg_buf_take(&b)));
-    return 0;
-}
-
-/* 增长16.33% / 下降3.2% / 持平, decided on the rounded value. */
-static int by_sign(render *r, const node *nd, const filter_call *fc, const tval *in,
-                   const tval **out, const char *up, const char *down, const char *flat,
-                   const char *suffix)
-{
-    rg_dec d, x;
-    if (need_number(r, nd, fc, in, &d) || rounded(r, nd, fc, d, arg_decimals(fc, 0), &x))
-        return -1;
-    rg_buf b = {0};
-    if (x.coef == 0) {
-        rg_buf_puts(&b, arg_text(fc, 3, flat));
-    } else {
-        rg_buf_puts(&b, x.coef > 0 ? arg_text(fc, 1, up) : arg_text(fc, 2, down));
-        if (x.coef < 0)
-            x.coef = -x.coef;
-        rg_dec_format(x, &b);
-        rg_buf_puts(&b, suffix);
-    }
-    *out = keep(r, tval_string_take(rg_buf_take(&b)));
-    return 0;
-}
-
-static int f_growth(render *r, const node *nd, const filter_call *fc, const tval *in,
-                    const tval **out)
-{
-    return by_sign(r, nd, fc, in, out, "增长", "下降", "持平", "%");
-}
-
-static int f_pp(render *r, const node *nd, const filter_call *fc, const tval *in,
-                const tval **out)
-{
-    return by_sign(r, nd, fc, in, out, "提高", "下降", "持平", "个百分点");
-}
-
-static int f_abs(render *r, const node *nd, const filter_call *fc, const tval *in,
-                 const tval **out)
-{
-    rg_dec d;
-    if (need_number(r, nd, fc, in, &d))
-        return -1;
-    if (d.coef < 0)
-        d.coef = -d.coef;
-    *out = keep(r, tval_number_dec(d, in->kind == TVAL_NUMBER ? in->unit : NULL));
-    return 0;
-}
-
-static int f_cn(render *r, const node *nd, const filter_call *fc, const tval *in, const tval **out)
-{
-    rg_dec d, whole;
-    if (need_number(r, nd, fc, in, &d))
-        return -1;
-    if (rg_dec_round(d, 0, &whole) != 0 || rg_dec_cmp(whole, d) != 0 || whole.coef < 0)
-        return filter_error(r, nd, fc, "needs a whole number of at least 0, got %s", in->s);
-    rg_buf b = {0};
-    rg_cn_numeral(whole.coef, &b);
-    *out = keep(r, tval_string_take(rg_buf_take(&b)));
-    return 0;
-}
-
-static int need_list(render *r, const node *nd, const filter_call *fc, const tval *in)
-{
-    if (in && in->kind == TVAL_LIST)
-        return 0;
-    return filter_error(r, nd, fc, "needs a list, got %s", kind_name(in));
-}
-
-/* 甲、乙和丙 */
-static int f_join(render *r, const node *nd, const filter_call *fc, const tval *in,
-                  const tval **out)
-{
-    if (need_list(r, nd, fc, in))
-        return -1;
-    const char *sep = arg_text(fc, 0, "、");
-    const char *last = arg_text(fc, 1, fc->nargs == 1 ? sep : "和");
-    rg_buf b = {0};
-    rg_buf_append(&b, "", 0);
-    for (size_t i = 0; i < in->n; i++) {
-        const tval *it = in->items[i];
-        if (it->kind != TVAL_STRING && it->kind != TVAL_NUMBER) {
-            rg_buf_fini(&b);
-            return filter_error(r, nd, fc, "joins text and numbers, but item %zu is %s", i + 1,
-                                kind_name(it));
-        }
-        if (i > 0)
-            rg_buf_puts(&b, i + 1 == in->n ? last : sep);
-        rg_buf_puts(&b, it->s);
-    }
-    *out = keep(r, tval_string_take(rg_buf_take(&b)));
-    return 0;
-}
-
-static int f_map(render *r, const node *nd, const filter_call *fc, const tval *in,
-                 const tval **out)
-{
-    if (need_list(r, nd, fc, in))
-        return -1;
-    const char *key = fc->args[0]->s;
-    tval *list = tval_list();
-    keep(r, list);
-    for (size_t i = 0; i < in->n; i++) {
-        const tval *v = tval_get(in->items[i], key, strlen(key));
-        if (!v)
-            return filter_error(r, nd, fc, "found no \"%s\" in item %zu", key, i + 1);
-        tval_push(list, tval_copy(v));
-    }
-    *out = list;
-    return 0;
-}
-
-static int f_count(render *r, const node *nd, const filter_call *fc, const tval *in,
-                   const tval **out)
-{
-    if (need_list(r, nd, fc, in))
-        return -1;
-    char text[32];
-    snprintf(text, sizeof text, "%zu", in->n);
-    *out = keep(r, tval_number(text, NULL));
-    return 0;
-}
-
-static int f_default(render *r, const node *nd, const filter_call *fc, const tval *in,
-                     const tval **out)
-{
-    (void)r, (void)nd;
-    *out = in && in->kind != TVAL_NULL ? in : fc->args[0];
-    return 0;
-}
-
-static int f_with_unit(render *r, const node *nd, const filter_call *fc, const tval *in,
-                       const tval **out)
-{
-    if (!in || in->kind != TVAL_NUMBER)
-        return filter_error(r, nd, fc, "needs a number, got %s", kind_name(in));
-    rg_buf b = {0};
-    rg_buf_puts(&b, in->s);
-    if (in->unit)
-        rg_buf_puts(&b, in->unit);
-    *out = keep(r, tval_string_take(rg_buf_take(&b)));
-    return 0;
-}
-
-static int f_unit(render *r, const node *nd, const filter_call *fc, const tval *in,
-                  const tval **out)
-{
-    if (!in || in->kind != TVAL_NUMBER || !in->unit)
-        return filter_error(r, nd, fc, "needs a number with a unit, got %s", kind_name(in));
-    *out = keep(r, tval_string(in->unit));
-    return 0;
-}
-
-static int compare(render *r, const node *nd, const filter_call *fc, const tval *in,
-                   const tval **out, int want)
-{
-    rg_dec d;
-    if (need_number(r, nd, fc, in, &d))
-        return -1;
-    rg_dec zero = {0, 0};
-    int c = rg_dec_cmp(d, fc->nargs ? fc->args[0]->dec : zero);
-    *out = keep(r, tval_bool(c == want));
-    return 0;
-}
-
-static int f_pos(render *r, const node *nd, const filter_call *fc, const tval *in,
-                 const tval **out)
-{
-    return compare(r, nd, fc, in, out, 1);
-}
-
-static int f_neg(render *r, const node *nd, const filter_call *fc, const tval *in,
-                 const tval **out)
-{
-    return compare(r, nd, fc, in, out, -1);
-}
-
-static int f_gt(render *r, const node *nd, const filter_call *fc, const tval *in, const tval **out)
-{
-    return compare(r, nd, fc, in, out, 1);
-}
-
-static int f_lt(render *r, const node *nd, const filter_call *fc, const tval *in, const tval **out)
-{
-    return compare(r, nd, fc, in, out, -1);
-}
-
-static int f_zero(render *r, const node *nd, const filter_call *fc, const tval *in,
-                  const tval **out)
-{
-    rg_dec d, x;
-    if (need_number(r, nd, fc, in, &d) || rounded(r, nd, fc, d, arg_decimals(fc, 0), &x))
-        return -1;
-    *out = keep(r, tval_bool(x.coef == 0));
-    return 0;
-}
-
-static const filter_def filters[] = {
-    {"fixed", "d", f_fixed},
-    {"yi", "?d", f_yi},
-    {"wan", "?d", f_wan},
-    {"pct", "?d", f_pct},
-    {"growth", "?dsss", f_growth},
-    {"pp", "?dsss", f_pp},
-    {"abs", "", f_abs},
-    {"cn", "", f_cn},
-    {"join", "?ss", f_join},
-    {"map", "s", f_map},
-    {"count", "", f_count},
-    {"default", "a", f_default},
-    {"unit", "", f_unit},
-    {"with_unit", "", f_with_unit},
-    {"pos", "", f_pos},
-    {"neg", "", f_neg},
-    {"zero", "?d", f_zero},
-    {"gt", "n", f_gt},
-    {"lt", "n", f_lt},
-    {NULL, NULL, NULL},
-};
-
-static const filter_def *find_filter(const char *name, size_t len)
-{
-    for (const filter_def *f = filters; f->name; f++)
-        if (strlen(f->name) == len && memcmp(f->name, name, len) == 0)
-            return f;
-    return NULL;
-}

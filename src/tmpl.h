@@ -33,6 +33,12 @@
  * while rendering: past these a template is reported, never a crash. */
 #define TMPL_MAX_DEPTH 64
 #define TMPL_MAX_RENDER_DEPTH 256
+/* The most one render writes: a template that repeats its data past this
+ * (sections nested over lists multiply) is reported, not rendered. */
+#define TMPL_MAX_OUTPUT ((size_t)64 << 20)
+/* Likewise the tags and texts one render walks, which bounds its time when
+ * nested sections write little. */
+#define TMPL_MAX_STEPS ((size_t)16000000)
 
 typedef enum { TVAL_NULL, TVAL_BOOL, TVAL_NUMBER, TVAL_STRING, TVAL_LIST, TVAL_MAP } tval_kind;
 
@@ -72,9 +78,16 @@ typedef struct tmpl_loader {
     void *ctx;
 } tmpl_loader;
 
+/* Writes the n bytes of data at s to out escaped for the output's language;
+ * {{x}} goes through it, {{{x}}} and {{& x}} never. */
+typedef void (*tmpl_escape_fn)(const char *s, size_t n, rg_buf *out);
+
+/* The spec's escape: & " < > as HTML entities. */
+void tmpl_escape_html(const char *s, size_t n, rg_buf *out);
+
 typedef struct tmpl_options {
-    bool escape_html; /* {{x}} escapes & " < > (the spec's mode); else nothing is escaped */
-    bool lenient;     /* missing names and partials are empty (the spec's mode) */
+    tmpl_escape_fn escape; /* NULL: nothing is escaped */
+    bool lenient;          /* missing names and partials are empty (the spec's mode) */
 } tmpl_options;
 
 typedef struct tmpl tmpl;
@@ -84,10 +97,13 @@ typedef struct tmpl tmpl;
  * unescaped). NULL with errors in diags when it does not compile. */
 tmpl *tmpl_compile(const char *name, const char *src, size_t len, const tmpl_loader *partials,
                    const tmpl_options *opt, rg_diags *diags);
-/* Reads and compiles dir/file; partials are dir/NAME.mustache. */
-tmpl *tmpl_load(const char *dir, const char *file, rg_diags *diags);
-/* Renders into out (appending). Returns 0, or -1 with an error in diags; out
- * then holds a partial result the caller must discard. */
+/* Reads and compiles dir/file; partials are dir/NAME.mustache. opt as for
+ * tmpl_compile. */
+tmpl *tmpl_load(const char *dir, const char *file, const tmpl_options *opt, rg_diags *diags);
+/* Renders into out (appending). Returns 0, or -1 with an error in diags: at
+ * the tag being rendered when the output would pass TMPL_MAX_OUTPUT bytes or
+ * the walk TMPL_MAX_STEPS steps.
+ * out then holds a partial result the caller must discard. */
 int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags);
 void tmpl_free(tmpl *t);
 

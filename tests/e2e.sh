@@ -283,6 +283,70 @@ check "--help describes the options" test $? -eq 0
 "$BIN" --emit-doc "$SEED_XML" > "$T/doc.txt" 2>/dev/null
 check "--emit-doc prints the document form" sh -c "grep -q '^= 工业园区2023年度工作总结和2024年工作计划$' '$T/doc.txt' && grep -q '^#1 一、主要工作及成效$' '$T/doc.txt'"
 
+# --- data never becomes document structure -------------------------------
+# Every field of tests/inputs/hostile-structure.xml reads like a marker of the
+# document form (# = | \ #page #table, a line break, a leading U+3000, an
+# opening mark and a blank, a long URL): each comes out as text, the outline
+# is the sections', and --emit-doc reads back to the same document.
+HOSTILE=$TOP/tests/inputs/hostile-structure.xml
+"$BIN" -o "$T/h" -f pdf "$HOSTILE" > /dev/null 2> "$T/h.err"
+check "hostile data: the report is written" sh -c "test $? -eq 0 && test -s '$T/h/hostile-structure.pdf'"
+# -raw: the default mode takes a hyphen at a line's end for a word's, and drops it.
+pdftotext -raw -enc UTF-8 "$T/h/hostile-structure.pdf" "$T/h.txt" 2> /dev/null
+mutool show "$T/h/hostile-structure.pdf" outline > "$T/h.outline" 2> /dev/null
+check "hostile data: every field comes out verbatim in the PDF's text" $PY - "$HOSTILE" "$T/h.txt" <<'PYEOF'
+import re, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+text = re.sub(r'\s+', '', open(sys.argv[2], encoding='utf-8').read())
+text = re.sub(r'—[0-9]+—', '', text) # page numbers between a paragraph's lines
+fields = [root.findtext('park'), root.get('period')]
+fields += [s.get('title') for s in root.iter('section')]
+fields += [p.text for p in root.iter('p')]
+for ind in root.iter('indicator'):
+    plan = ind.find('plan')
+    if plan is not None:
+        fields += [plan.get('name') or ind.get('name'), ind.get('unit')]
+    if ind.find('actual') is not None and ind.find('forecast') is not None:
+        fields.append(ind.get('name'))
+fields += [s.get('name') for s in root.iter('sector')]
+missing = [f for f in fields if re.sub(r'\s+', '', f) not in text]
+assert len(fields) > 20 and not missing, missing
+PYEOF
+check "hostile data: the outline is the title and the sections, numbered" $PY - "$HOSTILE" "$T/h.outline" <<'PYEOF'
+import re, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+n1 = '一二三四五六七八九十'
+want = [(0, root.findtext('park') + root.get('year') + '年度工作总结和' + root.get('plan-year') + '年工作计划')]
+for i, s in enumerate(root.find('narrative').findall('section')):
+    want.append((1, n1[i] + '、' + s.get('title')))
+    for k, sub in enumerate(s.findall('section')):
+        want.append((2, '（' + n1[k] + '）' + sub.get('title') + '。'))
+got = []
+for line in open(sys.argv[2], encoding='utf-8'):
+    m = re.match(r'^[-+|](\t*)"(.*)"\t#page', line)
+    assert m, line
+    got.append((len(m.group(1)) - 1, m.group(2).replace('\\"', '"').replace('\\\\', '\\')))
+squash = lambda items: [(level, re.sub(r'\s+', ' ', t)) for level, t in items]
+assert squash(got) == squash(want), (got, want)
+PYEOF
+mkdir -p "$T/ht"
+sed 's|</park>|</park><title>#1 伪标题 \| = \\ 《 书名 》\&#10;#page</title>|' "$HOSTILE" > "$T/ht/titled.xml"
+"$BIN" -o "$T/ht" -f pdf "$T/ht/titled.xml" > /dev/null 2>&1
+check "hostile data: a title of markers is the title, verbatim" sh -c "
+    mutool show '$T/ht/titled.pdf' outline > '$T/ht.outline' && test \$(grep -c . '$T/ht.outline') -eq 5 &&
+    head -1 '$T/ht.outline' | grep -qF '\"#1 伪标题 | = \\\\ 《 书名 》 #page\"' &&
+    pdftotext -raw '$T/ht/titled.pdf' - | head -1 | grep -qxF '#1 伪标题 | = \\ 《 书名 》 #page'"
+"$BIN" --emit-doc "$HOSTILE" > "$T/h.doc" 2> /dev/null
+check "hostile data: --emit-doc escapes the data: no line of it is a marker but the template's" $PY - "$T/h.doc" <<'PYEOF'
+import re, sys
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+for want in ['\\#3号厂房已建成投产。', '\\= 伪标题', '#2> （一）\\| a \\| b \\|。', '\\#table 伪表格',
+             '\\\u3000\u3000全角空格开头的段落。', '#1 二、= 第二章 #2 换行']:
+    assert want in lines, want
+assert len([l for l in lines if re.match(r'#[0-9]', l)]) == 4, lines
+assert len([l for l in lines if re.match(r'#(table|chart)', l)]) == 3, lines
+PYEOF
+
 # --- bad input never costs data -----------------------------------------
 mkdir -p "$T/bad"
 sed 's|</park>|</prak>|' "$SEED_XML" > "$T/bad/park-2023.xml"

@@ -77,7 +77,7 @@ int main(int argc, char **argv)
             if (!json_object_object_get_ex(test, "partials", &partials))
                 partials = NULL;
             tmpl_loader loader = {.load = load_partial, .ctx = partials};
-            tmpl_options opt = {.escape_html = true, .lenient = true};
+            tmpl_options opt = {.escape = tmpl_escape_html, .lenient = true};
             rg_diags d = {0};
             rg_buf out = {0};
             tmpl *t = tmpl_compile(field(test, "name"), src, strlen(src), &loader, &opt, &d);

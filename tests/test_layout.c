@@ -344,6 +344,112 @@ static void test_title_breaks_after_a_conjunction(void **state)
     rg_diags_fini(&d);
 }
 
+
+/* Every line of l within the block, its text joined equal to want. */
+static void expect_within_and_whole(const laid *l, int from, int to, const char *want)
+{
+    char joined[1024] = "";
+    for (int i = from; i < to; i++) {
+        assert_true(l->lines[i].x0 >= 50 - 0.001);
+        if (l->lines[i].x1 > 50 + 10 * EM + 0.001)
+            fail_msg("line %d runs past the block: %s", i, l->lines[i].text);
+        assert_true(strlen(joined) + strlen(l->lines[i].text) < sizeof joined);
+        strcat(joined, l->lines[i].text);
+    }
+    assert_string_equal(joined, want);
+}
+
+#define URL "https://www.example.com/path/to/a/very/long/file_name-with-parts.html?x=1&y=2"
+#define WORD "www.example.com/path/to/a/very/long/file_name-with-parts.html" /* one atom */
+
+static void test_opening_mark_before_a_blank(void **state)
+{
+    (void)state;
+    laid l;
+    /* Each opening mark stays drawn, and on the line of the word after it. */
+    lay("甲（ 乙[ 丙“ 丁\n", &l);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.lines[0].text, "甲（ 乙[ 丙“ 丁");
+    lay("《 书名 》( x ) 和 [ y ]\n", &l);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.lines[0].text, "《 书名 》( x)");
+    assert_string_equal(l.lines[1].text, "和 [ y]");
+}
+
+static void test_long_words_are_cut_inside_the_block(void **state)
+{
+    (void)state;
+    laid l;
+    /* 10 em lines hold 20 ASCII characters, the first 16 after the indent;
+     * cuts come after / . - _ ? & = where one fits. */
+    lay(WORD "\n", &l);
+    assert_int_equal(l.n, 4);
+    assert_string_equal(l.lines[0].text, "www.example.com/");
+    assert_string_equal(l.lines[1].text, "path/to/a/very/long/");
+    assert_string_equal(l.lines[2].text, "file_name-with-");
+    assert_string_equal(l.lines[3].text, "parts.html");
+    expect_within_and_whole(&l, 0, l.n, WORD);
+    lay(URL "\n", &l);
+    expect_within_and_whole(&l, 0, l.n, URL);
+    /* No place to cut: between letters, 20 a line. */
+    lay("前文 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 后文\n", &l);
+    assert_int_equal(l.n, 4);
+    assert_string_equal(l.lines[0].text, "前文");
+    assert_string_equal(l.lines[1].text, "aaaaaaaaaaaaaaaaaaaa");
+    assert_string_equal(l.lines[2].text, "aaaaaaaaaaaaaaaaaaaa");
+    assert_string_equal(l.lines[3].text, "aaaaaaaaaa后文");
+    /* A heading and a title likewise. */
+    lay("#1 " URL "\n", &l);
+    expect_within_and_whole(&l, 0, l.n, "一、" URL);
+    lay("= " URL "\n", &l);
+    expect_within_and_whole(&l, 0, l.n, URL);
+}
+
+static void test_long_cells_and_captions_are_broken(void **state)
+{
+    (void)state;
+    laid l;
+    /* A column too wide even at 3/4 size is narrowed and its cells take
+     * several lines of the row; the caption is broken as a title. */
+    lay("#table 表" URL "\n| 名 | 地址 |\n| 甲 | " URL " |\n", &l);
+    int caption_lines = 0;
+    while (l.lines[caption_lines].text[0] != 0 && strstr("名地址", l.lines[caption_lines].text) == NULL)
+        caption_lines++;
+    expect_within_and_whole(&l, 0, caption_lines, "表" URL);
+    char joined[512] = "";
+    for (int i = caption_lines; i < l.n; i++) {
+        if (l.lines[i].x1 > 50 + 10 * EM + 0.001)
+            fail_msg("line %d runs past the block: %s", i, l.lines[i].text);
+        strcat(joined, l.lines[i].text);
+    }
+    assert_string_equal(joined, "名地址甲" URL);
+    assert_true(l.n - caption_lines > 3); /* the row took several lines */
+
+    /* A chart's label takes at most a third of the block (3.33 em here):
+     * a long one goes on below its bar; bars and values stay in the block. */
+    layout_style st;
+    layout_result *r = lay_result("#chart 图\n| 亿元 | 产值 |\n| 甲乙丙丁戊己庚辛壬癸 | 43.55 |\n"
+                                  "| 子 | 10 |\n", &st);
+    char label[128] = "";
+    for (size_t i = 0; i < r->nitems; i++) {
+        const layout_item *it = &r->items[i];
+        double right = it->text ? it->x + width_of(it->text) * it->size / EM : fmax(it->x, it->x2);
+        assert_true(fmin(it->x, it->text ? it->x : it->x2) >= st.margin_left - 0.001);
+        assert_true(right <= st.margin_left + st.block_w + 0.001);
+        if (it->text && strstr("甲乙丙丁戊己庚辛壬癸", it->text))
+            strcat(label, it->text);
+    }
+    assert_string_equal(label, "甲乙丙丁戊己庚辛壬癸");
+    /* 12 pt: four characters a line; the chart is kept on one page, the next. */
+    const layout_item *first = find_item(r, "甲乙丙丁", 1), *value = find_item(r, "43.55", 1),
+                      *next_row = find_item(r, "子", 1);
+    assert_non_null(first);
+    assert_non_null(value);
+    assert_true(fabs(first->y - value->y) < 0.001); /* the label starts beside its bar */
+    assert_true(next_row->y > find_item(r, "壬癸", 1)->y); /* and ends before the next */
+    layout_free(r);
+}
+
 static void test_table_columns_and_rules(void **state)
 {
     (void)state;
@@ -392,6 +498,19 @@ static void test_table_header_repeats(void **state)
     assert_true(h1->y < four->y); /* the header heads the page */
     assert_true(fabs(h1->y - (st.margin_top + EM)) < 0.001);
     assert_non_null(find_item(r, "三", 0));
+    layout_free(r);
+
+    /* A header whose cell takes two lines is repeated whole. */
+    r = lay_result("#table 表\n| 名 | 地址地址地址地址地址地址地址地址地址地址地址 |\n"
+                   "| 一 | 1 |\n| 二 | 2 |\n| 三 | 3 |\n", &st);
+    assert_int_equal(r->npages, 2);
+    const layout_item *top = find_item(r, "地址地址地址地址地址地址地址", 1),
+                      *second = find_item(r, "地址地址地址地址", 1), *three = find_item(r, "三", 1);
+    assert_non_null(top);
+    assert_non_null(second);
+    assert_true(fabs(top->y - (st.margin_top + EM)) < 0.001);
+    assert_true(fabs(second->y - top->y - st.line_pitch) < 0.001);
+    assert_true(fabs(three->y - second->y - st.line_pitch) < 0.001);
     layout_free(r);
 }
 
@@ -548,6 +667,9 @@ int main(void)
         cmocka_unit_test(test_title_centred_and_balanced),
         cmocka_unit_test(test_numbers_keep_their_measure_words),
         cmocka_unit_test(test_title_breaks_after_a_conjunction),
+        cmocka_unit_test(test_opening_mark_before_a_blank),
+        cmocka_unit_test(test_long_words_are_cut_inside_the_block),
+        cmocka_unit_test(test_long_cells_and_captions_are_broken),
         cmocka_unit_test(test_table_columns_and_rules),
         cmocka_unit_test(test_table_header_repeats),
         cmocka_unit_test(test_chart_bars),

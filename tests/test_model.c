@@ -496,7 +496,7 @@ static void test_plan_year(void **state)
 static char *render_report(const tval *data)
 {
     rg_diags d = {0};
-    tmpl *t = tmpl_load(TEST_SOURCE_DIR "/templates", "report.mustache", &d);
+    tmpl *t = tmpl_load(TEST_SOURCE_DIR "/templates", "report.mustache", NULL, &d);
     assert_non_null(t);
     rg_buf out = {0};
     assert_int_equal(tmpl_render(t, data, &out, &d), 0);

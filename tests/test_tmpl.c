@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "doc.h"
 #include "tmpl.h"
 
 static tval *sample(void)
@@ -213,7 +214,7 @@ static void test_escaping_and_modes(void **state)
 {
     (void)state;
     expect_render("{{html}}", "<a & \"b\">"); /* the report mode never escapes */
-    tmpl_options spec = {.escape_html = true, .lenient = true};
+    tmpl_options spec = {.escape = tmpl_escape_html, .lenient = true};
     expect_render_mode("{{html}}|{{{html}}}|{{&html}}", &spec,
                        "&lt;a &amp; &quot;b&quot;&gt;|<a & \"b\">|<a & \"b\">");
     expect_render_mode("[{{missing}}{{nothing_here}}{{#missing}}x{{/missing}}]", &spec, "[]");
@@ -363,6 +364,78 @@ static void test_depth_limit(void **state)
     rg_buf_fini(&src);
 }
 
+
+/* An escape that shows where it was applied. */
+static void bracket(const char *s, size_t n, rg_buf *out)
+{
+    rg_buf_putc(out, '[');
+    rg_buf_append(out, s, n);
+    rg_buf_putc(out, ']');
+}
+
+static void test_escape_hook(void **state)
+{
+    (void)state;
+    tmpl_options opt = {.escape = bracket};
+    /* {{x}} and a filter's result go through it; {{{x}}}, {{& x}} and the
+     * template's own text never do. */
+    expect_render_mode("# {{park}}|{{{park}}}|{{& park}}|{{n.output | fixed 2}}|{{#items}}{{name}}{{/items}}",
+                       &opt, "# [工业园区]|工业园区|工业园区|[124.20]|[甲][乙][丙]");
+    tmpl_options doc_form = {.escape = doc_escape};
+    tval *data = tval_map();
+    tval_set(data, "x", tval_string("#page\n| a |"));
+    rg_diags d = {0};
+    tmpl *t = compile_with("#1 {{x}}\n{{x}}\n| {{x}} |\n", &doc_form, &d);
+    rg_buf out = {0};
+    assert_int_equal(tmpl_render(t, data, &out, &d), 0);
+    assert_string_equal(out.data, "#1 \\#page \\| a \\|\n\\#page \\| a \\|\n| \\#page \\| a \\| |\n");
+    rg_buf_fini(&out);
+    tmpl_free(t);
+    tval_free(data);
+    rg_diags_fini(&d);
+}
+
+/* {s: text_len bytes, l: a list of n empty maps}: a section over l inside
+ * another finds l in the outer context, so nesting multiplies. */
+static tval *repeated(size_t n, size_t text_len)
+{
+    tval *root = tval_map();
+    char *s = xcalloc(1, text_len + 1);
+    memset(s, 'x', text_len);
+    tval_set(root, "s", tval_string_take(s));
+    tval *l = tval_set(root, "l", tval_list());
+    for (size_t i = 0; i < n; i++)
+        tval_push(l, tval_map());
+    return root;
+}
+
+static void expect_bounded(const char *src, tval *data, int col)
+{
+    rg_diags d = {0};
+    tmpl *t = compile_with(src, NULL, &d);
+    rg_buf out = {0};
+    assert_int_equal(tmpl_render(t, data, &out, &d), -1);
+    assert_true(out.len <= TMPL_MAX_OUTPUT + 1000);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.items[0].line, 1);
+    assert_int_equal(d.items[0].col, col);
+    assert_non_null(strstr(d.items[0].msg, "the template's output passes 64 MB, or its tags are "
+                                           "rendered more than 16 million times, here"));
+    rg_buf_fini(&out);
+    tmpl_free(t);
+    tval_free(data);
+    rg_diags_fini(&d);
+}
+
+static void test_output_bounded(void **state)
+{
+    (void)state;
+    /* 64^3 x 1000 bytes would be 262 MB: it stops at the tag that passes 64 MB. */
+    expect_bounded("{{#l}}{{#l}}{{#l}}{{s}}{{/l}}{{/l}}{{/l}}", repeated(64, 1000), 19);
+    /* 300^4 empty iterations write nothing: the walk's steps bound them. */
+    expect_bounded("{{#l}}{{#l}}{{#l}}{{#l}}{{/l}}{{/l}}{{/l}}{{/l}}", repeated(300, 1), 19);
+}
+
 static void test_compiled_once_rendered_many(void **state)
 {
     (void)state;
@@ -403,6 +476,8 @@ int main(void)
         cmocka_unit_test(test_error_excerpt),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_compiled_once_rendered_many),
+        cmocka_unit_test(test_escape_hook),
+        cmocka_unit_test(test_output_bounded),
     };
     return cmocka_run_group_tests_name("tmpl", tests, NULL, NULL);
 }

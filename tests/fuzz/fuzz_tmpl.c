@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
     tmpl_loader loader = {.load = load, .ctx = &p};
     tval *v = data();
     for (int mode = 0; mode < 2; mode++) {
-        tmpl_options opt = {.escape_html = mode, .lenient = mode};
+        tmpl_options opt = {.escape = mode ? tmpl_escape_html : NULL, .lenient = mode};
         rg_diags d = {0};
         tmpl *t = tmpl_compile("fuzz.mustache", src, tlen, &loader, &opt, &d);
         if (t) {

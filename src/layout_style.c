@@ -1,0 +1,171 @@
+/* layout_style.c - the page and type of a layout (see layout.h): GB/T
+ * 9704's values and the style file that changes them. */
+#include "layout.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MM (72.0 / 25.4)
+
+void layout_style_gbt9704(layout_style *st)
+{
+    memset(st, 0, sizeof *st);
+    st->page_w = 210 * MM;
+    st->page_h = 297 * MM;
+    st->margin_left = 28 * MM;
+    st->margin_top = 37 * MM;
+    st->block_w = 156 * MM;
+    st->block_h = 225 * MM;
+    /* 22 lines: the first baseline one body size below the top, the last at the bottom. */
+    st->line_pitch = (st->block_h - 16) / 21;
+    for (int i = 0; i < DOC_STYLE_COUNT; i++)
+        st->role[i] = (layout_font_role){0, 16};
+    st->role[DOC_STYLE_TITLE] = (layout_font_role){1, 22};
+    st->role[DOC_STYLE_H1] = (layout_font_role){2, 16};
+    st->role[DOC_STYLE_H2] = (layout_font_role){3, 16};
+    st->fallback_font = 4;
+    st->page_number = (layout_font_role){0, 14};
+    st->table = (layout_font_role){0, 12};
+    st->page_number_gap = 7 * MM + 14;
+    st->page_number_outside = true;
+}
+
+/* A length: a number and its unit, mm or pt. */
+static int parse_length(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || !(v >= 0) || v > 10000)
+        return -1;
+    if (strcmp(end, "mm") == 0)
+        v *= MM;
+    else if (strcmp(end, "pt") != 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int layout_style_parse(const char *name, const char *text, size_t len, layout_style *st,
+                       rg_diags *diags)
+{
+    layout_style_gbt9704(st);
+    static const struct {
+        const char *key;
+        int values; /* lengths after the key; 0: a word */
+    } keys[] = {
+        {"page", 2},     {"margin-left", 1}, {"margin-top", 1},     {"block", 2},
+        {"lines", 0},    {"body", 1},        {"title", 1},          {"heading1", 1},
+        {"heading2", 1}, {"heading3", 1},    {"heading4", 1},       {"table", 1},
+        {"page-number", 1}, {"page-number-gap", 1}, {"page-number-at", 0},
+    };
+    size_t errors = diags->errors;
+    int lines = 22;
+    double gap = 7 * MM;
+    int line = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        char *ln = xstrndup(text + i, end - i);
+        i = end + 1;
+        line++;
+        char *hash = strchr(ln, '#');
+        if (hash)
+            *hash = '\0';
+        char *word[4] = {NULL};
+        size_t col[4] = {0};
+        int nw = 0;
+        for (char *c = ln; *c && nw < 4;) {
+            while (*c == ' ' || *c == '\t' || *c == '\r')
+                *c++ = '\0';
+            if (!*c)
+                break;
+            word[nw] = c;
+            col[nw++] = (size_t)(c - ln) + 1;
+            while (*c && *c != ' ' && *c != '\t' && *c != '\r')
+                c++;
+        }
+        if (nw == 0) {
+            free(ln);
+            continue;
+        }
+        size_t k = 0;
+        while (k < sizeof keys / sizeof *keys && strcmp(keys[k].key, word[0]) != 0)
+            k++;
+        if (k == sizeof keys / sizeof *keys) {
+            rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
+                        "unknown style key \"%s\" (the keys are listed in gbt9704.style)",
+                        word[0]);
+            free(ln);
+            continue;
+        }
+        int want = keys[k].values ? keys[k].values : 1;
+        if (nw - 1 != want) {
+            rg_diag_add(diags, RG_ERROR, name, line, (int)col[0], "\"%s\" takes %d value%s",
+                        word[0], want, want == 1 ? "" : "s");
+            free(ln);
+            continue;
+        }
+        double v[2] = {0, 0};
+        bool ok = true;
+        for (int w = 0; keys[k].values && w < want && ok; w++)
+            if (parse_length(word[1 + w], &v[w]) != 0) {
+                rg_diag_add(diags, RG_ERROR, name, line, (int)col[1 + w],
+                            "\"%s\" is not a length: write a number with mm or pt, as in 28mm",
+                            word[1 + w]);
+                ok = false;
+            }
+        const char *key = word[0];
+        if (!ok) {
+        } else if (strcmp(key, "page") == 0) {
+            st->page_w = v[0], st->page_h = v[1];
+        } else if (strcmp(key, "margin-left") == 0) {
+            st->margin_left = v[0];
+        } else if (strcmp(key, "margin-top") == 0) {
+            st->margin_top = v[0];
+        } else if (strcmp(key, "block") == 0) {
+            st->block_w = v[0], st->block_h = v[1];
+        } else if (strcmp(key, "lines") == 0) {
+            char *e;
+            long n = strtol(word[1], &e, 10);
+            if (*e || n < 2 || n > 200)
+                rg_diag_add(diags, RG_ERROR, name, line, (int)col[1],
+                            "\"lines\" is the number of lines on a page, 2 to 200");
+            else
+                lines = (int)n;
+        } else if (strcmp(key, "page-number-at") == 0) {
+            if (strcmp(word[1], "outside") == 0 || strcmp(word[1], "centre") == 0)
+                st->page_number_outside = word[1][0] == 'o';
+            else
+                rg_diag_add(diags, RG_ERROR, name, line, (int)col[1],
+                            "\"page-number-at\" is outside (odd pages right, even left) or "
+                            "centre");
+        } else if (strcmp(key, "page-number-gap") == 0) {
+            gap = v[0];
+        } else if (strcmp(key, "page-number") == 0) {
+            st->page_number.size = v[0];
+        } else if (strcmp(key, "table") == 0) {
+            st->table.size = v[0];
+        } else {
+            static const char *const sized[] = {"body", "title", "heading1", "heading2",
+                                                "heading3", "heading4"};
+            static const doc_style role[] = {DOC_STYLE_BODY, DOC_STYLE_TITLE, DOC_STYLE_H1,
+                                             DOC_STYLE_H2, DOC_STYLE_H3, DOC_STYLE_H4};
+            for (size_t r = 0; r < sizeof sized / sizeof *sized; r++)
+                if (strcmp(key, sized[r]) == 0)
+                    st->role[role[r]].size = v[0];
+        }
+        free(ln);
+    }
+    double body = st->role[DOC_STYLE_BODY].size;
+    if (diags->errors == errors && (body <= 0 || st->block_h <= body || st->block_w <= 2 * body ||
+                                    st->margin_left + st->block_w > st->page_w ||
+                                    st->margin_top + st->block_h > st->page_h)) {
+        rg_diag_add(diags, RG_ERROR, name, 0, 0,
+                    "the text block does not fit on the page, or the body size in the block");
+    }
+    /* The first baseline one body size below the block's top, the last on its bottom. */
+    st->line_pitch = (st->block_h - body) / (lines - 1);
+    st->page_number_gap = gap + st->page_number.size;
+    return diags->errors == errors ? 0 : -1;
+}

@@ -1,0 +1,329 @@
+/* layout_table.c - tables and charts (see layout.h): ruled rows on the
+ * grid, cells broken when a column is narrowed; horizontal bars. */
+#include "layout_impl.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- tables ----------------------------------------------------------- */
+
+static double text_width(const char *s, size_t n, int font, double size, const layout_metrics *mx)
+{
+    double w = 0;
+    for (size_t i = 0; i < n;)
+        w += mx->advance(mx->ud, font, rg_utf8_next(s, n, &i)) * size / 1000;
+    return w;
+}
+
+/* A cell of a column of numbers: digits with an optional bound, sign,
+ * decimal point and per cent sign (124.2, -3.2, 16.33%, ≥11). */
+static bool numeric_cell(const char *s)
+{
+    if (strncmp(s, "\xE2\x89\xA5", 3) == 0 || strncmp(s, "\xE2\x89\xA4", 3) == 0) /* ≥ ≤ */
+        s += 3;
+    if (*s == '-' || *s == '+')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    while ((*s >= '0' && *s <= '9') || *s == '.')
+        s++;
+    return *s == '\0' || strcmp(s, "%") == 0;
+}
+
+/* Bytes of a numeric cell before its decimal point (all of it when none). */
+static size_t int_part(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (dot)
+        return (size_t)(dot - s);
+    size_t n = strlen(s);
+    return n && s[n - 1] == '%' ? n - 1 : n;
+}
+
+/* A table's or chart's caption, centred, after a blank line; a long one
+ * is broken and balanced as a title is. */
+static void add_caption(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+                        const layout_metrics *mx)
+{
+    if (ls->n > 0)
+        add_line(ls, LINE_BLANK); /* it stands apart from the text before it */
+    if (blk->nruns)
+        set_block(r, ls, blk, st, mx, LINE_HEADING, true, 0);
+}
+
+/* Bytes of s (n bytes) that fit `avail` at least one character: up to the
+ * last blank, / . - _ ? & = that fits, else the last character that does. */
+static size_t cell_piece(const char *s, size_t n, double avail, int font, double size,
+                         const layout_metrics *mx)
+{
+    size_t fit = 0, cut = 0;
+    double w = 0;
+    while (fit < n) {
+        size_t next = fit;
+        uint32_t cp = rg_utf8_next(s, n, &next);
+        double cw = mx->advance(mx->ud, font, cp) * size / 1000;
+        if (fit > 0 && w + cw > avail + 0.01)
+            break;
+        w += cw;
+        fit = next;
+        if (fit < n && (cp == ' ' || cut_after(cp)))
+            cut = fit;
+    }
+    return fit < n && cut ? cut : fit;
+}
+
+/* The lines a cell takes at measure `avail`. */
+static size_t cell_line_count(const char *cell, double avail, int font, double size,
+                              const layout_metrics *mx)
+{
+    size_t n = strlen(cell), at = 0, count = 1;
+    for (;;) {
+        at += cell_piece(cell + at, n - at, avail, font, size, mx);
+        while (at < n && cell[at] == ' ') /* no line of a cell starts with a blank */
+            at++;
+        if (at >= n)
+            return count;
+        count++;
+    }
+}
+
+/* A table too wide for the block is set smaller, down to this; past it its
+ * widest columns are narrowed and their cells take several lines. */
+#define TABLE_MIN_SCALE 0.75
+
+void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+                      const layout_metrics *mx)
+{
+    const doc_table *t = &blk->table;
+    if (t->nrows == 0 || t->ncols == 0)
+        return;
+    int font = st->table.font;
+    double size = st->table.size;
+    double pad = size / 2;
+    double *width = xcalloc(t->ncols, sizeof *width);
+    double *int_w = xcalloc(t->ncols, sizeof *int_w);
+    double *frac_w = xcalloc(t->ncols, sizeof *frac_w);
+    bool *numeric = xcalloc(t->ncols, sizeof *numeric);
+    for (size_t c = 0; c < t->ncols; c++) {
+        numeric[c] = t->nrows > 1;
+        for (size_t row = 0; row < t->nrows; row++) {
+            const char *cell = t->cells[row * t->ncols + c];
+            double w = text_width(cell, strlen(cell), font, size, mx);
+            if (w > width[c])
+                width[c] = w;
+            if (row == 0)
+                continue;
+            if (numeric_cell(cell)) {
+                size_t ip = int_part(cell);
+                double iw = text_width(cell, ip, font, size, mx);
+                double fw = text_width(cell + ip, strlen(cell) - ip, font, size, mx);
+                int_w[c] = iw > int_w[c] ? iw : int_w[c];
+                frac_w[c] = fw > frac_w[c] ? fw : frac_w[c];
+            } else if (*cell && strcmp(cell, "\xE2\x80\x94") != 0) { /* — marks no value */
+                numeric[c] = false;
+            }
+        }
+    }
+    double natural = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (numeric[c] && int_w[c] + frac_w[c] > width[c])
+            width[c] = int_w[c] + frac_w[c];
+        width[c] += 2 * pad;
+        natural += width[c];
+    }
+    /* The table spans the block: spare room goes to every column alike; a
+     * table too wide for the block is set smaller, then its widest columns
+     * narrowed to `cap`, the most that lets the rest fit. */
+    double scale = natural > st->block_w ? st->block_w / natural : 1;
+    if (scale < TABLE_MIN_SCALE) {
+        scale = TABLE_MIN_SCALE;
+        double room = st->block_w / scale, lo = 0, hi = 0;
+        for (size_t c = 0; c < t->ncols; c++)
+            hi = width[c] > hi ? width[c] : hi;
+        for (int k = 0; k < 40; k++) {
+            double cap = (lo + hi) / 2, sum = 0;
+            for (size_t c = 0; c < t->ncols; c++)
+                sum += width[c] < cap ? width[c] : cap;
+            *(sum <= room ? &lo : &hi) = cap;
+        }
+        natural = 0;
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (width[c] > lo) {
+                width[c] = lo;
+                numeric[c] = false; /* its cells are broken, set flush left */
+            }
+            natural += width[c];
+        }
+    }
+    double spare = natural * scale < st->block_w ? (st->block_w / scale - natural) / (double)t->ncols : 0;
+    size *= scale, pad *= scale;
+    /* Rows sit on the grid; the rules are centred on the text's body. */
+    double mid = 0.38 * size, half = st->line_pitch / 2;
+    add_caption(r, ls, blk, st, mx);
+    long header = (long)ls->n;
+    size_t *at = xcalloc(t->ncols, sizeof *at); /* bytes of each cell set */
+    for (size_t row = 0; row < t->nrows; row++) {
+        const char *const *cells = (const char *const *)t->cells + row * t->ncols;
+        size_t nlines = 1;
+        for (size_t c = 0; c < t->ncols; c++) {
+            size_t k = cell_line_count(cells[c], (width[c] + spare) * scale - 2 * pad, font,
+                                       size, mx);
+            nlines = k > nlines ? k : nlines;
+            at[c] = 0;
+        }
+        for (size_t k = 0; k < nlines; k++) {
+            line *ln = add_line(ls, LINE_TABLE_ROW);
+            ln->header = row == 0 ? -1 : header;
+            ln->para_first = row == 0 && k == 0;
+            ln->para_last = row + 1 == t->nrows && k + 1 == nlines;
+            ln->size = size;
+            ln->first_item = r->nitems;
+            double x = st->margin_left;
+            if (k == 0)
+                add_rule(r, x, mid + half, x + st->block_w, mid + half);
+            if (k + 1 == nlines)
+                add_rule(r, x, mid - half, x + st->block_w, mid - half);
+            add_rule(r, x, mid + half, x, mid - half);
+            for (size_t c = 0; c < t->ncols; c++) {
+                double cw = (width[c] + spare) * scale;
+                const char *cell = cells[c] + at[c];
+                size_t left = strlen(cell);
+                size_t n = cell_piece(cell, left, cw - 2 * pad, font, size, mx);
+                at[c] += n;
+                while (cells[c][at[c]] == ' ')
+                    at[c]++;
+                double w = text_width(cell, n, font, size, mx);
+                double x_at;
+                if (row > 0 && numeric[c] && numeric_cell(cell)) {
+                    /* The decimal points of a column line up, the numbers centred. */
+                    double block = (int_w[c] + frac_w[c]) * scale;
+                    double point = x + (cw - block) / 2 + int_w[c] * scale;
+                    x_at = point - text_width(cell, int_part(cell), font, size, mx);
+                } else if (row > 0 && !numeric[c]) {
+                    x_at = x + pad;
+                } else {
+                    x_at = x + (cw - w) / 2;
+                }
+                if (n)
+                    add_item(r, font, size, x_at, cell, n);
+                x += cw;
+                add_rule(r, x, mid + half, x, mid - half);
+            }
+            ln->end_item = r->nitems;
+        }
+    }
+    free(at);
+    free(width);
+    free(int_w);
+    free(frac_w);
+    free(numeric);
+}
+
+/* A chart's value: the number before an optional %. */
+static double chart_value(const char *cell)
+{
+    rg_dec d = {0, 0};
+    size_t n = strlen(cell);
+    char *number = xstrndup(cell, n && cell[n - 1] == '%' ? n - 1 : n);
+    if (rg_dec_parse(number, &d) != 0)
+        d.coef = 0; /* doc_parse let only numbers through */
+    free(number);
+    return rg_dec_to_double(d);
+}
+
+/* Horizontal bars: a line per bar, its label on the left (on the first bar
+ * of a row), the value as written at the bar's end, the series in greys. */
+void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
+                      const layout_metrics *mx)
+{
+    const doc_table *t = &blk->table;
+    if (t->nrows < 2 || t->ncols < 2)
+        return;
+    int font = st->table.font;
+    double size = st->table.size, pad = size / 2;
+    size_t nseries = t->ncols - 1;
+    double label_w = 0, value_w = 0, lo = 0, hi = 0;
+    for (size_t row = 1; row < t->nrows; row++)
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[row * t->ncols + c];
+            double w = text_width(cell, strlen(cell), font, size, mx);
+            if (c == 0) {
+                label_w = w > label_w ? w : label_w;
+                continue;
+            }
+            value_w = w > value_w ? w : value_w;
+            double v = chart_value(cell);
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    bool percent = true;
+    for (size_t row = 1; row < t->nrows; row++)
+        for (size_t c = 1; c < t->ncols; c++) {
+            const char *cell = t->cells[row * t->ncols + c];
+            percent = percent && *cell && cell[strlen(cell) - 1] == '%';
+        }
+    if (percent && hi < 100)
+        hi = 100; /* shares and completion rates are read against the whole */
+    if (hi == lo)
+        hi = lo + 1;
+    /* Labels take at most a third of the block; a longer one is broken onto
+     * the lines below its bars. */
+    if (label_w > st->block_w / 3)
+        label_w = st->block_w / 3;
+    double x_plot = st->margin_left + label_w + 2 * pad;
+    double plot_w = st->block_w - label_w - value_w - 4 * pad;
+    if (plot_w < st->block_w / 4)
+        plot_w = st->block_w / 4;
+    double zero = x_plot + (0 - lo) / (hi - lo) * plot_w;
+    double mid = 0.38 * size, half = st->line_pitch / 2, bar = 0.3 * st->line_pitch;
+    add_caption(r, ls, blk, st, mx);
+    size_t first = ls->n;
+    for (size_t row = 1; row < t->nrows; row++) {
+        const char *label = t->cells[row * t->ncols];
+        size_t left = strlen(label);
+        for (size_t s = 0; s < nseries || left > 0; s++) {
+            line *ln = add_line(ls, LINE_CHART);
+            ln->size = size;
+            ln->first_item = r->nitems;
+            if (left > 0) {
+                size_t n = cell_piece(label, left, label_w, font, size, mx);
+                add_item(r, font, size, x_plot - pad - text_width(label, n, font, size, mx), label,
+                         n);
+                label += n, left -= n;
+                while (left > 0 && *label == ' ')
+                    label++, left--;
+            }
+            if (s < nseries) {
+                const char *cell = t->cells[row * t->ncols + 1 + s];
+                double x = x_plot + (chart_value(cell) - lo) / (hi - lo) * plot_w;
+                double grey = nseries == 1 ? 0.45 : 0.25 + 0.5 * (double)s / (double)(nseries - 1);
+                add_bar(r, zero < x ? zero : x, mid + bar, zero < x ? x : zero, mid - bar, grey);
+                add_item(r, font, size, (x > zero ? x : zero) + pad, cell, strlen(cell));
+            }
+            add_rule(r, zero, mid + half, zero, mid - half); /* the axis */
+            ln->end_item = r->nitems;
+        }
+    }
+    /* The axis title and, for several series, a key: one more line. */
+    line *key = add_line(ls, LINE_CHART);
+    key->size = size;
+    key->first_item = r->nitems;
+    const char *axis = t->cells[0];
+    double x = x_plot;
+    if (*axis) {
+        add_item(r, font, size, x, axis, strlen(axis));
+        x += text_width(axis, strlen(axis), font, size, mx) + 2 * size;
+    }
+    for (size_t s = 0; nseries > 1 && s < nseries; s++) {
+        double grey = 0.25 + 0.5 * (double)s / (double)(nseries - 1);
+        add_bar(r, x, mid + bar, x + size, mid - bar, grey);
+        x += size + pad;
+        const char *name = t->cells[1 + s];
+        add_item(r, font, size, x, name, strlen(name));
+        x += text_width(name, strlen(name), font, size, mx) + 2 * size;
+    }
+    key->end_item = r->nitems;
+    ls->l[first].keep = (int)(ls->n - first);
+}
+
