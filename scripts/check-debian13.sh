@@ -17,6 +17,7 @@ if ! command -v mmdebstrap > /dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap
 fi
 cleanup() {
+    umount "$ROOT/dev/pts" 2> /dev/null || true
     umount "$ROOT/proc" 2> /dev/null || true
     rm -rf "$ROOT"
 }
@@ -27,5 +28,9 @@ git clone -q "$TOP" "$ROOT/work/main"
 [ -d "$TOP/../shared" ] && cp -a "$TOP/../shared" "$ROOT/work/shared"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2> /dev/null || true
 mount -t proc proc "$ROOT/proc"
+# Terminals for the tests that need one (a batch's progress line).
+mkdir -p "$ROOT/dev/pts"
+mount -t devpts -o newinstance,ptmxmode=0666 devpts "$ROOT/dev/pts"
+[ -e "$ROOT/dev/ptmx" ] || ln -s pts/ptmx "$ROOT/dev/ptmx"
 echo "check-debian13: $(cat "$ROOT/etc/debian_version"), make check in $ROOT/work/main" >&2
 chroot "$ROOT" sh -c 'cd /work/main && make check'
