@@ -46,6 +46,33 @@ static int parse_length(const char *s, double *out)
     return 0;
 }
 
+/* Edits (insertions, deletions, substitutions) between a and b, up to 3:
+ * enough to suggest the key a mistyped one meant. */
+static int edits(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 32 || m > 32 || (n > m ? n - m : m - n) > 2)
+        return 3;
+    int row[33];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= m; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m] < 3 ? row[m] : 3;
+}
+
 int layout_style_parse(const char *name, const char *text, size_t len, layout_style *st,
                        rg_diags *diags)
 {
@@ -64,6 +91,13 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
     double gap = 7 * MM;
     int line = 0;
     for (size_t i = 0; i < len;) {
+        /* A file that is not a style is given up after a few errors, so that
+         * its lines are not told back one by one. */
+        if (diags->errors - errors >= 3) {
+            rg_diag_add(diags, RG_ERROR, name, line, 0,
+                        "stopped reading after 3 errors: is this a style file?");
+            break;
+        }
         const char *nl = memchr(text + i, '\n', len - i);
         size_t end = nl ? (size_t)(nl - text) : len;
         char *ln = xstrndup(text + i, end - i);
@@ -93,9 +127,17 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
         while (k < sizeof keys / sizeof *keys && strcmp(keys[k].key, word[0]) != 0)
             k++;
         if (k == sizeof keys / sizeof *keys) {
-            rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
-                        "unknown style key \"%s\" (the keys are listed in gbt9704.style)",
-                        word[0]);
+            /* The word itself is not quoted: the file may be anything. */
+            size_t near = 0;
+            for (size_t j = 1; j < sizeof keys / sizeof *keys; j++)
+                if (edits(word[0], keys[j].key) < edits(word[0], keys[near].key))
+                    near = j;
+            if (edits(word[0], keys[near].key) <= 2)
+                rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
+                            "not a style key; did you mean %s?", keys[near].key);
+            else
+                rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
+                            "not a style key (the keys are listed in gbt9704.style)");
             free(ln);
             continue;
         }
@@ -111,8 +153,8 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
         for (int w = 0; keys[k].values && w < want && ok; w++)
             if (parse_length(word[1 + w], &v[w]) != 0) {
                 rg_diag_add(diags, RG_ERROR, name, line, (int)col[1 + w],
-                            "\"%s\" is not a length: write a number with mm or pt, as in 28mm",
-                            word[1 + w]);
+                            "\"%s\" needs a length: write a number with mm or pt, as in 28mm",
+                            word[0]);
                 ok = false;
             }
         const char *key = word[0];
