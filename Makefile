@@ -21,7 +21,7 @@ HB_LIBS = $(shell pkg-config --libs harfbuzz)
 # The program's lxw_tmpfile takes the place of libxlsxwriter's (xlsx_lxw.c).
 LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread -Wl,--export-dynamic-symbol=lxw_tmpfile
 
-SRC = util.c report.c batch.c model_xml.c model.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_haru.c xlsx_lxw.c \
+SRC = util.c report.c batch.c model_xml.c model.c model_chain.c scaffold.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail test_xlsx

@@ -74,6 +74,12 @@ typedef struct model_indicator {
     model_figure *slot[MODEL_SLOT_COUNT]; /* borrowed from model.figures; NULL if absent */
     char *plan_name;                      /* name of the plan item when it differs */
     model_bound plan_bound;
+    model_bound target_bound; /* written on <target>, or taken with the plan of the year before */
+    /* The plan of the report of the year before that gave this year's
+     * target (model_chain.h), borrowed from model.prev; NULL otherwise. */
+    const model_figure *target_from;
+    /* The indicator of the same id in the report of the year before. */
+    const struct model_indicator *last_year;
 } model_indicator;
 
 typedef enum { MODEL_ROLE_OTHER, MODEL_ROLE_LEADING, MODEL_ROLE_FEATURED } model_role;
@@ -150,6 +156,10 @@ typedef struct model {
     size_t nintro;
     model_section *sections;
     size_t nsections;
+    /* previous="…": the report of the year before, as written, and where. */
+    char *previous;
+    int previous_line, previous_col;
+    struct model *prev; /* that report, once model_chain_load has loaded it; owned */
 } model;
 
 typedef struct model_loader model_loader;

@@ -661,8 +661,10 @@ static int promotion_sheet(book *b, rg_diags *diags)
     const model_promotion *p = &m->promotion;
     if (!p->present || p->ncategories == 0)
         return 0;
-    const char *count_unit = p->categories[0].projects->unit;
-    const char *amount_unit = p->categories[0].amount->unit;
+    /* A figure written 待填 is absent (model.h). */
+    const model_category *first = &p->categories[0];
+    const char *count_unit = first->projects ? first->projects->unit : "个";
+    const char *amount_unit = first->amount ? first->amount->unit : "亿元";
     rg_buf title = {0}, h_count = {0}, h_amount = {0}, units = {0};
     rg_buf_printf(&title, "%s%d年%s招商引资情况", m->park, m->year, m->period);
     rg_buf_printf(&h_count, "项目数（%s）", count_unit);
