@@ -300,3 +300,18 @@ bool model_target_met(const model_indicator *ind, bool *met)
                                                                                        : c >= 0;
     return true;
 }
+
+void model_target_note(const model *m, const model_indicator *ind, rg_buf *out)
+{
+    const model_figure *target = ind->slot[MODEL_TARGET];
+    rg_buf_append(out, "", 0);
+    if (target && ind->target_from && m->prev) {
+        const char *slash = strrchr(m->prev->file, '/');
+        rg_buf_printf(out, "取自%s第%d行的%d年计划", slash ? slash + 1 : m->prev->file,
+                      ind->target_from->line, m->prev->plan_year);
+    } else if (target) {
+        rg_buf_printf(out, "本文件第%d行", target->line);
+    } else if (model_completion_base(ind)) {
+        rg_buf_puts(out, "无目标，按全年预计");
+    }
+}

@@ -10,6 +10,8 @@
 
 #include <xlsxwriter.h>
 
+#include "model_chain.h"
+
 #define MAX_SCALE 6 /* decimals a number format is made for */
 #define MAX_COLS 16
 
@@ -151,6 +153,7 @@ typedef struct book {
     lxw_format *title, *info, *header, *text, *number[MAX_SCALE + 1], *percent, *points, *missed,
         *mismatch;
     lxw_chart *completion_chart, *sector_chart; /* given sheets of their own at the end */
+    lxw_chart *years_chart;
     lxw_error err; /* the first failed write */
     const char *too_long; /* a string over Excel's limit, for the message */
 } book;
@@ -393,6 +396,30 @@ static void chart_series(const xlsx_lib *lx, lxw_chart *chart, const char *sheet
     rg_buf_fini(&vals);
 }
 
+/* The status of a completion rate in cell `rate`: 已完成 when the actual is
+ * at least the target, or at most it when the target is bounded so. */
+static void put_status(sheet *sh, int row, int col, const model_indicator *ind, const char *rate)
+{
+    bool met = false;
+    model_target_met(ind, &met);
+    bool at_most = ind->slot[MODEL_TARGET] && ind->target_bound == MODEL_BOUND_AT_MOST;
+    char formula[64];
+    snprintf(formula, sizeof formula, "=IF(%s%s1,\"已完成\",\"未完成\")", rate,
+             at_most ? "<=" : ">=");
+    put_formula_text(sh, row, col, formula, met ? "已完成" : "未完成");
+}
+
+/* Where the target came from (model_target_note), with its bound. */
+static void put_target_note(sheet *sh, int row, int col, const model_indicator *ind)
+{
+    rg_buf text = {0};
+    if (ind->slot[MODEL_TARGET] && ind->target_bound != MODEL_BOUND_EXACT)
+        rg_buf_puts(&text, ind->target_bound == MODEL_BOUND_AT_LEAST ? "不低于；" : "不高于；");
+    model_target_note(sh->b->m, ind, &text);
+    put_text(sh, row, col, text.data, sh->b->text);
+    rg_buf_fini(&text);
+}
+
 /* Targets against actuals: each indicator's target, actual, forecast and
  * completion; a chart of the completion rates. */
 static int actuals_sheet(book *b, rg_diags *diags)
@@ -404,9 +431,10 @@ static int actuals_sheet(book *b, rg_diags *diags)
     rg_buf_printf(&h_target, "%d年目标", m->year);
     rg_buf_printf(&h_actual, "%s实际", m->period);
     const char *const headers[] = {"序号", "指标", "单位", h_target.data, h_actual.data,
-                                   "同比增长（%）", "全年预计", "预计增长（%）", "完成率", "状态"};
+                                   "同比增长（%）", "全年预计", "预计增长（%）", "完成率", "状态",
+                                   "目标来源"};
     sheet sh;
-    int rc = open_sheet(b, &sh, name.data, title.data, "见“单位”列", 10, headers, diags);
+    int rc = open_sheet(b, &sh, name.data, title.data, "见“单位”列", 11, headers, diags);
     int row = 3, n = 0;
     /* The completion rates again, beside the table, for the chart: only the
      * indicators that have one, so the chart has no gaps. */
@@ -432,8 +460,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
             snprintf(formula, sizeof formula, "=%s/%s", a, base);
             put_formula(&sh, row, 8, formula, completion, b->percent);
             cell_name(row, 8, rate, sizeof rate);
-            snprintf(formula, sizeof formula, "=IF(%s>=1,\"已完成\",\"未完成\")", rate);
-            put_formula_text(&sh, row, 9, formula, completion >= 1 ? "已完成" : "未完成");
+            put_status(&sh, row, 9, ind, rate);
             char name_ref[16];
             cell_name(row, 1, name_ref, sizeof name_ref);
             snprintf(formula, sizeof formula, "=%s", name_ref);
@@ -447,6 +474,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
             put_blank(&sh, row, 8);
             put_blank(&sh, row, 9);
         }
+        put_target_note(&sh, row, 10, ind);
         row++;
     }
     if (rc == 0) {
@@ -454,7 +482,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
         note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
                                        "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
                                        NULL));
-        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
+        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 10));
         if (chart_row > 3) {
             note(b, b->lx->worksheet_write_string(sh.ws, 2, 12, "图表数据：指标", b->header));
             note(b, b->lx->worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
@@ -754,6 +782,89 @@ static int projects_sheet(book *b, rg_diags *diags)
     return rc;
 }
 
+/* A chain of reports (model_chain.h): each indicator across the years, a
+ * row a year, oldest first: target, actual, forecast, completion and the
+ * stated growth; a line chart of the completion rates. */
+static int years_sheet(book *b, rg_diags *diags)
+{
+    const model *m = b->m;
+    if (!m->prev)
+        return 0;
+    const model *years[MODEL_MAX_CHAIN];
+    int nyears = 0;
+    for (const model *y = m; y && nyears < MODEL_MAX_CHAIN; y = y->prev)
+        years[nyears++] = y;
+    rg_buf title = {0};
+    rg_buf_printf(&title, "%s%d—%d年主要指标完成情况", m->park, years[nyears - 1]->year, m->year);
+    const char *const headers[] = {"指标", "年份", "单位", "目标", "目标要求", "实际",
+                                   "统计期", "全年预计", "完成率", "同比增长（%）"};
+    sheet sh;
+    int rc = open_sheet(b, &sh, "历年指标", title.data, "见“单位”列", 10, headers, diags);
+    lxw_chart *chart = NULL; /* made with its first series: a chart needs one */
+    int row = 3;
+    for (size_t i = 0; rc == 0 && i < m->nindicators; i++) {
+        /* This indicator in each year, oldest first. */
+        const model_indicator *each[MODEL_MAX_CHAIN];
+        const model_indicator *ind = &m->indicators[i];
+        for (int k = 0; k < nyears; k++, ind = ind ? ind->last_year : NULL)
+            each[nyears - 1 - k] = ind;
+        int first = row;
+        bool any_completion = false;
+        for (int k = 0; k < nyears; k++) {
+            const model_indicator *at = each[k];
+            const model *y = years[nyears - 1 - k];
+            if (!at || (!at->slot[MODEL_TARGET] && !at->slot[MODEL_ACTUAL] &&
+                        !at->slot[MODEL_FORECAST]))
+                continue;
+            const model_figure *act = at->slot[MODEL_ACTUAL];
+            put_text(&sh, row, 0, at->name, b->text);
+            put_number(&sh, row, 1, (rg_dec){y->year, 0});
+            put_text(&sh, row, 2, act ? act->unit : at->unit, b->text);
+            put_figure(&sh, row, 3, at->slot[MODEL_TARGET]);
+            put_text(&sh, row, 4, at->slot[MODEL_TARGET] ? bound_text(at->target_bound) : "",
+                     b->text);
+            put_figure(&sh, row, 5, act);
+            put_text(&sh, row, 6, act ? y->period : "", b->text);
+            put_figure(&sh, row, 7, at->slot[MODEL_FORECAST]);
+            double completion;
+            if (model_completion(at, &completion)) {
+                char a[16], base[16], formula[48];
+                cell_name(row, 5, a, sizeof a);
+                cell_name(row, at->slot[MODEL_TARGET] ? 3 : 7, base, sizeof base);
+                snprintf(formula, sizeof formula, "=%s/%s", a, base);
+                put_formula(&sh, row, 8, formula, completion, b->percent);
+                any_completion = true;
+            } else {
+                put_blank(&sh, row, 8);
+            }
+            put_figure(&sh, row, 9, at->slot[MODEL_ACTUAL_GROWTH]);
+            row++;
+        }
+        if (any_completion && !chart)
+            chart = b->lx->workbook_add_chart(b->wb, LXW_CHART_LINE);
+        if (chart && any_completion)
+            chart_series(b->lx, chart, sh.name, first, row - 1, 1, 8, m->indicators[i].name,
+                         false);
+    }
+    if (rc == 0) {
+        highlight(&sh, 3, row - 1, 8, true, 1, b->missed);
+        note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
+                                              "注：各年目标为上一年报告中的计划；完成率为实际值与"
+                                              "目标之比，无目标时为与全年预计之比。",
+                                              NULL));
+        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
+        if (chart) {
+            b->lx->chart_title_set_name(chart, title.data);
+            b->lx->chart_axis_set_num_format(chart->y_axis, "0%");
+            b->lx->chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+            b->years_chart = chart;
+        }
+        close_sheet(&sh);
+    }
+    rg_buf_fini(&title);
+    return rc;
+}
+
 int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char *name,
                const char *tmpdir, time_t created, rg_diags *diags)
 {
@@ -804,13 +915,15 @@ int xlsx_write(const xlsx_lib *lx, const model *m, const char *path, const char 
 
     int rc = actuals_sheet(&b, diags) == 0 && plan_sheet(&b, diags) == 0 &&
                      sectors_sheet(&b, diags) == 0 && promotion_sheet(&b, diags) == 0 &&
-                     projects_sheet(&b, diags) == 0
+                     projects_sheet(&b, diags) == 0 && years_sheet(&b, diags) == 0
                  ? 0
                  : -1;
     if (rc == 0 && b.completion_chart)
         chart_sheet(&b, "完成率图", b.completion_chart);
     if (rc == 0 && b.sector_chart)
         chart_sheet(&b, "产业结构图", b.sector_chart);
+    if (rc == 0 && b.years_chart)
+        chart_sheet(&b, "历年完成率图", b.years_chart);
     if (rc == 0 && b.err != LXW_NO_ERROR) {
         if (b.too_long) {
             size_t cut = 0; /* the first 20 characters, to name it */
