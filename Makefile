@@ -24,7 +24,7 @@ LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread -Wl,--export-dynamic-symbol
 SRC = util.c report.c batch.c model_xml.c model.c model_chain.c scaffold.c model_tmpl.c tmpl.c doc.c layout.c font_ttf.c flate.c pdf_pack.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
-TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail test_xlsx
+TESTS = test_util test_model test_chain test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_mail test_xlsx
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all setup report check test lint spec check-asan check-debian13 fuzz install bench clean
@@ -35,7 +35,7 @@ setup:
 
 report: setup
 	@$(MAKE) --no-print-directory $(BUILD)/parkreport
-	$(BUILD)/parkreport -o out input/park-2023.xml
+	$(BUILD)/parkreport -o out input/park-2023.xml input/park-2024.xml
 
 check: setup
 	@$(MAKE) --no-print-directory test

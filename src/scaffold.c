@@ -215,8 +215,10 @@ static void put_sections(rg_buf *out, const model *m, const model_section *s, si
         rg_buf_puts(out, "<section title=\"");
         put_title(out, m, s[i].title);
         rg_buf_puts(out, "\">\n");
-        indent(out, depth + 1);
-        rg_buf_puts(out, "<p></p>\n");
+        for (size_t k = 0; k < s[i].nparagraphs; k++) {
+            indent(out, depth + 1);
+            rg_buf_puts(out, "<p></p>\n");
+        }
         put_sections(out, m, s[i].sections, s[i].nsections, depth + 1);
         indent(out, depth);
         rg_buf_puts(out, "</section>\n");
@@ -251,8 +253,12 @@ void scaffold_write(const model *m, const char *previous_name, rg_buf *out)
     if (m->ngroups)
         put_groups(out, m);
     rg_buf_puts(out, "  <narrative>\n");
-    if (m->nintro)
-        rg_buf_puts(out, "    <intro>\n      <p></p>\n    </intro>\n");
+    if (m->nintro) {
+        rg_buf_puts(out, "    <intro>\n");
+        for (size_t k = 0; k < m->nintro; k++)
+            rg_buf_puts(out, "      <p></p>\n");
+        rg_buf_puts(out, "    </intro>\n");
+    }
     put_sections(out, m, m->sections, m->nsections, 2);
     rg_buf_puts(out, "  </narrative>\n</report>\n");
 }

@@ -8,7 +8,7 @@
  * bounds; every figure to be filled written 待填, which the loader warns
  * about ("to fill", with its line and column) and leaves out, so that a
  * half-filled file can be checked and previewed; the narrative's sections,
- * their titles' years moved on by one, each with an empty paragraph.
+ * their titles' years moved on by one, an empty paragraph for each of theirs.
  * Everything taken from the model is written XML-escaped.
  */
 #ifndef RG_SCAFFOLD_H
