@@ -14,6 +14,11 @@
  * trimmed. No text holds a control character (rg_is_control) other than the
  * line breaks and tabs of paragraphs: the load refuses them.
  *
+ * A figure written 待填 (a scaffold's figure still to be filled, scaffold.h)
+ * is left out of the model, as if not written, with a "to fill" warning at
+ * its place; so is an <actual ref="…"/> to one, and prose that cites one
+ * reads "（待填）".
+ *
  * Ownership: the model owns everything it points to; model_free releases it.
  * A model_loader holds the compiled schema and serves many inputs; it is not
  * shared between threads.
