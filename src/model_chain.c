@@ -309,6 +309,10 @@ void model_target_note(const model *m, const model_indicator *ind, rg_buf *out)
         const char *slash = strrchr(m->prev->file, '/');
         rg_buf_printf(out, "取自%s第%d行的%d年计划", slash ? slash + 1 : m->prev->file,
                       ind->target_from->line, m->prev->plan_year);
+        /* A plan named otherwise may measure something else: say which. */
+        const char *plan_name = ind->last_year ? ind->last_year->plan_name : NULL;
+        if (plan_name && strcmp(plan_name, ind->name) != 0)
+            rg_buf_printf(out, "“%s”", plan_name);
     } else if (target) {
         rg_buf_printf(out, "本文件第%d行", target->line);
     } else if (model_completion_base(ind)) {

@@ -44,7 +44,8 @@ bool model_target_met(const model_indicator *ind, bool *met);
 
 /* Appends where this year's target of ind (an indicator of m) came from,
  * as the workbook and the report print it: "取自park-2023.xml第52行的
- * 2024年计划", "本文件第16行", or "无目标，按全年预计" when completion is
+ * 2024年计划" (and the plan's name when it differs from the indicator's),
+ * "本文件第16行", or "无目标，按全年预计" when completion is
  * measured against the forecast; nothing when there is no completion. */
 void model_target_note(const model *m, const model_indicator *ind, rg_buf *out);
 

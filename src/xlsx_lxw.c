@@ -359,6 +359,23 @@ static void highlight(sheet *sh, int first_row, int last_row, int col, bool belo
                                                    (lxw_row_t)last_row, (lxw_col_t)col, &cf));
 }
 
+/* Marks the completion rates of column `col` whose status, in the column
+ * after it, is 未完成: "rate < 1" would mark a target bounded at-most that
+ * is met, and miss one that is not. */
+static void highlight_missed(sheet *sh, int first_row, int last_row, int col)
+{
+    if (last_row < first_row)
+        return;
+    char status[16], rule[48];
+    cell_name(first_row, col + 1, status, sizeof status);
+    snprintf(rule, sizeof rule, "=%s=\"未完成\"", status);
+    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
+                                 .format = sh->b->missed};
+    note(sh->b, sh->b->lx->worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row,
+                                                              (lxw_col_t)col, (lxw_row_t)last_row,
+                                                              (lxw_col_t)col, &cf));
+}
+
 /* A chart on a sheet of its own, which prints on one A4 page. */
 static void chart_sheet(book *b, const char *name, lxw_chart *chart)
 {
@@ -478,7 +495,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
         row++;
     }
     if (rc == 0) {
-        highlight(&sh, 3, row - 1, 8, true, 1, b->missed);
+        highlight_missed(&sh, 3, row - 1, 8);
         note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
                                        "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
                                        NULL));
@@ -797,9 +814,9 @@ static int years_sheet(book *b, rg_diags *diags)
     rg_buf title = {0};
     rg_buf_printf(&title, "%s%d—%d年主要指标完成情况", m->park, years[nyears - 1]->year, m->year);
     const char *const headers[] = {"指标", "年份", "单位", "目标", "目标要求", "实际",
-                                   "统计期", "全年预计", "完成率", "同比增长（%）"};
+                                   "统计期", "全年预计", "完成率", "状态", "同比增长（%）"};
     sheet sh;
-    int rc = open_sheet(b, &sh, "历年指标", title.data, "见“单位”列", 10, headers, diags);
+    int rc = open_sheet(b, &sh, "历年指标", title.data, "见“单位”列", 11, headers, diags);
     lxw_chart *chart = NULL; /* made with its first series: a chart needs one */
     int row = 3;
     for (size_t i = 0; rc == 0 && i < m->nindicators; i++) {
@@ -833,11 +850,14 @@ static int years_sheet(book *b, rg_diags *diags)
                 cell_name(row, at->slot[MODEL_TARGET] ? 3 : 7, base, sizeof base);
                 snprintf(formula, sizeof formula, "=%s/%s", a, base);
                 put_formula(&sh, row, 8, formula, completion, b->percent);
+                cell_name(row, 8, a, sizeof a);
+                put_status(&sh, row, 9, at, a);
                 any_completion = true;
             } else {
                 put_blank(&sh, row, 8);
+                put_blank(&sh, row, 9);
             }
-            put_figure(&sh, row, 9, at->slot[MODEL_ACTUAL_GROWTH]);
+            put_figure(&sh, row, 10, at->slot[MODEL_ACTUAL_GROWTH]);
             row++;
         }
         if (any_completion && !chart)
@@ -847,12 +867,12 @@ static int years_sheet(book *b, rg_diags *diags)
                          false);
     }
     if (rc == 0) {
-        highlight(&sh, 3, row - 1, 8, true, 1, b->missed);
+        highlight_missed(&sh, 3, row - 1, 8);
         note(b, b->lx->worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
                                               "注：各年目标为上一年报告中的计划；完成率为实际值与"
                                               "目标之比，无目标时为与全年预计之比。",
                                               NULL));
-        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
+        note(b, b->lx->worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 10));
         if (chart) {
             b->lx->chart_title_set_name(chart, title.data);
             b->lx->chart_axis_set_num_format(chart->y_axis, "0%");

@@ -50,7 +50,8 @@ for r, c in zip(ws.iter_rows(min_row=4), wc.iter_rows(min_row=4)):
     plan = plans[name]
     assert r[3].value == float(plan.text), (name, r[3].value, plan.text)
     bound = {'at-least': '不低于；', 'at-most': '不高于；'}.get(plan.get('bound'), '')
-    assert r[10].value == f'{bound}取自park-2023.xml第{plan_line[name]}行的2024年计划', (name, r[10].value)
+    named = '“' + plan.get('name') + '”' if plan.get('name') else ''
+    assert r[10].value == f'{bound}取自park-2023.xml第{plan_line[name]}行的2024年计划{named}', (name, r[10].value)
     if r[8].value is None:
         assert name == '实施技改扩能', name  # 个 against 户: no completion
         continue

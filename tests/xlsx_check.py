@@ -114,7 +114,7 @@ for ind in root.iter("indicator"):
         assert r[10] == ("无目标，按全年预计" if want[1] is not None and base else None), r
 assert rows[n][1] is None, rows[n]  # nothing else
 rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-assert [rule.formula for rule in rules] == [["AND(ISNUMBER(I4),I4<1)"]], rules
+assert [rule.formula for rule in rules] == [['J4="未完成"']], rules  # by the status
 assert f"$A$1:$K${n + 5}" in str(ws.print_area), ws.print_area  # the chart's data left out
 
 # Next year's plan.
