@@ -491,6 +491,70 @@ static void test_scaffold_filled_takes_the_plans(void **state)
     model_free(m);
 }
 
+/* 不高于: met when the actual is at most the target. */
+static void test_at_most_target(void **state)
+{
+    fixture *f = *state;
+    char *xml = report_xml(2023, "工业园区", "",
+                           "    <indicator id=\"energy\" name=\"单位产值能耗\" unit=\"吨标煤/万元\">"
+                           "<actual>0.5</actual><plan bound=\"at-most\">0.46</plan></indicator>\n");
+    free(put(f, "e-2023.xml", xml));
+    free(xml);
+    const char *actuals[] = {"0.46", "0.47"};
+    for (int k = 0; k < 2; k++) {
+        rg_buf inds = {0};
+        rg_buf_printf(&inds, "    <indicator id=\"energy\" name=\"单位产值能耗\" "
+                             "unit=\"吨标煤/万元\"><actual>%s</actual></indicator>\n", actuals[k]);
+        xml = report_xml(2024, "工业园区", " previous=\"e-2023.xml\"", inds.data);
+        char *path = put(f, "e-2024.xml", xml);
+        rg_diags d = {0};
+        int rc;
+        model *m = load_chain(f, path, &d, &rc);
+        assert_int_equal(rc, 0);
+        const model_indicator *e = indicator(m, "energy");
+        assert_int_equal(e->target_bound, MODEL_BOUND_AT_MOST);
+        bool met = k == 1;
+        assert_true(model_target_met(e, &met));
+        assert_int_equal(met, k == 0);
+        rg_buf_fini(&inds);
+        free(xml), free(path);
+        rg_diags_fini(&d);
+        model_free(m);
+    }
+}
+
+/* Last year's figure written here, and a sector's growth: checked too. */
+static void test_written_previous_and_sectors(void **state)
+{
+    fixture *f = *state;
+    put_seed(f);
+    char *xml = report_xml(2024, "工业园区", " previous=\"park-2023.xml\"",
+                           "    <indicator id=\"tax\" name=\"税收\" unit=\"亿元\">\n"
+                           "      <previous>1.5</previous><actual>1.61</actual>\n"
+                           "    </indicator>\n");
+    /* A sector after the indicators: textile 43.55 -> 49.8 is 14.35%, not 20%. */
+    char *at = strstr(xml, "  <narrative>");
+    rg_buf with = {0};
+    rg_buf_append(&with, xml, (size_t)(at - xml));
+    rg_buf_puts(&with, "  <sectors><sector id=\"textile\" name=\"纺织鞋服\"><output>49.8</output>"
+                       "<growth>20</growth></sector></sectors>\n");
+    rg_buf_puts(&with, at);
+    char *path = put(f, "park-2024.xml", with.data);
+    rg_diags d = {0};
+    int rc;
+    model *m = load_chain(f, path, &d, &rc);
+    char *text = diags_text(&d);
+    assert_int_equal(rc, 0);
+    assert_has(text, "park-2024.xml:6:7: warning: 税收 of 2023年1-11月 is written 1.5亿元 here, "
+                     "but ");
+    assert_has(text, "park-2023.xml:20 has 1.52亿元");
+    assert_has(text, "warning: 纺织鞋服 grew by 14.4% from 43.55亿元 (2023年1-11月, ");
+    free(text), free(xml), free(path);
+    rg_buf_fini(&with);
+    rg_diags_fini(&d);
+    model_free(m);
+}
+
 /* No previous: nothing changes. */
 static void test_no_previous_is_unchanged(void **state)
 {
@@ -523,6 +587,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scaffold_escapes_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scaffold_filled_takes_the_plans, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_previous_is_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_at_most_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_written_previous_and_sectors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
