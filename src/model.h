@@ -165,6 +165,7 @@ typedef struct model {
     char *previous;
     int previous_line, previous_col;
     struct model *prev; /* that report, once model_chain_load has loaded it; owned */
+    size_t nunfilled;   /* figures written 待填, left out */
 } model;
 
 typedef struct model_loader model_loader;

@@ -225,6 +225,7 @@ tval *model_tmpl_data(const model *m)
     for (size_t i = 0; i < m->nindicators && !targets; i++)
         targets = m->indicators[i].slot[MODEL_TARGET] != NULL;
     tval_set(root, "has_targets", tval_bool(targets));
+    tval_set(root, "unfilled", tval_bool(m->nunfilled > 0));
     tval_set(root, "history", history_data(m));
     tval_set(root, "sectors", sectors_data(m));
     tval_set(root, "groups", groups_data(m));

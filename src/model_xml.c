@@ -937,6 +937,7 @@ static void link_figures(load_ctx *lc)
     }
     if (lc->nunfilled)
         drop_unfilled_refs(lc);
+    m->nunfilled = lc->nunfilled;
 }
 
 /* Removes line breaks and the indentation around them: Chinese prose has no

@@ -130,10 +130,19 @@ check "--scaffold: next year's input on standard output, naming this one as prev
     grep -q '<report year=\"2024\" plan-year=\"2025\" period=\"1-11月\" previous=\"park-2023.xml\">' '$T/s/park-2024.xml' &&
     grep -q '<target bound=\"at-least\">11</target>' '$T/s/park-2024.xml'"
 "$BIN" -q --check "$T/s/park-2024.xml" > /dev/null 2> "$T/fill.err"
+status=$?
 fills=$(sed '1,/-->/d' "$T/s/park-2024.xml" | grep -o '待填' | wc -l)
-check "--check lists every figure still to fill, with FILE:LINE:COL" sh -c "
+check "--check lists every figure still to fill, with FILE:LINE:COL, as warnings" sh -c "
+    test $status -eq 0 &&
     test \$(grep -c '^$T/s/park-2024.xml:[0-9]*:[0-9]*: warning: to fill: ' '$T/fill.err') -eq $fills &&
-    test $fills -ge 50"
+    test $fills -ge 50 && ! grep -q ': error: ' '$T/fill.err'"
+"$BIN" -q -o "$T/s/fresh" "$T/s/park-2024.xml" > /dev/null 2>&1
+status=$?
+pdftotext "$T/s/fresh/park-2024.pdf" "$T/s/fresh.txt" 2> /dev/null
+check "the scaffold as it is previews: the sections' titles, the headline left for later" sh -c "
+    test $status -eq 0 && grep -q '2025年工作计划' '$T/s/fresh.txt' &&
+    grep -q '主要指标一句在“待填”的数字填齐后生成' '$T/s/fresh.txt' &&
+    grep -q '2024年主要指标完成情况' '$T/s/fresh.txt'"
 # Half filled: the headline's figures only; the rest stays 待填.
 $PY - "$T/s/park-2024.xml" "$T/s/half.xml" << 'EOF'
 import re, sys
