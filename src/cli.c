@@ -14,6 +14,7 @@
 
 #include "batch.h"
 #include "report.h"
+#include "scaffold.h"
 
 #ifndef PARKREPORT_VERSION
 #define PARKREPORT_VERSION "0.1.0"
@@ -69,6 +70,32 @@ static char *installed_dir(const char *name)
     return rg_buf_take(&dir);
 }
 
+/* --scaffold FILE: next year's input on standard output (scaffold.h). */
+static int print_scaffold(const char *path)
+{
+    model_loader *ld = model_loader_new();
+    if (!ld)
+        return EXIT_INPUT_FAILED;
+    rg_diags d = {0};
+    model *m = model_load(ld, path, &d);
+    report_print_diags(&d, 0);
+    int status = EXIT_INPUT_FAILED;
+    if (m) {
+        rg_buf out = {0};
+        const char *slash = strrchr(path, '/');
+        scaffold_write(m, slash ? slash + 1 : path, &out);
+        if (fwrite(out.data, 1, out.len, stdout) == out.len && fflush(stdout) == 0)
+            status = EXIT_OK;
+        else
+            fprintf(stderr, "parkreport: cannot write the scaffold: %s\n", strerror(errno));
+        rg_buf_fini(&out);
+    }
+    model_free(m);
+    model_loader_free(ld);
+    rg_diags_fini(&d);
+    return status;
+}
+
 static void usage(FILE *out, const report_options *opt)
 {
     fprintf(out,
@@ -92,6 +119,8 @@ static void usage(FILE *out, const report_options *opt)
             "      --check           validate and run the consistency checks; write nothing\n"
             "      --strict          treat warnings as errors\n"
             "      --emit-doc        print the document form the template produced; write nothing\n"
+            "      --scaffold FILE   print next year's input, made from FILE (this year's), to\n"
+            "                        be filled in and saved beside it\n"
             "\n"
             "Sending to the county, once an input's files are written (docs/mail.md):\n"
             "      --mail-to LIST    send one message per input to these addresses\n"
@@ -184,7 +213,9 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     opt.server.retries = 3;
     enum { OPT_CHECK = 256, OPT_STRICT, OPT_TEMPLATES, OPT_FONTS, OPT_STYLE, OPT_EMIT_DOC,
            OPT_MAIL_TO, OPT_MAIL_FROM, OPT_SMTP, OPT_MAIL_ATTACH, OPT_MAIL_DRY_RUN,
-           OPT_SMTP_INSECURE, OPT_SMTP_TIMEOUT, OPT_SMTP_RETRIES, OPT_PDF_COMPRESSION };
+           OPT_SMTP_INSECURE, OPT_SMTP_TIMEOUT, OPT_SMTP_RETRIES, OPT_PDF_COMPRESSION,
+           OPT_SCAFFOLD };
+    const char *scaffold_from = NULL;
     bool mail_option = false; /* any of them, which need --mail-to */
     int jobs_asked = 0;       /* -j; 0: every processor */
     static const struct option longopts[] = {
@@ -195,6 +226,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"emit-doc", no_argument, NULL, OPT_EMIT_DOC},
+        {"scaffold", required_argument, NULL, OPT_SCAFFOLD},
         {"pdf-compression", required_argument, NULL, OPT_PDF_COMPRESSION},
         {"mail-to", required_argument, NULL, OPT_MAIL_TO},
         {"mail-from", required_argument, NULL, OPT_MAIL_FROM},
@@ -258,6 +290,9 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             break;
         case OPT_EMIT_DOC:
             opt.emit_doc = true;
+            break;
+        case OPT_SCAFFOLD:
+            scaffold_from = optarg;
             break;
         case OPT_PDF_COMPRESSION:
             if (strcmp(optarg, "small") != 0 && strcmp(optarg, "fast") != 0) {
@@ -337,6 +372,14 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
             fprintf(stderr, "Try 'parkreport --help' for more information.\n");
             return free_mail_to(&opt), EXIT_USAGE;
         }
+    }
+    if (scaffold_from) {
+        if (optind < argc || mail_option || opt.nmail_to) {
+            fprintf(stderr, "parkreport: --scaffold takes one file and prints; give no inputs "
+                            "or mail options with it\n");
+            return free_mail_to(&opt), EXIT_USAGE;
+        }
+        return free_mail_to(&opt), print_scaffold(scaffold_from);
     }
     if (optind >= argc) {
         fprintf(stderr, "parkreport: no input given\n");

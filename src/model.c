@@ -61,6 +61,8 @@ void model_free(model *m)
     paragraphs_free(m->intro, m->nintro);
     sections_free(m->sections, m->nsections);
     free(m->file), free(m->period), free(m->park), free(m->title), free(m->author), free(m->date);
+    free(m->previous);
+    model_free(m->prev);
     free(m);
 }
 
@@ -198,6 +200,8 @@ bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount)
         return false;
     rg_dec np = {0, 0}, na = {0, 0};
     for (size_t i = 0; i < p->ncategories; i++) {
+        if (!p->categories[i].projects || !p->categories[i].amount) /* still to be filled */
+            return false;
         if (rg_dec_add(np, p->categories[i].projects->value, &np) != 0 ||
             rg_dec_add(na, p->categories[i].amount->value, &na) != 0)
             return false;

@@ -14,6 +14,11 @@
  * trimmed. No text holds a control character (rg_is_control) other than the
  * line breaks and tabs of paragraphs: the load refuses them.
  *
+ * A figure written 待填 (a scaffold's figure still to be filled, scaffold.h)
+ * is left out of the model, as if not written, with a "to fill" warning at
+ * its place; so is an <actual ref="…"/> to one, and prose that cites one
+ * reads "（待填）".
+ *
  * Ownership: the model owns everything it points to; model_free releases it.
  * A model_loader holds the compiled schema and serves many inputs; it is not
  * shared between threads.
@@ -74,6 +79,12 @@ typedef struct model_indicator {
     model_figure *slot[MODEL_SLOT_COUNT]; /* borrowed from model.figures; NULL if absent */
     char *plan_name;                      /* name of the plan item when it differs */
     model_bound plan_bound;
+    model_bound target_bound; /* written on <target>, or taken with the plan of the year before */
+    /* The plan of the report of the year before that gave this year's
+     * target (model_chain.h), borrowed from model.prev; NULL otherwise. */
+    const model_figure *target_from;
+    /* The indicator of the same id in the report of the year before. */
+    const struct model_indicator *last_year;
 } model_indicator;
 
 typedef enum { MODEL_ROLE_OTHER, MODEL_ROLE_LEADING, MODEL_ROLE_FEATURED } model_role;
@@ -150,6 +161,11 @@ typedef struct model {
     size_t nintro;
     model_section *sections;
     size_t nsections;
+    /* previous="…": the report of the year before, as written, and where. */
+    char *previous;
+    int previous_line, previous_col;
+    struct model *prev; /* that report, once model_chain_load has loaded it; owned */
+    size_t nunfilled;   /* figures written 待填, left out */
 } model;
 
 typedef struct model_loader model_loader;

@@ -3,6 +3,8 @@
  * listed for template writers in docs/templates.md. */
 #include "model_tmpl.h"
 
+#include "model_chain.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,20 @@ static tval *figures_data(const model *m)
     return root;
 }
 
+/* This year's target: its bound, whether it is met, where it came from. */
+static void target_data(const model *m, const model_indicator *ind, tval *t)
+{
+    bool bounded = ind->slot[MODEL_TARGET] != NULL;
+    tval_set(t, "target_at_least", tval_bool(bounded && ind->target_bound == MODEL_BOUND_AT_LEAST));
+    tval_set(t, "target_at_most", tval_bool(bounded && ind->target_bound == MODEL_BOUND_AT_MOST));
+    bool met;
+    tval_set(t, "status", model_target_met(ind, &met) ? tval_string(met ? "已完成" : "未完成")
+                                                       : tval_null());
+    rg_buf note = {0};
+    model_target_note(m, ind, &note);
+    tval_set(t, "target_note", tval_string_take(rg_buf_take(&note)));
+}
+
 static tval *indicators_data(const model *m)
 {
     static const char *const slot_name[MODEL_SLOT_COUNT] = {
@@ -85,8 +101,51 @@ static tval *indicators_data(const model *m)
         tval_set(t, "completion", percent_value(ok, x));
         ok = model_growth_needed_percent(ind, &x);
         tval_set(t, "growth_needed", percent_value(ok, x));
+        target_data(m, ind, t);
     }
     return list;
+}
+
+/* A chain of reports (model_chain.h): each indicator's completion in each
+ * year, oldest first, for a multi-year table; null without a chain. */
+static tval *history_data(const model *m)
+{
+    if (!m->prev)
+        return tval_null();
+    const model *years[MODEL_MAX_CHAIN];
+    int nyears = 0;
+    for (const model *y = m; y && nyears < MODEL_MAX_CHAIN; y = y->prev)
+        years[nyears++] = y;
+    tval *h = tval_map();
+    char year[16];
+    snprintf(year, sizeof year, "%d", years[nyears - 1]->year);
+    tval_set(h, "first_year", tval_number(year, NULL));
+    tval *ylist = tval_set(h, "years", tval_list());
+    for (int k = nyears - 1; k >= 0; k--) {
+        snprintf(year, sizeof year, "%d", years[k]->year);
+        tval_set(tval_push(ylist, tval_map()), "year", tval_number(year, NULL));
+    }
+    tval *list = tval_set(h, "indicators", tval_list());
+    for (size_t i = 0; i < m->nindicators; i++) {
+        const model_indicator *each[MODEL_MAX_CHAIN], *ind = &m->indicators[i];
+        bool any = false;
+        for (int k = 0; k < nyears; k++, ind = ind ? ind->last_year : NULL) {
+            rg_dec x;
+            each[k] = ind;
+            any = any || (ind && model_completion_percent(ind, &x));
+        }
+        if (!any)
+            continue;
+        tval *t = tval_push(list, tval_map());
+        tval_set(t, "name", tval_string(m->indicators[i].name));
+        tval *cells = tval_set(t, "years", tval_list());
+        for (int k = nyears - 1; k >= 0; k--) {
+            rg_dec x;
+            bool ok = each[k] && model_completion_percent(each[k], &x);
+            tval_set(tval_push(cells, tval_map()), "completion", percent_value(ok, x));
+        }
+    }
+    return h;
 }
 
 static tval *sectors_data(const model *m)
@@ -162,6 +221,12 @@ tval *model_tmpl_data(const model *m)
     tval_set(root, "title", m->title ? tval_string(m->title) : tval_null());
     tval_set(root, "fig", figures_data(m));
     tval_set(root, "indicators", indicators_data(m));
+    bool targets = false;
+    for (size_t i = 0; i < m->nindicators && !targets; i++)
+        targets = m->indicators[i].slot[MODEL_TARGET] != NULL;
+    tval_set(root, "has_targets", tval_bool(targets));
+    tval_set(root, "unfilled", tval_bool(m->nunfilled > 0));
+    tval_set(root, "history", history_data(m));
     tval_set(root, "sectors", sectors_data(m));
     tval_set(root, "groups", groups_data(m));
     tval_set(root, "intro", paragraphs_data(m->intro, m->nintro));

@@ -55,6 +55,8 @@ typedef struct load_ctx {
     bool tags_match; /* one per element, so an element's index finds its tag */
     figure_node *fnodes;
     size_t nfnodes, fnodes_cap;
+    char **unfilled; /* ids of the figures written 待填, sorted once all are known */
+    size_t nunfilled, unfilled_cap;
 } load_ctx;
 
 /* Finds every start tag and its line and column in one pass: a comment, a
@@ -257,9 +259,10 @@ static int count_elements(xmlNode *n, size_t *count)
 static const struct {
     const char *pattern, *hint;
 } pattern_hints[] = {
-    {"'-?[0-9]+(\\.[0-9]+)?'", "is not a number: write digits with an optional minus sign and "
-                               "decimal point, e.g. 124.2 (no units, exponents or separators)"},
-    {"'[0-9]+'", "is not a count: write a whole number, 0 or more"},
+    {"'-?[0-9]+(\\.[0-9]+)?|待填'", "is not a number: write digits with an optional minus sign "
+                                   "and decimal point, e.g. 124.2 (no units, exponents or "
+                                   "separators), or 待填 while it is still to be filled"},
+    {"'[0-9]+|待填'", "is not a count: write a whole number, 0 or more, or 待填"},
     {"'[12][0-9]{3}'", "is not a year: write four digits, e.g. 2023"},
     {"'[a-z][a-z0-9]*(-[a-z0-9]+)*'", "is not an id: write lower-case letters, digits and "
                                       "hyphens, e.g. infra-investment"},
@@ -488,9 +491,49 @@ static void check_number(load_ctx *lc, const xmlNode *n, const char *attr_name, 
                    el, id, f->text, rg_dec_digits(f->value), MODEL_MAX_DIGITS);
 }
 
+/* The text a scaffold (--scaffold) writes for a figure still to be filled. */
+#define TO_FILL "待填"
+
+/* True, with a warning, when the figure `id` written in n (or its attribute
+ * attr_name) is still to be filled; it is then left out of the model, as if
+ * not written, so that a half-filled input can be checked and previewed. */
+static bool still_to_fill(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *id)
+{
+    char *text = attr_name ? attr(n, attr_name) : text_of(n);
+    bool unfilled = text && strcmp(one_line(text), TO_FILL) == 0;
+    free(text);
+    if (!unfilled)
+        return false;
+    int line = line_of(lc, n), col = col_of(lc, n);
+    if (attr_name)
+        attr_pos(lc, n, attr_name, &line, &col);
+    rg_diag_add(lc->diags, RG_WARNING, lc->path, line, col,
+                "to fill: %s is still " TO_FILL "; write its number, or delete <%s> if there is "
+                "none", id, (const char *)n->name);
+    void *arr = lc->unfilled;
+    xgrow(&arr, &lc->unfilled_cap, lc->nunfilled + 1, sizeof *lc->unfilled);
+    lc->unfilled = arr;
+    lc->unfilled[lc->nunfilled++] = xstrdup(id);
+    return true;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_unfilled(const load_ctx *lc, const char *id)
+{
+    return lc->nunfilled &&
+           bsearch(&id, lc->unfilled, lc->nunfilled, sizeof *lc->unfilled, str_cmp) != NULL;
+}
+
+/* NULL when the figure is still to be filled. */
 static model_figure *add_figure(load_ctx *lc, const xmlNode *n, const char *id, const char *name,
                                 const char *unit)
 {
+    if (still_to_fill(lc, n, NULL, id))
+        return NULL;
     char *own_unit = label_attr(lc, n, "unit");
     model_figure *f = new_figure(lc, id, name, own_unit ? own_unit : unit, line_of(lc, n));
     free(own_unit);
@@ -544,6 +587,17 @@ static const char *const slot_element[MODEL_SLOT_COUNT] = {
     [MODEL_PLAN] = "plan",
 };
 
+static model_bound bound_of(const xmlNode *n)
+{
+    char *bound = attr(n, "bound");
+    model_bound b = !bound                            ? MODEL_BOUND_EXACT
+                    : strcmp(bound, "at-least") == 0 ? MODEL_BOUND_AT_LEAST
+                    : strcmp(bound, "at-most") == 0  ? MODEL_BOUND_AT_MOST
+                                                     : MODEL_BOUND_EXACT;
+    free(bound);
+    return b;
+}
+
 static void load_indicators(load_ctx *lc, const xmlNode *parent)
 {
     model *m = lc->m;
@@ -566,13 +620,10 @@ static void load_indicators(load_ctx *lc, const xmlNode *parent)
         const xmlNode *plan = child(n, "plan");
         if (plan) {
             ind->plan_name = label_attr(lc, plan, "name");
-            char *bound = attr(plan, "bound");
-            if (bound && strcmp(bound, "at-least") == 0)
-                ind->plan_bound = MODEL_BOUND_AT_LEAST;
-            else if (bound && strcmp(bound, "at-most") == 0)
-                ind->plan_bound = MODEL_BOUND_AT_MOST;
-            free(bound);
+            ind->plan_bound = bound_of(plan);
         }
+        if (child(n, "target"))
+            ind->target_bound = bound_of(child(n, "target"));
     }
 }
 
@@ -612,11 +663,11 @@ static void load_promotion(load_ctx *lc, const xmlNode *n)
     p->amount = opt_figure(lc, n, "amount", "promotion", "招引项目总投资", "亿元");
     p->large_projects = opt_figure(lc, n, "large-projects", "promotion", "大项目", "个");
     const xmlNode *large = child(n, "large-projects");
-    if (large) {
+    if (large && !still_to_fill(lc, large, "threshold", "promotion.large-projects.threshold")) {
         /* The threshold is an attribute; give it a figure of its own. */
-        model_figure *f = add_figure(lc, large, "promotion.large-projects.threshold",
-                                     "大项目投资门槛", "亿元");
-        free(f->text);
+        model_figure *f = new_figure(lc, "promotion.large-projects.threshold", "大项目投资门槛",
+                                     "亿元", line_of(lc, large));
+        attr_pos(lc, large, "threshold", &f->line, &f->col);
         f->text = attr(large, "threshold");
         check_number(lc, large, "threshold", f->id, f);
         p->large_threshold = f;
@@ -646,7 +697,8 @@ static void load_figures(load_ctx *lc, const xmlNode *parent)
         char *id = attr(n, "id"), *name = label_attr(lc, n, "name"),
              *unit = label_attr(lc, n, "unit");
         model_figure *f = add_figure(lc, n, id, name, unit);
-        f->same_as = attr(n, "same-as");
+        if (f)
+            f->same_as = attr(n, "same-as");
         free(id), free(name), free(unit);
     }
 }
@@ -672,8 +724,13 @@ static void load_groups(load_ctx *lc, const xmlNode *parent)
         g->items = xcalloc(g->nitems, sizeof *g->items);
         size_t k = 0;
         for (const xmlNode *it = n->children; it; it = it->next)
-            if (is_el(it, "item"))
+            if (is_el(it, "item")) {
                 g->items[k++] = label_text(lc, it);
+                if (strcmp(g->items[k - 1], TO_FILL) == 0)
+                    rg_diag_add(lc->diags, RG_WARNING, lc->path, line_of(lc, it), col_of(lc, it),
+                                "to fill: an item of groups.%s is still " TO_FILL "; write its "
+                                "name", g->id);
+            }
     }
 }
 
@@ -682,6 +739,28 @@ static int figure_cmp(const void *a, const void *b)
     const model_figure *x = *(const model_figure *const *)a, *y = *(const model_figure *const *)b;
     int c = strcmp(x->id, y->id);
     return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* An <actual ref="…"/> whose figure is still to be filled is left out too. */
+static void drop_unfilled_refs(load_ctx *lc)
+{
+    model *m = lc->m;
+    for (size_t i = 0; i < m->nindicators; i++) {
+        model_figure **actual = &m->indicators[i].slot[MODEL_ACTUAL];
+        if (*actual && (*actual)->ref && is_unfilled(lc, (*actual)->ref))
+            *actual = NULL;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < m->nfigures; i++) {
+        model_figure *f = m->figures[i];
+        if (f->ref && is_unfilled(lc, f->ref)) {
+            free(f->id), free(f->name), free(f->unit), free(f->text), free(f->ref);
+            free(f->same_as), free(f);
+        } else {
+            m->figures[kept++] = f;
+        }
+    }
+    m->nfigures = kept;
 }
 
 /* Sorts the figures, rejects duplicate ids, resolves ref="…" and checks same-as. */
@@ -694,12 +773,14 @@ static void link_figures(load_ctx *lc)
             rg_diag_add(lc->diags, RG_ERROR, lc->path, m->figures[i]->line, m->figures[i]->col,
                         "the figure id \"%s\" is used twice (also on line %d); ids must be unique",
                         m->figures[i]->id, m->figures[i - 1]->line);
+    if (lc->nunfilled)
+        qsort(lc->unfilled, lc->nunfilled, sizeof *lc->unfilled, str_cmp);
     for (size_t i = 0; i < lc->nfnodes; i++) {
         model_figure *f = lc->fnodes[i].figure;
         const xmlNode *n = lc->fnodes[i].node;
-        if (f->same_as && !model_figure_find(m, f->same_as))
+        if (f->same_as && !model_figure_find(m, f->same_as) && !is_unfilled(lc, f->same_as))
             node_error(lc, n, "same-as", "same-as=\"%s\": no figure has that id", f->same_as);
-        if (!f->ref)
+        if (!f->ref || is_unfilled(lc, f->ref))
             continue;
         const model_figure *t = model_figure_find(m, f->ref);
         if (!t) {
@@ -717,6 +798,9 @@ static void link_figures(load_ctx *lc)
         f->text = xstrdup(t->text);
         f->value = t->value;
     }
+    if (lc->nunfilled)
+        drop_unfilled_refs(lc);
+    m->nunfilled = lc->nunfilled;
 }
 
 /* Removes line breaks and the indentation around them: Chinese prose has no
@@ -820,7 +904,10 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
                 part->kind = MODEL_INLINE_FIGURE;
                 part->figure = model_figure_find(lc->m, ref);
                 part->bare = attr_true(c, "bare");
-                if (!part->figure)
+                if (!part->figure && is_unfilled(lc, ref)) { /* warned where it is written */
+                    part->kind = MODEL_INLINE_TEXT;
+                    part->text = xstrdup("（" TO_FILL "）");
+                } else if (!part->figure)
                     node_error(lc, c, "ref",
                                "<v ref=\"%s\">: no figure has that id; declare it under "
                                "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
@@ -890,6 +977,9 @@ static void load_report(load_ctx *lc, const xmlNode *root)
         rg_dec_parse(f->text, &f->value);
     }
     m->date = attr(root, "date");
+    m->previous = attr(root, "previous");
+    if (m->previous)
+        attr_pos(lc, root, "previous", &m->previous_line, &m->previous_col);
     m->park = label_text(lc, child(root, "park"));
     if (child(root, "title"))
         m->title = label_text(lc, child(root, "title"));
@@ -986,6 +1076,9 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
     free(bytes);
     free(lc.tags);
     free(lc.fnodes);
+    for (size_t i = 0; i < lc.nunfilled; i++)
+        free(lc.unfilled[i]);
+    free(lc.unfilled);
     if (diags->errors > errors_at_start) {
         model_free(lc.m);
         return NULL;

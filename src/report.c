@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "doc.h"
+#include "model_chain.h"
 #include "model_tmpl.h"
 #include "xlsx.h"
 
@@ -642,8 +643,10 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
     stage_times times = {0};
     double t0 = now_seconds();
     model *m = model_load(s->loader, input, &d);
-    if (m)
+    if (m) {
         model_check(m, &d);
+        model_chain_load(s->loader, m, &d); /* the reports of the years before, if named */
+    }
     times.load = now_seconds() - t0;
     if (m && o->strict && d.warnings) {
         for (size_t i = 0; i < d.count; i++)

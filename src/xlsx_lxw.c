@@ -12,6 +12,8 @@
 
 #include <xlsxwriter.h>
 
+#include "model_chain.h"
+
 #define MAX_COLS 16
 
 /* Excel's limits; libxlsxwriter refuses longer strings with a bare code. */
@@ -28,6 +30,7 @@ typedef struct book {
     lxw_format *title, *info, *header, *text, *number[RG_DEC_MAX_DIGITS + 1], *percent, *points, *missed,
         *mismatch;
     lxw_chart *completion_chart, *sector_chart; /* given sheets of their own at the end */
+    lxw_chart *years_chart;
     lxw_error err; /* the first failed write */
     const char *too_long; /* a string over Excel's limit, for the message */
     const model_figure *too_precise; /* a figure with more digits than a cell shows */
@@ -308,6 +311,23 @@ static void highlight(sheet *sh, int first_row, int last_row, int col, bool belo
                                                    (lxw_row_t)last_row, (lxw_col_t)col, &cf));
 }
 
+/* Marks the completion rates of column `col` whose status, in the column
+ * after it, is 未完成: "rate < 1" would mark a target bounded at-most that
+ * is met, and miss one that is not. */
+static void highlight_missed(sheet *sh, int first_row, int last_row, int col)
+{
+    if (last_row < first_row)
+        return;
+    char status[16], rule[48];
+    cell_name(first_row, col + 1, status, sizeof status);
+    snprintf(rule, sizeof rule, "=%s=\"未完成\"", status);
+    lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
+                                 .format = sh->b->missed};
+    note(sh->b, worksheet_conditional_format_range(sh->ws, (lxw_row_t)first_row,
+                                                              (lxw_col_t)col, (lxw_row_t)last_row,
+                                                              (lxw_col_t)col, &cf));
+}
+
 /* A chart on a sheet of its own, which prints on one A4 page. */
 static void chart_sheet(book *b, const char *name, lxw_chart *chart)
 {
@@ -361,6 +381,30 @@ static lxw_chart *add_chart(sheet *sh, uint8_t type, int first_row, int last_row
     return chart;
 }
 
+/* The status of a completion rate in cell `rate`: 已完成 when the actual is
+ * at least the target, or at most it when the target is bounded so. */
+static void put_status(sheet *sh, int row, int col, const model_indicator *ind, const char *rate)
+{
+    bool met = false;
+    model_target_met(ind, &met);
+    bool at_most = ind->slot[MODEL_TARGET] && ind->target_bound == MODEL_BOUND_AT_MOST;
+    char formula[64];
+    snprintf(formula, sizeof formula, "=IF(%s%s1,\"已完成\",\"未完成\")", rate,
+             at_most ? "<=" : ">=");
+    put_formula_text(sh, row, col, formula, met ? "已完成" : "未完成");
+}
+
+/* Where the target came from (model_target_note), with its bound. */
+static void put_target_note(sheet *sh, int row, int col, const model_indicator *ind)
+{
+    rg_buf text = {0};
+    if (ind->slot[MODEL_TARGET] && ind->target_bound != MODEL_BOUND_EXACT)
+        rg_buf_puts(&text, ind->target_bound == MODEL_BOUND_AT_LEAST ? "不低于；" : "不高于；");
+    model_target_note(sh->b->m, ind, &text);
+    put_text(sh, row, col, text.data, sh->b->text);
+    rg_buf_fini(&text);
+}
+
 /* Targets against actuals: each indicator's target, actual, forecast and
  * completion; a chart of the completion rates. */
 static int actuals_sheet(book *b, rg_diags *diags)
@@ -372,9 +416,10 @@ static int actuals_sheet(book *b, rg_diags *diags)
     rg_buf_printf(&h_target, "%d年目标", m->year);
     rg_buf_printf(&h_actual, "%s实际", m->period);
     const char *const headers[] = {"序号", "指标", "单位", h_target.data, h_actual.data,
-                                   "同比增长（%）", "全年预计", "预计增长（%）", "完成率", "状态"};
+                                   "同比增长（%）", "全年预计", "预计增长（%）", "完成率", "状态",
+                                   "目标来源"};
     sheet sh;
-    int rc = open_sheet(b, &sh, name.data, title.data, "见“单位”列", 10, headers, diags);
+    int rc = open_sheet(b, &sh, name.data, title.data, "见“单位”列", 11, headers, diags);
     int row = 3, n = 0;
     /* The completion rates again, beside the table, for the chart: only the
      * indicators that have one, so the chart has no gaps. */
@@ -400,8 +445,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
             snprintf(formula, sizeof formula, "=%s/%s", a, base);
             put_formula(&sh, row, 8, formula, completion, b->percent);
             cell_name(row, 8, rate, sizeof rate);
-            snprintf(formula, sizeof formula, "=IF(%s>=1,\"已完成\",\"未完成\")", rate);
-            put_formula_text(&sh, row, 9, formula, completion >= 1 ? "已完成" : "未完成");
+            put_status(&sh, row, 9, ind, rate);
             char name_ref[16];
             cell_name(row, 1, name_ref, sizeof name_ref);
             snprintf(formula, sizeof formula, "=%s", name_ref);
@@ -415,14 +459,15 @@ static int actuals_sheet(book *b, rg_diags *diags)
             put_blank(&sh, row, 8);
             put_blank(&sh, row, 9);
         }
+        put_target_note(&sh, row, 10, ind);
         row++;
     }
     if (rc == 0) {
-        highlight(&sh, 3, row - 1, 8, true, 1, b->missed);
+        highlight_missed(&sh, 3, row - 1, 8);
         note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
                                        "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
                                        NULL));
-        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 9));
+        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 10));
         if (chart_row > 3) {
             note(b, worksheet_write_string(sh.ws, 2, 12, "图表数据：指标", b->header));
             note(b, worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
@@ -625,8 +670,10 @@ static int promotion_sheet(book *b, rg_diags *diags)
     const model_promotion *p = &m->promotion;
     if (!p->present || p->ncategories == 0)
         return 0;
-    const char *count_unit = p->categories[0].projects->unit;
-    const char *amount_unit = p->categories[0].amount->unit;
+    /* A figure written 待填 is absent (model.h). */
+    const model_category *first = &p->categories[0];
+    const char *count_unit = first->projects ? first->projects->unit : "个";
+    const char *amount_unit = first->amount ? first->amount->unit : "亿元";
     rg_buf title = {0}, h_count = {0}, h_amount = {0}, units = {0};
     rg_buf_printf(&title, "%s%d年%s招商引资情况", m->park, m->year, m->period);
     rg_buf_printf(&h_count, "项目数（%s）", count_unit);
@@ -715,6 +762,105 @@ static int projects_sheet(book *b, rg_diags *diags)
     rg_buf_fini(&title);
     return rc;
 }
+
+/* A chain of reports (model_chain.h): each indicator across the years, a
+ * row a year, oldest first: target, actual, forecast, completion and the
+ * stated growth; a line chart of the completion rates. */
+static int years_sheet(book *b, rg_diags *diags)
+{
+    const model *m = b->m;
+    if (!m->prev)
+        return 0;
+    const model *years[MODEL_MAX_CHAIN];
+    int nyears = 0;
+    for (const model *y = m; y && nyears < MODEL_MAX_CHAIN; y = y->prev)
+        years[nyears++] = y;
+    rg_buf title = {0};
+    rg_buf_printf(&title, "%s%d—%d年主要指标完成情况", m->park, years[nyears - 1]->year, m->year);
+    const char *const headers[] = {"指标", "年份", "单位", "目标", "目标要求", "实际",
+                                   "统计期", "全年预计", "完成率", "状态", "同比增长（%）"};
+    sheet sh;
+    int rc = open_sheet(b, &sh, "历年指标", title.data, "见“单位”列", 11, headers, diags);
+    lxw_chart *chart = NULL; /* made with its first series: a chart needs one */
+    int row = 3;
+    for (size_t i = 0; rc == 0 && i < m->nindicators; i++) {
+        /* This indicator in each year, oldest first. */
+        const model_indicator *each[MODEL_MAX_CHAIN];
+        const model_indicator *ind = &m->indicators[i];
+        for (int k = 0; k < nyears; k++, ind = ind ? ind->last_year : NULL)
+            each[nyears - 1 - k] = ind;
+        int first = row;
+        bool any_completion = false;
+        for (int k = 0; k < nyears; k++) {
+            const model_indicator *at = each[k];
+            const model *y = years[nyears - 1 - k];
+            if (!at || (!at->slot[MODEL_TARGET] && !at->slot[MODEL_ACTUAL] &&
+                        !at->slot[MODEL_FORECAST]))
+                continue;
+            const model_figure *act = at->slot[MODEL_ACTUAL];
+            put_text(&sh, row, 0, at->name, b->text);
+            put_number(&sh, row, 1, (rg_dec){y->year, 0});
+            put_text(&sh, row, 2, act ? act->unit : at->unit, b->text);
+            put_figure(&sh, row, 3, at->slot[MODEL_TARGET]);
+            put_text(&sh, row, 4, at->slot[MODEL_TARGET] ? bound_text(at->target_bound) : "",
+                     b->text);
+            put_figure(&sh, row, 5, act);
+            put_text(&sh, row, 6, act ? y->period : "", b->text);
+            put_figure(&sh, row, 7, at->slot[MODEL_FORECAST]);
+            double completion;
+            if (model_completion(at, &completion)) {
+                char a[16], base[16], formula[48];
+                cell_name(row, 5, a, sizeof a);
+                cell_name(row, at->slot[MODEL_TARGET] ? 3 : 7, base, sizeof base);
+                snprintf(formula, sizeof formula, "=%s/%s", a, base);
+                put_formula(&sh, row, 8, formula, completion, b->percent);
+                cell_name(row, 8, a, sizeof a);
+                put_status(&sh, row, 9, at, a);
+                any_completion = true;
+            } else {
+                put_blank(&sh, row, 8);
+                put_blank(&sh, row, 9);
+            }
+            put_figure(&sh, row, 10, at->slot[MODEL_ACTUAL_GROWTH]);
+            row++;
+        }
+        if (any_completion && !chart)
+            chart = workbook_add_chart(b->wb, LXW_CHART_LINE);
+        if (chart && any_completion) {
+            /* Named by the indicator's cell, never by its text (see add_chart). */
+            rg_buf cats = {0}, vals = {0};
+            range_ref(sh.name, first, row - 1, 1, &cats);
+            range_ref(sh.name, first, row - 1, 8, &vals);
+            lxw_chart_series *s = chart_add_series(chart, cats.data, vals.data);
+            if (s) {
+                chart_series_set_name_range(s, sh.name, (lxw_row_t)first, 0);
+                chart_series_set_labels(s);
+            } else {
+                note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            }
+            rg_buf_fini(&cats);
+            rg_buf_fini(&vals);
+        }
+    }
+    if (rc == 0) {
+        highlight_missed(&sh, 3, row - 1, 8);
+        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
+                                              "注：各年目标为上一年报告中的计划；完成率为实际值与"
+                                              "目标之比，无目标时为与全年预计之比。",
+                                              NULL));
+        note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 10));
+        if (chart) {
+            chart_title_set_name_range(chart, sh.name, 0, 0); /* the sheet's title cell */
+            chart_axis_set_num_format(chart->y_axis, "0%");
+            chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+            b->years_chart = chart;
+        }
+        close_sheet(&sh);
+    }
+    rg_buf_fini(&title);
+    return rc;
+}
+
 
 /* The formats every sheet uses; -1 when libxlsxwriter has no memory for one. */
 static int add_formats(book *b)
@@ -850,13 +996,15 @@ int xlsx_write(const model *m, const char *path, const char *name, time_t create
 
     int rc = add_formats(&b) == 0 && actuals_sheet(&b, diags) == 0 && plan_sheet(&b, diags) == 0 &&
                      sectors_sheet(&b, diags) == 0 && promotion_sheet(&b, diags) == 0 &&
-                     projects_sheet(&b, diags) == 0
+                     projects_sheet(&b, diags) == 0 && years_sheet(&b, diags) == 0
                  ? 0
                  : -1;
     if (rc == 0 && b.completion_chart)
         chart_sheet(&b, "完成率图", b.completion_chart);
     if (rc == 0 && b.sector_chart)
         chart_sheet(&b, "产业结构图", b.sector_chart);
+    if (rc == 0 && b.years_chart)
+        chart_sheet(&b, "历年完成率图", b.years_chart);
     if (b.too_precise) {
         const model_figure *f = b.too_precise;
         rg_diag_add(diags, RG_ERROR, m->file, f->line, f->col,

@@ -74,8 +74,8 @@ for ws in wb.worksheets:
 
 # This year's targets against actuals: every indicator with a figure of this year.
 ws, wc = wb[names[0]], cached[names[0]]
-rows = list(ws.iter_rows(min_row=4, max_col=10, values_only=True))
-crow = list(wc.iter_rows(min_row=4, max_col=10, values_only=True))
+rows = list(ws.iter_rows(min_row=4, max_col=11, values_only=True))
+crow = list(wc.iter_rows(min_row=4, max_col=11, values_only=True))
 n = 0
 for ind in root.iter("indicator"):
     slot = {s.tag: s for s in ind}
@@ -106,10 +106,16 @@ for ind in root.iter("indicator"):
         assert c[9] == ("已完成" if rate >= 1 else "未完成"), c
     else:
         assert r[8] is None and c[9] is None, r
+    # Where the target came from (an input without previous="…" states its own).
+    target = slot.get("target")
+    if target is not None:
+        assert r[10].startswith("本文件第"), r
+    else:
+        assert r[10] == ("无目标，按全年预计" if want[1] is not None and base else None), r
 assert rows[n][1] is None, rows[n]  # nothing else
 rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-assert [rule.formula for rule in rules] == [["AND(ISNUMBER(I4),I4<1)"]], rules
-assert f"$A$1:$J${n + 5}" in str(ws.print_area), ws.print_area  # the chart's data left out
+assert [rule.formula for rule in rules] == [['J4="未完成"']], rules  # by the status
+assert f"$A$1:$K${n + 5}" in str(ws.print_area), ws.print_area  # the chart's data left out
 
 # Next year's plan.
 ws, wc = wb[names[1]], cached[names[1]]
