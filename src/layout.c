@@ -522,7 +522,9 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         bool last = k + 1 == nbreaks;
         double gap = 0;
         if (centred) {
-            x0 = st->margin_left + (st->block_w - natural) / 2;
+            /* centred on what is drawn: a line-end mark's blank half is not */
+            double drawn = a1 > a0 ? natural - squeeze(&p, &p.a[a1 - 1]) : 0;
+            x0 = st->margin_left + (st->block_w - drawn) / 2;
         } else if (!last && a1 - a0 > 1) {
             double fill = natural - squeeze(&p, &p.a[a1 - 1]);
             gap = (avail - fill) / (double)(a1 - a0 - 1);
