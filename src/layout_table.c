@@ -150,11 +150,22 @@ void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         natural = 0;
         for (size_t c = 0; c < t->ncols; c++) {
             if (width[c] > lo) {
-                width[c] = lo;
+                /* never narrower than its widest character */
+                double least = 0;
+                for (size_t row = 0; row < t->nrows; row++) {
+                    const char *cell = t->cells[row * t->ncols + c];
+                    for (size_t i = 0, n = strlen(cell); i < n;) {
+                        double w = mx->advance(mx->ud, font, rg_utf8_next(cell, n, &i)) * size / 1000;
+                        least = w > least ? w : least;
+                    }
+                }
+                width[c] = lo > least + 2 * pad ? lo : least + 2 * pad;
                 numeric[c] = false; /* its cells are broken, set flush left */
             }
             natural += width[c];
         }
+        if (natural * scale > st->block_w) /* so many columns: smaller still */
+            scale = st->block_w / natural;
     }
     double spare = natural * scale < st->block_w ? (st->block_w / scale - natural) / (double)t->ncols : 0;
     size *= scale, pad *= scale;
