@@ -410,9 +410,11 @@ bool cut_after(uint32_t cp)
            cp == '=';
 }
 
-/* Cuts each atom wider than the line into pieces that fit: after the last
- * / . - _ ? & = that fits, else after the last character that does. The
- * line is `width` wide, the first `indent` less. */
+/* Cuts each atom wider than the line into pieces: the first fills what is
+ * left of its line, as the greedy fill (fill_lines) would find it, the rest
+ * a line each. A piece ends after the last / . - _ ? & = that fits, else
+ * after the last character that does. The line is `width` wide, the first
+ * `indent` less. */
 static void cut_wide_atoms(para *p, double width, double indent)
 {
     size_t wide = 0;
@@ -424,28 +426,52 @@ static void cut_wide_atoms(para *p, double width, double indent)
     size_t nold = p->na;
     p->a = NULL;
     p->na = p->acap = 0;
+    double used = indent; /* of the line being filled */
+    bool line_start = true;
     for (size_t i = 0; i < nold; i++) {
-        double measure = width - (i == 0 ? indent : 0);
-        if (old[i].w <= measure + 0.01) {
-            *new_atom(p, 0) = old[i];
+        const atom *o = &old[i];
+        double room = width - used;
+        if (o->space) {
+            *new_atom(p, 0) = *o;
+            used += line_start ? 0 : o->w; /* no space starts a line */
             continue;
         }
-        for (size_t g = old[i].first; g < old[i].end; measure = width) {
+        if (o->w <= room + 0.01 || (!line_start && o->w <= width + 0.01)) {
+            *new_atom(p, 0) = *o;
+            if (o->w <= room + 0.01)
+                used += o->w;
+            else if (!line_start && o->w - squeeze(p, o) <= room + 0.01)
+                used = width; /* pushed in: the line ends after it */
+            else
+                used = o->w; /* on the next line */
+            line_start = false;
+            continue;
+        }
+        for (size_t g = o->first; g < o->end;) {
             size_t fit = g, cut = 0;
             double w = 0, cut_w = 0;
-            while (fit < old[i].end && (fit == g || w + p->g[fit].w <= measure + 0.01)) {
+            while (fit < o->end && w + p->g[fit].w <= width - used + 0.01) {
                 w += p->g[fit].w;
                 fit++;
-                if (fit < old[i].end && cut_after(p->g[fit - 1].cp))
+                if (fit < o->end && cut_after(p->g[fit - 1].cp))
                     cut = fit, cut_w = w;
             }
-            if (fit < old[i].end && cut > g)
+            if (fit < o->end && cut > g)
                 fit = cut, w = cut_w;
+            if (fit == g && !line_start) { /* nothing fits here: a new line */
+                used = 0;
+                line_start = true;
+                continue;
+            }
+            if (fit == g) /* a character wider than the line, alone */
+                w = p->g[fit++].w;
             atom *a = new_atom(p, g);
             a->end = (uint32_t)fit;
             a->w = w;
-            a->squeezes = fit == old[i].end && old[i].squeezes;
+            a->squeezes = fit == o->end && o->squeezes;
             g = fit;
+            line_start = g < o->end; /* the rest starts the next line */
+            used = line_start ? 0 : used + w;
         }
     }
     free(old);
@@ -500,13 +526,17 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         if (nbreaks == 2)
             br.at[1] = title_break(&p, br.at[1], st->block_w);
     }
-    /* A paragraph never ends on a line of one character: pull one atom down. */
+    /* A paragraph never ends on a line of one character: pull one atom down,
+     * when the last line still fits. */
     if (nbreaks >= 2 && !centred) {
         size_t last = br.at[nbreaks - 1];
         size_t chars = 0;
-        for (size_t k = p.a[last].first; k < p.ng; k++)
+        double w = p.a[last - 1].w;
+        for (size_t k = p.a[last].first; k < p.ng; k++) {
             chars += p.g[k].cl == CL_HAN || p.g[k].cl == CL_ALNUM;
-        if (chars <= 1 && last - br.at[nbreaks - 2] >= 3)
+            w += p.g[k].w;
+        }
+        if (chars <= 1 && last - br.at[nbreaks - 2] >= 3 && w <= st->block_w + 0.01)
             br.at[nbreaks - 1] = last - 1;
     }
 
@@ -522,7 +552,9 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         bool last = k + 1 == nbreaks;
         double gap = 0;
         if (centred) {
-            x0 = st->margin_left + (st->block_w - natural) / 2;
+            /* centred on what is drawn: a line-end mark's blank half is not */
+            double drawn = a1 > a0 ? natural - squeeze(&p, &p.a[a1 - 1]) : 0;
+            x0 = st->margin_left + (st->block_w - drawn) / 2;
         } else if (!last && a1 - a0 > 1) {
             double fill = natural - squeeze(&p, &p.a[a1 - 1]);
             gap = (avail - fill) / (double)(a1 - a0 - 1);

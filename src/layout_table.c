@@ -150,11 +150,22 @@ void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         natural = 0;
         for (size_t c = 0; c < t->ncols; c++) {
             if (width[c] > lo) {
-                width[c] = lo;
+                /* never narrower than its widest character */
+                double least = 0;
+                for (size_t row = 0; row < t->nrows; row++) {
+                    const char *cell = t->cells[row * t->ncols + c];
+                    for (size_t i = 0, n = strlen(cell); i < n;) {
+                        double w = mx->advance(mx->ud, font, rg_utf8_next(cell, n, &i)) * size / 1000;
+                        least = w > least ? w : least;
+                    }
+                }
+                width[c] = lo > least + 2 * pad ? lo : least + 2 * pad;
                 numeric[c] = false; /* its cells are broken, set flush left */
             }
             natural += width[c];
         }
+        if (natural * scale > st->block_w) /* so many columns: smaller still */
+            scale = st->block_w / natural;
     }
     double spare = natural * scale < st->block_w ? (st->block_w / scale - natural) / (double)t->ncols : 0;
     size *= scale, pad *= scale;
@@ -232,6 +243,47 @@ static double chart_value(const char *cell)
     return rg_dec_to_double(d);
 }
 
+/* The key's lines under a chart: where the next item goes. */
+typedef struct chart_key {
+    layout_result *r;
+    lines *ls;
+    line *ln;
+    double x, x0, right;
+    int font;
+    double size;
+    const layout_metrics *mx;
+} chart_key;
+
+static void key_next_line(chart_key *k)
+{
+    k->ln->end_item = k->r->nitems;
+    k->ln = add_line(k->ls, LINE_CHART);
+    k->ln->size = k->size;
+    k->ln->first_item = k->r->nitems;
+    k->x = k->x0;
+}
+
+/* Text of the key at k->x: to the next line when it does not fit, broken
+ * when no line holds it. */
+static void key_text(chart_key *k, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        size_t piece = cell_piece(s, n, k->right - k->x, k->font, k->size, k->mx);
+        if (piece < n && k->x > k->x0) {
+            key_next_line(k);
+            continue;
+        }
+        add_item(k->r, k->font, k->size, k->x, s, piece);
+        k->x += text_width(s, piece, k->font, k->size, k->mx);
+        s += piece, n -= piece;
+        while (n > 0 && *s == ' ')
+            s++, n--;
+        if (n > 0)
+            key_next_line(k);
+    }
+}
+
 /* Horizontal bars: a line per bar, its label on the left (on the first bar
  * of a row), the value as written at the bar's end, the series in greys. */
 void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
@@ -305,25 +357,27 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
             ln->end_item = r->nitems;
         }
     }
-    /* The axis title and, for several series, a key: one more line. */
-    line *key = add_line(ls, LINE_CHART);
-    key->size = size;
-    key->first_item = r->nitems;
+    /* The axis title and, for several series, a key: a line more, or as
+     * many as they take. */
+    chart_key k = {r, ls, add_line(ls, LINE_CHART), x_plot, x_plot,
+                   st->margin_left + st->block_w, font, size, mx};
+    k.ln->size = size;
+    k.ln->first_item = r->nitems;
     const char *axis = t->cells[0];
-    double x = x_plot;
     if (*axis) {
-        add_item(r, font, size, x, axis, strlen(axis));
-        x += text_width(axis, strlen(axis), font, size, mx) + 2 * size;
+        key_text(&k, axis);
+        k.x += 2 * size;
     }
     for (size_t s = 0; nseries > 1 && s < nseries; s++) {
+        if (k.x + size + pad > k.right)
+            key_next_line(&k);
         double grey = 0.25 + 0.5 * (double)s / (double)(nseries - 1);
-        add_bar(r, x, mid + bar, x + size, mid - bar, grey);
-        x += size + pad;
-        const char *name = t->cells[1 + s];
-        add_item(r, font, size, x, name, strlen(name));
-        x += text_width(name, strlen(name), font, size, mx) + 2 * size;
+        add_bar(r, k.x, mid + bar, k.x + size, mid - bar, grey);
+        k.x += size + pad;
+        key_text(&k, t->cells[1 + s]);
+        k.x += 2 * size;
     }
-    key->end_item = r->nitems;
+    k.ln->end_item = r->nitems;
     ls->l[first].keep = (int)(ls->n - first);
 }
 

@@ -391,13 +391,19 @@ static void test_long_words_are_cut_inside_the_block(void **state)
     expect_within_and_whole(&l, 0, l.n, WORD);
     lay(URL "\n", &l);
     expect_within_and_whole(&l, 0, l.n, URL);
-    /* No place to cut: between letters, 20 a line. */
+    /* No place to cut: between letters, the first piece filling its line,
+     * then 20 a line. */
     lay("前文 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 后文\n", &l);
     assert_int_equal(l.n, 4);
-    assert_string_equal(l.lines[0].text, "前文");
+    assert_string_equal(l.lines[0].text, "前文 aaaaaaaaaaa");
     assert_string_equal(l.lines[1].text, "aaaaaaaaaaaaaaaaaaaa");
-    assert_string_equal(l.lines[2].text, "aaaaaaaaaaaaaaaaaaaa");
-    assert_string_equal(l.lines[3].text, "aaaaaaaaaa后文");
+    assert_string_equal(l.lines[2].text, "aaaaaaaaaaaaaaaaaaa");
+    assert_string_equal(l.lines[3].text, "后文");
+    assert_true(l.lines[0].x1 <= 50 + 10 * EM + 0.001);
+    /* After a word on the line, a URL's first piece fills it. */
+    lay("地址 " URL "\n", &l);
+    assert_string_equal(l.lines[0].text, "地址 https://www");
+    expect_within_and_whole(&l, 1, l.n, ".example.com/path/to/a/very/long/file_name-with-parts.html?x=1&y=2");
     /* A heading and a title likewise. */
     lay("#1 " URL "\n", &l);
     expect_within_and_whole(&l, 0, l.n, "一、" URL);
