@@ -59,6 +59,16 @@ static char_class classify(uint32_t cp)
     return CL_HAN;
 }
 
+bool layout_no_line_start(uint32_t cp)
+{
+    return classify(cp) == CL_CLOSE;
+}
+
+bool layout_no_line_end(uint32_t cp)
+{
+    return classify(cp) == CL_OPEN;
+}
+
 /* Inside a run of letters and digits these keep the run whole: 124.2, 1:500,
  * 2024-01-15, 1+1+X, 5.2%. */
 static bool joins_alnum(uint32_t cp, uint32_t next)

@@ -40,6 +40,9 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
                const layout_metrics *mx, line_kind kind, bool centred, double indent);
 /* Whether a long word is best cut after cp. */
 bool cut_after(uint32_t cp);
+/* Marks a line may not start with (，。、）” …) or end with (（“《 …). */
+bool layout_no_line_start(uint32_t cp);
+bool layout_no_line_end(uint32_t cp);
 
 void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                const layout_metrics *mx);

@@ -70,7 +70,23 @@ static size_t cell_piece(const char *s, size_t n, double avail, int font, double
         if (fit < n && (cp == ' ' || cut_after(cp)))
             cut = fit;
     }
-    return fit < n && cut ? cut : fit;
+    if (fit >= n || cut)
+        return fit < n && cut ? cut : fit;
+    /* Cut between characters: not before a closing mark nor after an
+     * opening one (、 never starts a cell's line), when a character can go
+     * down with it. */
+    size_t at = fit;
+    for (int tries = 0; tries < 2 && at > 0; tries++) {
+        size_t prev = at;
+        while (prev > 0 && ((unsigned char)s[--prev] & 0xC0) == 0x80)
+            ;
+        size_t i = at, j = prev;
+        uint32_t next = rg_utf8_next(s, n, &i), last = rg_utf8_next(s, n, &j);
+        if (!layout_no_line_start(next) && !layout_no_line_end(last))
+            break;
+        at = prev;
+    }
+    return at > 0 ? at : fit;
 }
 
 /* The lines a cell takes at measure `avail`. */

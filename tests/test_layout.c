@@ -431,6 +431,24 @@ static void test_long_cells_and_captions_are_broken(void **state)
     assert_string_equal(joined, "名地址甲" URL);
     assert_true(l.n - caption_lines > 3); /* the row took several lines */
 
+    /* Broken between characters, a cell's line never starts with 、 or ，
+     * (the character before goes down with it), and nothing is lost. */
+    const char *names = "甲乙、丙丁、戊己、庚辛、壬癸、子丑、寅卯、辰巳、午未、申酉、戌亥，天地";
+    char doc_text[512];
+    snprintf(doc_text, sizeof doc_text, "#table 表\n| 名 | 说明 |\n| 甲 | %s%s |\n", names, names);
+    lay(doc_text, &l);
+    joined[0] = '\0';
+    for (int i = 0; i < l.n; i++) {
+        if (strncmp(l.lines[i].text, "、", strlen("、")) == 0 ||
+            strncmp(l.lines[i].text, "，", strlen("，")) == 0)
+            fail_msg("line %d starts with a closing mark: %s", i, l.lines[i].text);
+        if (i > 0)
+            strcat(joined, l.lines[i].text);
+    }
+    char want[512];
+    snprintf(want, sizeof want, "名说明甲%s%s", names, names); /* then the header repeated */
+    assert_memory_equal(joined, want, strlen(want));
+
     /* A chart's label takes at most a third of the block (3.33 em here):
      * a long one goes on below its bar; bars and values stay in the block. */
     layout_style st;
