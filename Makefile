@@ -77,7 +77,7 @@ $(BUILD)/tests/spec_runner: tests/spec_runner.c $(OBJ) | $(BUILD)/tests
 test: $(BUILD)/parkreport $(TEST_BINS) $(BUILD)/tests/spec_runner
 	@SPEC_DIR='$(SPEC_DIR)' SPEC_FILES='$(SPEC_FILES)' sh tests/run.sh $(BUILD)
 
-# make check in a fresh Debian 13 root (mmdebstrap; needs root).
+# make report and make check in a fresh Debian 13 root (mmdebstrap; needs root).
 check-debian13:
 	@sh scripts/check-debian13.sh
 

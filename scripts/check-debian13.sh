@@ -1,7 +1,8 @@
 #!/bin/sh
-# make check in a fresh Debian 13 (trixie) root: built with mmdebstrap from
+# make report and make check in a fresh Debian 13 (trixie) root: built with mmdebstrap from
 # Debian's archive, the checkout's committed HEAD cloned into it (with the
-# shared folder beside it, when there is one), then `make check` inside.
+# shared folder beside it, when there is one), then `make report` and
+# `make check` inside, as the README says.
 # Needs root. Usage: scripts/check-debian13.sh [ROOT_DIR], by default a new
 # folder in /var/tmp, removed at the end.
 set -eu
@@ -32,5 +33,5 @@ mount -t proc proc "$ROOT/proc"
 mkdir -p "$ROOT/dev/pts"
 mount -t devpts -o newinstance,ptmxmode=0666 devpts "$ROOT/dev/pts"
 [ -e "$ROOT/dev/ptmx" ] || ln -s pts/ptmx "$ROOT/dev/ptmx"
-echo "check-debian13: $(cat "$ROOT/etc/debian_version"), make check in $ROOT/work/main" >&2
-chroot "$ROOT" sh -c 'cd /work/main && make check'
+echo "check-debian13: $(cat "$ROOT/etc/debian_version"), make report and make check in $ROOT/work/main" >&2
+chroot "$ROOT" sh -c 'cd /work/main && make report && make check'
