@@ -648,12 +648,13 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
         model_chain_load(s->loader, m, &d); /* the reports of the years before, if named */
     }
     times.load = now_seconds() - t0;
-    if (m && o->strict && d.warnings) {
-        for (size_t i = 0; i < d.count; i++)
+    /* --strict fails this input on its own warnings; those of last year's
+     * report (a chain) are shown as they are: that report is filed. */
+    for (size_t i = 0; m && o->strict && i < d.count; i++)
+        if (d.items[i].severity == RG_WARNING && strcmp(d.items[i].file, input) == 0) {
             d.items[i].severity = RG_ERROR;
-        d.errors += d.warnings;
-        d.warnings = 0;
-    }
+            d.errors++, d.warnings--;
+        }
     int rc = m && d.errors == 0 ? 0 : -1;
     size_t printed = 0;
     output pdf = {.fd = -1}, xlsx = {.fd = -1};

@@ -97,6 +97,9 @@ check "a <target> that disagrees with last year's plan: both numbers and both pl
     grep -q "^$T/g/park-2024.xml:[0-9]*:7: warning: the target of 工业总产值 is 190亿元 here, but the 2024 plan at $T/g/park-2023.xml:17 is 200亿元" "$T/g.err"
 "$BIN" -q --strict --check "$T/g/park-2024.xml" > /dev/null 2>&1
 check "--strict: the chain's warnings fail the input" test $? -eq 1
+"$BIN" --strict --check "$TOP/input/park-2024.xml" > /dev/null 2> "$T/strict-prev.err"
+check "--strict: last year's own warnings are shown but do not fail this year's input" sh -c "
+    test $? -eq 0 && grep -q 'park-2023.xml:86:5: warning' '$T/strict-prev.err'"
 sed 's|period="1-11月"|period="1-12月"|' "$T/g/park-2024.xml" > "$T/g/full-year.xml"
 "$BIN" -q --check "$T/g/full-year.xml" > /dev/null 2> "$T/full.err"
 check "another period: the actuals are not compared, the forecasts still are" sh -c "
