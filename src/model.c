@@ -61,6 +61,7 @@ void model_free(model *m)
     paragraphs_free(m->intro, m->nintro);
     sections_free(m->sections, m->nsections);
     free(m->file), free(m->period), free(m->park), free(m->title), free(m->author), free(m->date);
+    model_frame_free(m->frame);
     free(m);
 }
 
