@@ -26,7 +26,7 @@ LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread
 SRC = util.c report.c batch.c model_input.c model_xml.c model.c model_frame.c model_tmpl.c tmpl.c tmpl_render.c tmpl_filters.c doc.c layout.c layout_style.c layout_table.c layout_frame.c font_ttf.c flate.c pdf_pack.c pdf_font.c pdf_haru.c xlsx_lxw.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
-TESTS = test_util test_model test_tmpl test_doc test_layout test_font test_flate test_pdf_pack test_pdf test_mail test_xlsx
+TESTS = test_util test_model test_tmpl test_doc test_layout test_frame test_font test_flate test_pdf_pack test_pdf test_mail test_xlsx
 TEST_BINS = $(TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all setup report check test lint spec check-asan check-debian13 fuzz install bench clean
