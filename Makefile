@@ -37,7 +37,7 @@ setup:
 
 report: setup
 	@$(MAKE) --no-print-directory $(BUILD)/parkreport
-	$(BUILD)/parkreport -o out input/park-2023.xml
+	$(BUILD)/parkreport -o out input/park-2023.xml input/park-2023-official.xml
 
 check: setup
 	@$(MAKE) --no-print-directory test
