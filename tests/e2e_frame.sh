@@ -58,6 +58,32 @@ check "the outline gains the 附件" sh -c "
     grep -q '附件1　2024年主要工作目标' '$T/outline.txt' &&
     grep -q '附件2　2023年1-11月主要指标完成情况和主导产业产值' '$T/outline.txt'"
 
+# --- a blank page before the 版记 -------------------------------------------
+# One-line paragraphs that end on a full even page leave the 版记 no room:
+# a blank page follows, and the 版记 goes on the foot of the next; neither
+# has a page number.
+cp -r "$TOP/templates" "$T/tpl"
+blank_found=""
+for n in 40 41 42 43 44; do
+    {
+        printf '= 标题\n\n'
+        i=0
+        while [ $i -lt "$n" ]; do printf '第%d段。\n\n' $i; i=$((i + 1)); done
+        printf '#copy-to 甲局，乙局。\n#printer 园区办公室\n#printed 2023年12月21日印发\n'
+    } > "$T/tpl/report.mustache"
+    "$BIN" -q -f pdf --templates "$T/tpl" -o "$T/blank$n" "$SEED_XML" 2> /dev/null
+    if [ "$(pdfinfo "$T/blank$n/park-2023.pdf" 2> /dev/null | sed -n 's/^Pages: *//p')" = 4 ] &&
+        [ -z "$(pdftotext -f 3 -l 3 "$T/blank$n/park-2023.pdf" - | tr -d ' \n\f')" ]; then
+        blank_found=$n
+        break
+    fi
+done
+check "a blank page before the 版记 when the body ends on a full even page; neither numbered" sh -c "
+    test -n '$blank_found' && f='$T/blank$blank_found/park-2023.pdf' &&
+    pdftotext -f 4 -l 4 \"\$f\" - | grep -q '抄送：甲局，乙局。' &&
+    ! pdftotext -f 4 -l 4 \"\$f\" - | grep -q '— 4 —' &&
+    pdftotext -f 2 -l 2 \"\$f\" - | grep -q '— 2 —'"
+
 # --- data stays data ----------------------------------------------------------
 /usr/bin/python3 -c '
 import sys
