@@ -53,7 +53,7 @@ static const char *number_fault(const char *s, size_t *at)
     return why;
 }
 
-static void set_once(char **field, char *text)
+static void replace_text(char **field, char *text)
 {
     free(*field);
     *field = text;
@@ -68,7 +68,7 @@ void model_frame_add(model_frame *f, const char *path, const char *element, int 
                        &f->signer,      &f->to,      &f->signature, &f->note};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(element, names[i]) == 0)
-            set_once(fields[i], text), text = NULL;
+            replace_text(fields[i], text), text = NULL;
     if (strcmp(element, "number") == 0) {
         size_t at;
         const char *why = number_fault(f->number, &at);
@@ -85,8 +85,8 @@ void model_frame_add(model_frame *f, const char *path, const char *element, int 
         f->copies_to[f->ncopies_to++] = text;
         text = NULL;
     } else if (strcmp(element, "printer") == 0) {
-        set_once(&f->printer, text), text = NULL;
-        set_once(&f->printed, attribute), attribute = NULL;
+        replace_text(&f->printer, text), text = NULL;
+        replace_text(&f->printed, attribute), attribute = NULL;
     }
     free(text);
     free(attribute);
