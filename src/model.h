@@ -149,6 +149,7 @@ typedef struct model_frame {
     size_t nattachments;
     char **copies_to; /* 抄送 */
     size_t ncopies_to;
+    double copies_width; /* of the organs so far, in characters (ASCII half) */
     char *printer, *printed; /* 印发机关, 印发日期 */
 } model_frame;
 
@@ -156,7 +157,9 @@ typedef struct model_frame {
  * `path`) with its text and the attribute that element has (content= of
  * an attachment, whose text is its title; date= of the printer; else NULL),
  * both owned by the frame from then on. A 发文字号 is checked: an error
- * (at its character) unless it reads 机关代字〔YYYY〕N号 with no leading zero. */
+ * (at its character) unless it reads 机关代字〔YYYY〕N号 with no leading zero.
+ * A text set on one line that is wider than its line has room for, and
+ * organs to copy to beyond one page's 版记, are errors too. */
 void model_frame_add(model_frame *f, const char *path, const char *element, int line, int col,
                      char *text, char *attribute, rg_diags *diags);
 /* Sets the 成文日期 from <report date="YYYY-MM-DD"> (or 31 December of the

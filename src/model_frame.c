@@ -53,6 +53,28 @@ static const char *number_fault(const char *s, size_t *at)
     return why;
 }
 
+/* The width of s in characters, ASCII counting half: what a line of the
+ * frame can hold is counted so. */
+static double width_of(const char *s)
+{
+    size_t len = strlen(s), i = 0;
+    double w = 0;
+    while (i < len)
+        w += rg_utf8_next(s, len, &i) < 0x80 ? 0.5 : 1;
+    return w;
+}
+
+/* Elements set on one line, and how many characters of the GB/T 9704 page
+ * that line has room for (28 a line, less the distances from its edges and
+ * what shares it); 抄送 wraps, but stays within one page's 版记. */
+static const struct {
+    const char *element;
+    double max;
+} widths[] = {
+    {"copy-number", 26}, {"secrecy", 26}, {"urgency", 26}, {"number", 20}, {"signer", 6},
+    {"signature", 24},   {"printer", 18}, {"copy-to", 400},
+};
+
 static void replace_text(char **field, char *text)
 {
     free(*field);
@@ -62,6 +84,18 @@ static void replace_text(char **field, char *text)
 void model_frame_add(model_frame *f, const char *path, const char *element, int line, int col,
                      char *text, char *attribute, rg_diags *diags)
 {
+    bool organ = strcmp(element, "copy-to") == 0;
+    for (size_t i = 0; text && i < sizeof widths / sizeof *widths; i++) {
+        if (strcmp(element, widths[i].element) != 0)
+            continue;
+        double w = width_of(text) + (organ ? f->copies_width : 0);
+        if (w > widths[i].max)
+            rg_diag_add(diags, RG_ERROR, path, line, col,
+                        "<%s> is %g characters wide%s; %g fit: shorten it (docs/limits.md)",
+                        element, w, organ ? " with the organs before it" : "", widths[i].max);
+        if (organ)
+            f->copies_width = w;
+    }
     static const char *const names[] = {"copy-number", "secrecy", "urgency", "issuer", "number",
                                         "signer",      "to",      "signature", "note"};
     char **fields[] = {&f->copy_number, &f->secrecy, &f->urgency, &f->issuer, &f->number,

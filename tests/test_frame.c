@@ -302,6 +302,38 @@ static void test_number_checked(void **state)
     }
 }
 
+static void test_one_line_texts_fit(void **state)
+{
+    (void)state;
+    rg_diags d = {0};
+    model_frame *f = xcalloc(1, sizeof *f);
+    model_frame_add(f, "in.xml", "signature", 3, 5, xstrdup("工业园区管理委员会"), NULL, &d);
+    assert_int_equal(d.count, 0);
+    /* 24 characters fit: 48 ASCII letters do, 49 do not. */
+    model_frame_add(f, "in.xml", "signature", 3, 5,
+                    xstrdup("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), NULL, &d);
+    assert_int_equal(d.count, 0);
+    model_frame_add(f, "in.xml", "signature", 4, 5,
+                    xstrdup("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), NULL, &d);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(d.items[0].line, 4);
+    assert_non_null(strstr(d.items[0].msg, "<signature> is 24.5 characters wide; 24 fit"));
+    /* The organs to copy to add up. */
+    rg_buf organ = {0};
+    for (int k = 0; k < 100; k++)
+        rg_buf_puts(&organ, "局");
+    for (int k = 0; k < 4; k++)
+        model_frame_add(f, "in.xml", "copy-to", 10 + k, 5, xstrdup(organ.data), NULL, &d);
+    assert_int_equal(d.count, 1);
+    model_frame_add(f, "in.xml", "copy-to", 14, 5, xstrdup("局"), NULL, &d);
+    assert_int_equal(d.count, 2);
+    assert_int_equal(d.items[1].line, 14);
+    assert_non_null(strstr(d.items[1].msg, "with the organs before it"));
+    rg_buf_fini(&organ);
+    model_frame_free(f);
+    rg_diags_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_imprint_on_foot_of_even_page),
         cmocka_unit_test(test_annex_pages),
         cmocka_unit_test(test_number_checked),
+        cmocka_unit_test(test_one_line_texts_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
