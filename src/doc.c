@@ -26,6 +26,16 @@ void doc_heading_number(int level, int n, rg_buf *out)
     }
 }
 
+static const char *const frame_markers[DOC_FRAME_COUNT] = {
+    "copy-number", "secrecy", "urgency", "issuer", "number", "signer", "to", "attachment",
+    "signature", "date", "note", "annex", "copy-to", "printer", "printed",
+};
+
+const char *doc_frame_marker(doc_frame_part part)
+{
+    return frame_markers[part];
+}
+
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -280,6 +290,26 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         add_block(b, DOC_PAGE_BREAK, line);
         return 0;
     }
+    size_t marker = s[0] == '#' ? token_len(s, n) : 0;
+    for (int part = 0; marker > 1 && part < DOC_FRAME_COUNT; part++) {
+        if (marker - 1 != strlen(frame_markers[part]) ||
+            memcmp(s + 1, frame_markers[part], marker - 1) != 0)
+            continue;
+        end_paragraph(b);
+        flush_pending(b);
+        size_t text_at = marker;
+        while (text_at < n && is_blank(s[text_at]))
+            text_at++;
+        if (text_at == n) {
+            rg_diag_add(diags, RG_ERROR, name, line, (int)lead + 1,
+                        "\"%.*s\" needs its text after it on the line", (int)marker, s);
+            return -1;
+        }
+        doc_block *blk = add_block(b, DOC_FRAME, line);
+        blk->part = (doc_frame_part)part;
+        add_run(blk, DOC_STYLE_BODY, unescaped(s + text_at, n - text_at));
+        return 0;
+    }
     if (s[0] == '#') {
         int level = n > 1 ? s[1] - '0' : 0;
         bool run_in = n > 2 && s[2] == '>';
@@ -287,8 +317,9 @@ static int parse_line(builder *b, const char *name, const char *s, size_t n, int
         if (level < 1 || level > DOC_MAX_LEVEL || (n > skip && s[skip] != ' ')) {
             rg_diag_add(diags, RG_ERROR, name, line, (int)lead + 1,
                         "unknown line marker \"%.*s\": headings are #1 to #%d (#2> runs in), a "
-                        "page break is #page, a table #table, a chart #chart; write \\# for a "
-                        "literal #",
+                        "page break is #page, a table #table, a chart #chart, the frame's "
+                        "elements #issuer, #to and the others of docs/document-form.md; write "
+                        "\\# for a literal #",
                         (int)token_len(s, n), s, DOC_MAX_LEVEL);
             return -1;
         }
@@ -399,6 +430,11 @@ void doc_write(const doc *d, rg_buf *out)
                 rg_buf_puts(out, "|\n");
             }
             rg_buf_putc(out, '\n');
+            break;
+        case DOC_FRAME:
+            rg_buf_printf(out, "#%s ", frame_markers[blk->part]);
+            put_escaped(out, blk->runs[0].text);
+            rg_buf_puts(out, "\n\n");
             break;
         case DOC_PARAGRAPH:
             for (size_t k = 0; k < blk->nruns; k++) {

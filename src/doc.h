@@ -14,6 +14,8 @@
  *                        numbers per row
  *     (blank line)       ends a paragraph; lines of one paragraph are joined
  *                        with no space between them (Chinese has none)
+ *     #issuer TEXT       an element of the official document's frame
+ *                        (GB/T 9704-2012): see doc_frame_part
  *     \X                 the character X as text, anywhere: data comes
  *                        escaped (doc_escape), so it is never a marker
  *
@@ -35,8 +37,33 @@ typedef enum {
     DOC_PARAGRAPH,
     DOC_PAGE_BREAK,
     DOC_TABLE,
-    DOC_CHART /* its data in table, as a table's */
+    DOC_CHART, /* its data in table, as a table's */
+    DOC_FRAME  /* an element of the official document's frame: part, its text in runs[0] */
 } doc_block_kind;
+
+/* The frame's elements, each a line "#MARKER TEXT" (doc_frame_marker); the
+ * layout places them (docs/document-form.md). */
+typedef enum {
+    DOC_FRAME_COPY_NUMBER, /* #copy-number  份号 */
+    DOC_FRAME_SECRECY,     /* #secrecy      密级和保密期限 */
+    DOC_FRAME_URGENCY,     /* #urgency      紧急程度 */
+    DOC_FRAME_ISSUER,      /* #issuer       发文机关标志 */
+    DOC_FRAME_NUMBER,      /* #number       发文字号 */
+    DOC_FRAME_SIGNER,      /* #signer       签发人 (the name) */
+    DOC_FRAME_TO,          /* #to           主送机关 */
+    DOC_FRAME_ATTACHMENT,  /* #attachment   附件说明: one attachment's name */
+    DOC_FRAME_SIGNATURE,   /* #signature    发文机关署名 */
+    DOC_FRAME_DATE,        /* #date         成文日期 */
+    DOC_FRAME_NOTE,        /* #note         附注 */
+    DOC_FRAME_ANNEX,       /* #annex        an attachment's first page: its title */
+    DOC_FRAME_COPY_TO,     /* #copy-to      抄送: the organs */
+    DOC_FRAME_PRINTER,     /* #printer      印发机关 */
+    DOC_FRAME_PRINTED,     /* #printed      印发日期 */
+    DOC_FRAME_COUNT
+} doc_frame_part;
+
+/* The marker of a part without its #: "copy-number". */
+const char *doc_frame_marker(doc_frame_part part);
 
 /* What a run of text is set as; the style file maps these to fonts. */
 typedef enum {
@@ -64,6 +91,7 @@ typedef struct doc_table {
 typedef struct doc_block {
     doc_block_kind kind;
     int level; /* headings: 1-4 */
+    doc_frame_part part; /* DOC_FRAME */
     doc_run *runs; /* a table's caption, when it has one */
     size_t nruns;
     doc_table table;

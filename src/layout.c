@@ -260,7 +260,7 @@ static layout_text *text_room(layout_result *r, size_t n)
     return b;
 }
 
-static char *keep_text(layout_result *r, const char *s, size_t len)
+char *keep_text(layout_result *r, const char *s, size_t len)
 {
     layout_text *b = text_room(r, len + 1);
     char *t = b->data + b->used;
@@ -300,7 +300,8 @@ void add_item(layout_result *r, int font, double size, double x, const char *tex
     it->x = x;
     it->y = 0;
     it->text = keep_text(r, text, len);
-    it->x2 = it->y2 = it->rise = it->rise2 = it->fill = it->spacing = 0;
+    it->x2 = it->y2 = it->rise = it->rise2 = it->fill = it->spacing = it->width = 0;
+    it->rgb = 0;
 }
 
 void add_rule(layout_result *r, double x, double rise, double x2, double rise2)
@@ -630,6 +631,10 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
                 slot++;
             continue;
         }
+        if (ln->kind == LINE_FRAME && ln->foot) {
+            place_foot(r, ln, st, per_page, &page, &slot);
+            continue;
+        }
         int need = 1;
         if (ln->kind == LINE_HEADING && ln->para_first) {
             /* Keep a heading with its own lines and two lines of what follows. */
@@ -690,7 +695,7 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
 }
 
 /* Records a heading set from line `line` on; its page comes with pagination. */
-static void add_mark(layout_result *r, int level, const char *text, size_t first_line)
+void add_mark(layout_result *r, int level, const char *text, size_t first_line)
 {
     void *arr = r->marks;
     xgrow(&arr, &r->mcap, r->nmarks + 1, sizeof *r->marks);
@@ -729,6 +734,9 @@ layout_result *layout_run(const doc *d, const layout_style *st, const layout_met
             break;
         case DOC_CHART:
             set_chart(r, &ls, blk, st, mx);
+            break;
+        case DOC_FRAME:
+            i = set_frame(r, &ls, d, i, st, mx) - 1;
             break;
         }
     }

@@ -48,6 +48,15 @@ typedef struct layout_style {
     layout_font_role page_number;
     double page_number_gap; /* pt from the bottom of the block to the number's baseline */
     bool page_number_outside; /* odd pages right, even left (GB/T 9704); else centred */
+    /* The official document's frame (GB/T 9704-2012 section 7), used only
+     * by a document that has one (doc.h's DOC_FRAME blocks). */
+    layout_font_role issuer;  /* 发文机关标志: the title's font; narrowed to the block */
+    double issuer_top;        /* pt from the block's top to the mark's top edge */
+    double red_rule_gap;      /* pt from the 发文字号's baseline to the red rule */
+    double red_rule_width;    /* pt */
+    uint32_t red;             /* the mark's and the rule's colour, 0xRRGGBB */
+    layout_font_role imprint; /* 版记's text */
+    double imprint_thick, imprint_thin; /* pt: its first and last rules, those between */
 } layout_style;
 
 /* GB/T 9704-2012: A4, 156 x 225 mm block 37 mm from the top and 28 mm from
@@ -76,12 +85,14 @@ typedef struct layout_item {
      * baseline of the line they belong to. */
     double x2, y2, rise, rise2;
     double fill;
+    double width;  /* a rule's line width in pt; 0: the default, 0.75 */
+    uint32_t rgb;  /* colour of the text or rule, 0xRRGGBB; 0: black */
 } layout_item;
 
 /* Where a heading was set, for the PDF's bookmarks. */
 typedef struct layout_mark {
-    int level; /* 0 the title, 1-4 headings */
-    const char *text; /* the heading with its number; points into the document */
+    int level; /* 0 the title or an attachment (附件), 1-4 headings */
+    const char *text; /* the heading with its number; lives as long as the result */
     int page;
     double y; /* the baseline of its first line */
 } layout_mark;
@@ -93,6 +104,8 @@ typedef struct layout_result {
     layout_mark *marks;
     size_t nmarks, mcap;
     struct layout_text *texts; /* where the items' texts are kept */
+    int unnumbered; /* the last this many pages carry no page number: a blank
+                       page before the 版记 and the 版记's page */
 } layout_result;
 
 layout_result *layout_run(const doc *d, const layout_style *st, const layout_metrics *mx);

@@ -29,6 +29,14 @@ void layout_style_gbt9704(layout_style *st)
     st->table = (layout_font_role){0, 12};
     st->page_number_gap = 7 * MM + 14;
     st->page_number_outside = true;
+    st->issuer = (layout_font_role){1, 36};
+    st->issuer_top = 35 * MM;
+    st->red_rule_gap = 4 * MM;
+    st->red_rule_width = 0.35 * MM;
+    st->red = 0xFF0000;
+    st->imprint = (layout_font_role){0, 14};
+    st->imprint_thick = 0.35 * MM;
+    st->imprint_thin = 0.25 * MM;
 }
 
 /* A length: a number and its unit, mm or pt. */
@@ -85,6 +93,8 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
         {"lines", 0},    {"body", 1},        {"title", 1},          {"heading1", 1},
         {"heading2", 1}, {"heading3", 1},    {"heading4", 1},       {"table", 1},
         {"page-number", 1}, {"page-number-gap", 1}, {"page-number-at", 0},
+        {"issuer", 1},   {"issuer-top", 1},  {"red-rule-gap", 1},   {"red-rule-width", 1},
+        {"red", 0},      {"imprint", 1},     {"imprint-rules", 2},
     };
     size_t errors = diags->errors;
     int lines = 22;
@@ -182,6 +192,27 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
                 rg_diag_add(diags, RG_ERROR, name, line, (int)col[1],
                             "\"page-number-at\" is outside (odd pages right, even left) or "
                             "centre");
+        } else if (strcmp(key, "red") == 0) {
+            char *e;
+            unsigned long rgb = strtoul(word[1], &e, 16);
+            if (strlen(word[1]) != 6 || *e || word[1][0] == '-' || word[1][0] == '+')
+                rg_diag_add(diags, RG_ERROR, name, line, (int)col[1],
+                            "\"red\" is a colour in six hexadecimal digits RRGGBB, as in "
+                            "FF0000 (a # would start a comment)");
+            else
+                st->red = (uint32_t)rgb;
+        } else if (strcmp(key, "issuer") == 0) {
+            st->issuer.size = v[0];
+        } else if (strcmp(key, "issuer-top") == 0) {
+            st->issuer_top = v[0];
+        } else if (strcmp(key, "red-rule-gap") == 0) {
+            st->red_rule_gap = v[0];
+        } else if (strcmp(key, "red-rule-width") == 0) {
+            st->red_rule_width = v[0];
+        } else if (strcmp(key, "imprint") == 0) {
+            st->imprint.size = v[0];
+        } else if (strcmp(key, "imprint-rules") == 0) {
+            st->imprint_thick = v[0], st->imprint_thin = v[1];
         } else if (strcmp(key, "page-number-gap") == 0) {
             gap = v[0];
         } else if (strcmp(key, "page-number") == 0) {

@@ -63,6 +63,7 @@ void model_free(model *m)
     free(m->file), free(m->period), free(m->park), free(m->title), free(m->author), free(m->date);
     free(m->previous);
     model_free(m->prev);
+    model_frame_free(m->frame);
     free(m);
 }
 

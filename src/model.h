@@ -143,6 +143,42 @@ typedef struct model_section {
     int line;
 } model_section;
 
+/* The official document's frame (<frame>, GB/T 9704-2012): NULL members
+ * were not written. Texts are printed as written; dates as the document
+ * prints them, 2023年12月20日. */
+typedef struct model_attachment {
+    char *title;
+    bool targets; /* content="targets": next year's targets; else the charts */
+} model_attachment;
+
+typedef struct model_frame {
+    char *copy_number, *secrecy, *urgency; /* 份号, 密级和保密期限, 紧急程度 */
+    char *issuer, *number, *signer;        /* 发文机关标志, 发文字号, 签发人 */
+    char *to, *signature, *note;           /* 主送机关, 发文机关署名, 附注 */
+    char *date;                            /* 成文日期, from <report date> */
+    model_attachment *attachments;
+    size_t nattachments;
+    char **copies_to; /* 抄送 */
+    size_t ncopies_to;
+    double copies_width; /* of the organs so far, in characters (ASCII half) */
+    char *printer, *printed; /* 印发机关, 印发日期 */
+} model_frame;
+
+/* Takes one child of <frame> (`element` its name, at LINE:COL of the input
+ * `path`) with its text and the attribute that element has (content= of
+ * an attachment, whose text is its title; date= of the printer; else NULL),
+ * both owned by the frame from then on. A 发文字号 is checked: an error
+ * (at its character) unless it reads 机关代字〔YYYY〕N号 with no leading zero.
+ * A text set on one line that is wider than its line has room for, and
+ * organs to copy to beyond one page's 版记, are errors too. */
+void model_frame_add(model_frame *f, const char *path, const char *element, int line, int col,
+                     char *text, char *attribute, rg_diags *diags);
+/* Sets the 成文日期 from <report date="YYYY-MM-DD"> (or 31 December of the
+ * year when none is written) and prints both dates without leading zeros.
+ * Does nothing when f is NULL. */
+void model_frame_finish(model_frame *f, const char *date, int year);
+void model_frame_free(model_frame *f);
+
 typedef struct model {
     char *file; /* the input's path, for messages */
     int year, plan_year;
@@ -166,6 +202,7 @@ typedef struct model {
     int previous_line, previous_col;
     struct model *prev; /* that report, once model_chain_load has loaded it; owned */
     size_t nunfilled;   /* figures written 待填, left out */
+    model_frame *frame; /* NULL without <frame> */
 } model;
 
 typedef struct model_loader model_loader;

@@ -208,6 +208,53 @@ static tval *sections_data(const model_section *ss, size_t n)
     return list;
 }
 
+static tval *text_value(const char *s)
+{
+    return s ? tval_string(s) : tval_null();
+}
+
+/* The official document's frame, or null; whether the targets and the
+ * charts are attachments rather than part of the body. */
+static tval *frame_data(const model *m, tval *root)
+{
+    const model_frame *f = m->frame;
+    bool targets = false, charts = false;
+    if (!f) {
+        tval_set(root, "targets_attached", tval_bool(false));
+        tval_set(root, "charts_attached", tval_bool(false));
+        return tval_null();
+    }
+    tval *t = tval_map();
+    const char *const keys[] = {"copy_number", "secrecy", "urgency", "issuer", "number",
+                                "signer", "to", "signature", "date", "note", "printer",
+                                "printed"};
+    const char *const values[] = {f->copy_number, f->secrecy, f->urgency, f->issuer, f->number,
+                                  f->signer, f->to, f->signature, f->date, f->note, f->printer,
+                                  f->printed};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        tval_set(t, keys[i], text_value(values[i]));
+    tval *list = tval_set(t, "attachments", tval_list());
+    for (size_t i = 0; i < f->nattachments; i++) {
+        tval *a = tval_push(list, tval_map());
+        tval_set(a, "title", tval_string(f->attachments[i].title));
+        tval_set(a, "targets", tval_bool(f->attachments[i].targets));
+        tval_set(a, "charts", tval_bool(!f->attachments[i].targets));
+        targets = targets || f->attachments[i].targets;
+        charts = charts || !f->attachments[i].targets;
+    }
+    rg_buf organs = {0};
+    for (size_t i = 0; i < f->ncopies_to; i++) {
+        if (i)
+            rg_buf_puts(&organs, "，");
+        rg_buf_puts(&organs, f->copies_to[i]);
+    }
+    tval_set(t, "copies_to", organs.len ? tval_string_take(rg_buf_take(&organs)) : tval_null());
+    rg_buf_fini(&organs);
+    tval_set(root, "targets_attached", tval_bool(targets));
+    tval_set(root, "charts_attached", tval_bool(charts));
+    return t;
+}
+
 tval *model_tmpl_data(const model *m)
 {
     tval *root = tval_map();
@@ -231,5 +278,6 @@ tval *model_tmpl_data(const model *m)
     tval_set(root, "groups", groups_data(m));
     tval_set(root, "intro", paragraphs_data(m->intro, m->nintro));
     tval_set(root, "sections", sections_data(m->sections, m->nsections));
+    tval_set(root, "frame", frame_data(m, root));
     return root;
 }

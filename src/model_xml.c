@@ -962,13 +962,11 @@ static void load_sections(load_ctx *lc, const xmlNode *parent, model_section **o
 static void load_report(load_ctx *lc, const xmlNode *root)
 {
     model *m = lc->m;
-    char *year = attr(root, "year"), *plan_year = attr(root, "plan-year");
-    m->year = atoi(year);
-    m->plan_year = atoi(plan_year);
-    free(year), free(plan_year);
-    m->period = label_attr(lc, root, "period");
     /* The years are figures too, so prose can say <v ref="year"/>. */
     char *years[2] = {attr(root, "year"), attr(root, "plan-year")};
+    m->year = atoi(years[0]);
+    m->plan_year = atoi(years[1]);
+    m->period = label_attr(lc, root, "period");
     const char *year_ids[2] = {"year", "plan-year"};
     for (int i = 0; i < 2; i++) {
         model_figure *f =
@@ -985,6 +983,14 @@ static void load_report(load_ctx *lc, const xmlNode *root)
         m->title = label_text(lc, child(root, "title"));
     if (child(root, "author"))
         m->author = label_text(lc, child(root, "author"));
+    const xmlNode *frame = child(root, "frame"); /* model_frame.c */
+    m->frame = frame ? xcalloc(1, sizeof *m->frame) : NULL;
+    for (const xmlNode *c = frame ? frame->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            model_frame_add(m->frame, lc->path, (const char *)c->name, line_of(lc, c), col_of(lc, c),
+                            is_el(c, "attachment") ? label_attr(lc, c, "title") : label_text(lc, c),
+                            attr(c, is_el(c, "printer") ? "date" : "content"), lc->diags);
+    model_frame_finish(m->frame, m->date, m->year);
     if (m->plan_year != m->year + 1)
         node_error(lc, root, "plan-year",
                    "plan-year=\"%d\" should be the year after year=\"%d\"", m->plan_year,

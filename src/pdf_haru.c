@@ -94,6 +94,18 @@ static void put_coords(rg_buf *b, const double *xs, size_t n, const char *op)
     rg_buf_puts(b, op);
 }
 
+/* A colour 0xRRGGBB as the three numbers of op (rg: fill, RG: stroke). */
+static void put_rgb(rg_buf *b, uint32_t rgb, const char *op)
+{
+    const double c[3] = {(rgb >> 16 & 0xFF) / 255.0, (rgb >> 8 & 0xFF) / 255.0,
+                         (rgb & 0xFF) / 255.0};
+    for (int i = 0; i < 3; i++) {
+        put_number(b, c[i], 3);
+        rg_buf_putc(b, ' ');
+    }
+    rg_buf_puts(b, op);
+}
+
 static double rounded(double x, double unit)
 {
     return (double)llround(x / unit) * unit;
@@ -101,7 +113,7 @@ static double rounded(double x, double unit)
 
 static bool same_line(const pdf_fonts *fonts, const layout_item *a, const layout_item *b)
 {
-    return b->text && b->y == a->y && b->size == a->size &&
+    return b->text && b->y == a->y && b->size == a->size && b->rgb == a->rgb &&
            pdf_file_of(fonts, b->font) == pdf_file_of(fonts, a->font);
 }
 
@@ -250,6 +262,37 @@ static size_t put_line(const pdf_job *j, const layout_style *st, const layout_it
     return used;
 }
 
+/* A page's rules, stroked together while their width and colour stay. */
+static void draw_rules(const layout_result *r, const layout_style *st, const uint32_t *order,
+                       size_t from, size_t to, rg_buf *text)
+{
+    bool ruled = false;
+    double width = 0;
+    uint32_t rgb = 0;
+    for (size_t n = from; n < to; n++) {
+        const layout_item *it = &r->items[order[n]];
+        if (it->text || it->fill > 0)
+            continue;
+        double w = it->width > 0 ? it->width : 0.75;
+        if (!ruled || w != width || it->rgb != rgb) {
+            if (ruled)
+                rg_buf_puts(text, "S\n");
+            if (!ruled || w != width) {
+                put_number(text, w, 3);
+                rg_buf_puts(text, " w\n");
+            }
+            if (it->rgb != rgb)
+                put_rgb(text, it->rgb, "RG\n");
+            width = w, rgb = it->rgb;
+        }
+        ruled = true;
+        put_coords(text, (const double[]){it->x, st->page_h - it->y}, 2, "m ");
+        put_coords(text, (const double[]){it->x2, st->page_h - it->y2}, 2, "l\n");
+    }
+    if (ruled)
+        rg_buf_puts(text, "S\n");
+}
+
 /* The page's content: the shaded cells, the text, the page number, then
  * the rules. */
 static void draw_page(const pdf_job *j, const layout_result *r, const layout_style *st, int page,
@@ -267,13 +310,26 @@ static void draw_page(const pdf_job *j, const layout_result *r, const layout_sty
     }
     rg_buf_puts(text, "0 g\nBT\n");
     text_pos pos = {.file = -1};
+    uint32_t fill = 0; /* the text's colour */
     for (size_t n = from, e; n < to; n = e) {
         e = n + 1;
         if (!r->items[order[n]].text)
             continue;
+        if (r->items[order[n]].rgb != fill) {
+            fill = r->items[order[n]].rgb;
+            put_rgb(text, fill, "rg\n");
+        }
         while (e < to && same_line(j->fonts, &r->items[order[n]], &r->items[order[e]]))
             e++;
         e = n + put_line(j, st, r->items, order + n, e - n, &pos, codes, text);
+    }
+    if (fill != 0)
+        rg_buf_puts(text, "0 g\n");
+    /* The blank page before the 版记 and the 版记's page have no number. */
+    if (page >= r->npages - r->unnumbered) {
+        rg_buf_puts(text, "ET\n");
+        draw_rules(r, st, order, from, to, text);
+        return;
     }
     /* Page number "— N —" below the text block: one character in from its
      * right edge on odd pages, from its left edge on even ones (or centred). */
@@ -288,19 +344,7 @@ static void draw_page(const pdf_job *j, const layout_result *r, const layout_sty
     const uint32_t only = 0;
     put_line(j, st, &number, &only, 1, &pos, codes, text);
     rg_buf_puts(text, "ET\n");
-    bool ruled = false;
-    for (size_t n = from; n < to; n++) {
-        const layout_item *it = &r->items[order[n]];
-        if (it->text || it->fill > 0)
-            continue;
-        if (!ruled)
-            rg_buf_puts(text, "0.75 w\n");
-        ruled = true;
-        put_coords(text, (const double[]){it->x, st->page_h - it->y}, 2, "m ");
-        put_coords(text, (const double[]){it->x2, st->page_h - it->y2}, 2, "l\n");
-    }
-    if (ruled)
-        rg_buf_puts(text, "S\n");
+    draw_rules(r, st, order, from, to, text);
 }
 
 /* Draws every page into p, with one resources dictionary naming every
