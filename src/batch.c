@@ -284,19 +284,16 @@ void batch_run(report_setup *s, const batch_inputs *in, int jobs, bool verbose, 
         }
     }
     close(fds[0]);
-    bool killed = false;
+    rg_diags d = {0};
     for (int k = 0; k < started; k++) {
         int status = 0;
         waitpid(pids[k], &status, 0);
-        killed |= WIFSIGNALED(status) && !got;
+        if (WIFSIGNALED(status) && !got && !s->opt->check_only && !s->opt->emit_doc)
+            report_remove_stale_temps(s->opt->output_dir, (long)pids[k], &d); /* what it was writing */
     }
+    report_print_diags(&d, 0);
+    rg_diags_fini(&d);
     close(sfd);
-    if (killed && !s->opt->check_only && !s->opt->emit_doc) { /* what it was writing */
-        rg_diags d = {0};
-        report_remove_stale_temps(s->opt->output_dir, &d);
-        report_print_diags(&d, 0);
-        rg_diags_fini(&d);
-    }
     sigprocmask(SIG_SETMASK, &old, NULL);
     /* Taken by a worker that died before it was written: failed. Never
      * taken, because every worker died or none could start: written here. */

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
  * short, so that a valid output name never becomes too long with them, and
  * recognisable, so that the next run removes those a killed run left. */
 #define TEMP_PREFIX ".parkreport-"
+#define STALE_AFTER_SECONDS 10
 
 static double now_seconds(void)
 {
@@ -47,6 +49,22 @@ typedef struct stage_times {
 void report_print_diags(const rg_diags *d, size_t from)
 {
     rg_diags_print(stderr, d, from);
+}
+
+/* Prints one line of progress to stdout, what came from data or file names
+ * shown escaped as in diagnostics. */
+static void say(const char *fmt, ...) RG_PRINTF(1, 2);
+static void say(const char *fmt, ...)
+{
+    rg_buf line = {0}, out = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    rg_buf_vprintf(&line, fmt, ap);
+    va_end(ap);
+    rg_escape_for_terminal(line.data, &out);
+    puts(out.data);
+    rg_buf_fini(&line);
+    rg_buf_fini(&out);
 }
 
 /* --- setting up a run ----------------------------------------------------- */
@@ -95,21 +113,31 @@ static long temp_owner(const char *name)
     return *end == '-' && pid > 0 ? pid : 0;
 }
 
-void report_remove_stale_temps(const char *dir, rg_diags *d)
+void report_remove_stale_temps(const char *dir, long dead, rg_diags *d)
 {
     DIR *dp = opendir(dir);
     if (!dp)
         return;
+    time_t now = time(NULL);
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         long pid = temp_owner(e->d_name);
-        if (!pid || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (!pid || (dead && pid != dead))
             continue;
         rg_buf p = {0};
         rg_buf_printf(&p, "%s/%s", dir, e->d_name);
-        if (unlink(p.data) == 0)
+        /* A run holds a lock on each of its temporary files while it lives,
+         * which is seen from any process, container or machine sharing the
+         * folder; one a moment old may not be locked yet. */
+        int fd = open(p.data, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+            (dead || now - st.st_mtime > STALE_AFTER_SECONDS) && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            unlink(p.data) == 0)
             rg_diag_add(d, RG_WARNING, p.data, 0, 0,
                         "removed a temporary file left by an interrupted run (process %ld)", pid);
+        if (fd >= 0)
+            close(fd);
         rg_buf_fini(&p);
     }
     closedir(dp);
@@ -173,7 +201,7 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
         if (make_dirs(opt->output_dir, d) != 0)
             rc = -1;
         else
-            report_remove_stale_temps(opt->output_dir, d);
+            report_remove_stale_temps(opt->output_dir, 0, d);
     }
     if (opt->nmail_to && rc == 0) {
         rg_buf mp = {0};
@@ -267,8 +295,10 @@ static char *temp_file(const char *dir, const char *ext, const char *final, int 
         rg_buf_printf(&p, "%s/" TEMP_PREFIX "%ld-%u%s", dir, (long)getpid(), attempt, ext);
         char *name = rg_buf_take(&p);
         *fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-        if (*fd >= 0)
+        if (*fd >= 0) {
+            flock(*fd, LOCK_EX | LOCK_NB); /* held while this run lives: not stale */
             return name;
+        }
         int saved = errno;
         free(name);
         if (saved != EEXIST) {
@@ -412,7 +442,13 @@ static void *write_workbook(void *arg)
     workbook_job *w = arg;
     double t0 = now_seconds();
     output *o = w->out;
-    w->rc = xlsx_write(w->m, o->temp, o->final, w->when, &w->diags);
+    /* libxlsxwriter opens the file by a path: the descriptor's own, so that
+     * a name swapped for a link meanwhile cannot send its bytes elsewhere. */
+    rg_buf by_fd = {0};
+    rg_buf_printf(&by_fd, "/proc/self/fd/%d", o->fd);
+    const char *path = access(by_fd.data, W_OK) == 0 ? by_fd.data : o->temp;
+    w->rc = xlsx_write(w->m, path, o->final, w->when, &w->diags);
+    rg_buf_fini(&by_fd);
     /* Read back through the descriptor made before libxlsxwriter wrote it:
      * what is checked, renamed and mailed is that file's bytes. */
     if (w->rc == 0 && (!same_file(o->fd, o->temp) || read_back(o->fd, &o->bytes) != 0)) {
@@ -479,6 +515,12 @@ static bool output_start(output *o, const char *dir, const char *input, const ch
                          rg_diags *d)
 {
     o->final = report_output_name(dir, input, ext);
+    if (strncmp(base_name(o->final), TEMP_PREFIX, strlen(TEMP_PREFIX)) == 0) {
+        rg_diag_add(d, RG_ERROR, input, 0, 0,
+                    "a name beginning with %s is taken for a temporary file of parkreport's; "
+                    "rename the input", TEMP_PREFIX);
+        return false;
+    }
     size_t base = strlen(base_name(o->final));
     if (base > NAME_MAX) {
         rg_diag_add(d, RG_ERROR, input, 0, 0,
@@ -537,14 +579,14 @@ static int write_outputs(report_setup *s, const model *m, const doc *document, c
     if (rc == 0)
         rc = rename_pair(o->output_dir, pdf, xlsx, d);
     if (rc == 0 && o->verbosity > 1)
-        printf("%s: times: load %.2f ms, template %.2f ms, layout %.2f ms, pdf %.2f ms, "
-               "workbook %.2f ms\n", input, times->load * 1e3, times->templating * 1e3,
+        say("%s: times: load %.2f ms, template %.2f ms, layout %.2f ms, pdf %.2f ms, "
+            "workbook %.2f ms", input, times->load * 1e3, times->templating * 1e3,
                times->layout * 1e3, times->pdf * 1e3, times->workbook * 1e3);
     if (rc == 0 && o->verbosity > 0) {
         if (pdf->final && xlsx->final)
-            printf("%s: wrote %s and %s\n", input, pdf->final, xlsx->final);
+            say("%s: wrote %s and %s", input, pdf->final, xlsx->final);
         else
-            printf("%s: wrote %s\n", input, pdf->final ? pdf->final : xlsx->final);
+            say("%s: wrote %s", input, pdf->final ? pdf->final : xlsx->final);
     }
     return rc;
 }
@@ -622,13 +664,14 @@ static int mail_report(report_setup *s, const model *m, const char *input, const
     if (rc == 0 && o->verbosity > 0) {
         if (o->mail_dry_run) {
             char *eml = report_output_name(o->mail_dry_run, input, ".eml");
-            printf("%s: wrote the mail to %s\n", input, eml);
+            say("%s: wrote the mail to %s", input, eml);
             free(eml);
         } else {
-            printf("%s: mailed to ", input);
+            rg_buf to = {0};
             for (size_t i = 0; i < o->nmail_to; i++)
-                printf("%s%s", i ? ", " : "", o->mail_to[i].addr);
-            printf("\n");
+                rg_buf_printf(&to, "%s%s", i ? ", " : "", o->mail_to[i].addr);
+            say("%s: mailed to %s", input, to.data);
+            rg_buf_fini(&to);
         }
     }
     rg_buf_fini(&bytes);
@@ -700,7 +743,7 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
     output_drop(&pdf);
     output_drop(&xlsx);
     if (rc == 0 && o->check_only && o->verbosity > 0)
-        printf("%s: checked\n", input);
+        say("%s: checked", input);
     fflush(stdout);
     report_print_diags(&d, printed);
     *warnings = d.warnings;

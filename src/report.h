@@ -72,9 +72,11 @@ typedef struct report_setup {
 int report_setup_init(report_setup *s, const report_options *opt, rg_diags *diags);
 void report_setup_fini(report_setup *s);
 
-/* Removes from dir the temporary files of processes that no longer exist
- * (killed before they could remove them), each with a warning in diags. */
-void report_remove_stale_temps(const char *dir, rg_diags *diags);
+/* Removes from dir the temporary files no live run holds (a run locks its
+ * own), each with a warning in diags: those of process `dead` when it is
+ * not 0 (a worker just reaped), else every unlocked one older than a few
+ * seconds (those a killed run left). */
+void report_remove_stale_temps(const char *dir, long dead, rg_diags *diags);
 
 /* Runs one report and prints its diagnostics to stderr (its progress to
  * stdout). Returns 0 when its files are written (or, with --check, when it

@@ -17,8 +17,9 @@
 #include "model.h"
 
 /* Writes the workbook of `m` to `path` (a temporary file of the caller's,
- * which it overwrites), with libxlsxwriter's scratch files in /dev/shm when
- * it has room to spare, else in the same folder ($TMPDIR is not used), and
+ * which it overwrites; /proc/self/fd/N names one by its descriptor), with
+ * libxlsxwriter's scratch files in /dev/shm when it has room to spare, else
+ * in the folder of `name` ($TMPDIR is not used), and
  * then checks the file, since libxlsxwriter can report success
  * for a damaged one. Messages call the file `name` (the output it will
  * become); a folder that is full is named. Nothing is printed: while the

@@ -976,7 +976,7 @@ static lxw_error close_quietly(lxw_workbook *wb, int *err)
 
 int xlsx_write(const model *m, const char *path, const char *name, time_t created, rg_diags *diags)
 {
-    char *folder = folder_of(path);
+    char *folder = folder_of(name); /* path may be /proc/self/fd/N */
     const char *scratch = scratch_folder(folder);
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)scratch};
     book b = {.m = m};
@@ -1079,7 +1079,7 @@ int xlsx_verify(const char *path, const char *name, rg_diags *diags)
     if (!problem)
         return 0;
     /* libxlsxwriter can miss a failed write of a scratch part: its part is then empty. */
-    char *folder = folder_of(path);
+    char *folder = folder_of(name);
     const char *scratch = scratch_folder(folder);
     if (nearly_full(folder) || nearly_full(scratch))
         tell_write_failure(name, folder, scratch, ENOSPC, problem, diags);

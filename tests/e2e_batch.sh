@@ -43,10 +43,25 @@ check "an output name past NAME_MAX: a clear error naming the limit" sh -c "
 
 # --- temporary files ----------------------------------------------------------
 mkdir -p "$T/stale" && echo partial > "$T/stale/.parkreport-999999999-0.pdf"
+touch -d '1 minute ago' "$T/stale/.parkreport-999999999-0.pdf"
+# A live run's file, as one in another PID namespace or on another machine
+# would be: its process is not seen here, but it holds the file's lock.
+echo writing > "$T/stale/.parkreport-999999998-0.pdf"
+touch -d '1 minute ago' "$T/stale/.parkreport-999999998-0.pdf"
+flock "$T/stale/.parkreport-999999998-0.pdf" sleep 5 &
+holder=$!
+sleep 0.3
 "$BIN" -q -o "$T/stale" "$SEED_XML" 2> "$T/stale.err"
 check "a killed run's temporary file is removed by the next run, which says so" sh -c "
     test $? -eq 0 && test ! -e '$T/stale/.parkreport-999999999-0.pdf' &&
     grep -q 'removed a temporary file left by an interrupted run (process 999999999)' '$T/stale.err'"
+check "a temporary file another live run holds is left alone, though its process is not seen here" sh -c "
+    test -e '$T/stale/.parkreport-999999998-0.pdf' && ! grep -q 999999998 '$T/stale.err'"
+kill "$holder" 2> /dev/null; wait "$holder" 2> /dev/null
+cp "$SEED_XML" "$T/names/.parkreport-1-0.xml"
+"$BIN" -q -o "$T/names/out3" "$T/names/.parkreport-1-0.xml" 2> "$T/tempname.err"
+check "an input named like a temporary file is refused, not written to be removed later" sh -c "
+    test $? -eq 1 && grep -q 'taken for a temporary file' '$T/tempname.err' && test -z \"\$(ls -A '$T/names/out3')\""
 
 # --- a worker killed -----------------------------------------------------------
 mkdir -p "$T/many"
@@ -93,5 +108,11 @@ bidi=$(printf 'x\342\200\256lmx')
 "$BIN" --check "$T/$bidi.xml" 2> "$T/bidi.err"
 check "a direction override in a file name is shown escaped" sh -c "
     grep -q 'x\\\\u202Elmx.xml: error' '$T/bidi.err' && ! grep -q \"\$(printf '\\342\\200\\256')\" '$T/bidi.err'"
+
+mkdir -p "$T/esc"
+cp "$SEED_XML" "$T/esc/$(printf 'e\033[31mred')".xml
+"$BIN" -o "$T/esc-out" "$T/esc" > "$T/esc.out" 2> /dev/null
+check "what is printed of a file name is escaped on stdout too (wrote ...)" sh -c "
+    grep -q 'e\\\\x1B\[31mred.xml: wrote ' '$T/esc.out' && ! grep -q \"\$(printf '\\033')\" '$T/esc.out'"
 
 summary e2e_batch
