@@ -54,33 +54,6 @@ static int parse_length(const char *s, double *out)
     return 0;
 }
 
-/* Edits (insertions, deletions, substitutions) between a and b, up to 3:
- * enough to suggest the key a mistyped one meant. */
-static int edits(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 32 || m > 32 || (n > m ? n - m : m - n) > 2)
-        return 3;
-    int row[33];
-    for (size_t j = 0; j <= m; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= n; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= m; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[m] < 3 ? row[m] : 3;
-}
-
 int layout_style_parse(const char *name, const char *text, size_t len, layout_style *st,
                        rg_diags *diags)
 {
@@ -140,9 +113,9 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
             /* The word itself is not quoted: the file may be anything. */
             size_t near = 0;
             for (size_t j = 1; j < sizeof keys / sizeof *keys; j++)
-                if (edits(word[0], keys[j].key) < edits(word[0], keys[near].key))
+                if (rg_edits(word[0], keys[j].key) < rg_edits(word[0], keys[near].key))
                     near = j;
-            if (edits(word[0], keys[near].key) <= 2)
+            if (rg_edits(word[0], keys[near].key) <= 2)
                 rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
                             "not a style key; did you mean %s?", keys[near].key);
             else

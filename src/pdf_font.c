@@ -35,16 +35,6 @@ static char *next_word(const char *s, size_t end, size_t *i, size_t *at)
     return xstrndup(s + *at, *i - *at);
 }
 
-/* A word fit to quote in a message: short, and printable. */
-static bool quotable(const char *w)
-{
-    size_t n = strlen(w);
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)w[i] < ' ' || w[i] == 0x7F)
-            return false;
-    return n <= 40;
-}
-
 /* The file of a role, opened once however many roles name it. */
 static int add_file(pdf_fonts *f, const char *path, int face, const char *conf, int lineno,
                     int col, const char *role, rg_diags *diags)
@@ -89,10 +79,18 @@ static void read_line(pdf_fonts *f, const char *dir, const char *conf, int linen
     char *stop = NULL;
     long v = face_text ? strtol(face_text, &stop, 10) : 0;
     if (r == PDF_NROLES) {
-        bool q = quotable(role);
-        rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
-                    "unknown role%s%s%s (the roles are body, title, heading1, heading2 and "
-                    "fallback)", q ? " \"" : "", q ? role : "", q ? "\"" : "");
+        /* The word is not quoted: the file may be anything (a password file). */
+        int near = 0;
+        for (int k = 1; k < PDF_NROLES; k++)
+            if (rg_edits(role, role_names[k]) < rg_edits(role, role_names[near]))
+                near = k;
+        if (rg_edits(role, role_names[near]) <= 2)
+            rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
+                        "not a role; did you mean %s?", role_names[near]);
+        else
+            rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
+                        "not a role (the roles are body, title, heading1, heading2 and "
+                        "fallback)");
     } else if (!file) {
         rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1, "expected ROLE FILE [FACE]");
     } else if (face_text && (*stop || v < 0 || v > 255 || extra)) {

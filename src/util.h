@@ -187,4 +187,9 @@ void rg_format_fixed(double x, int decimals, rg_buf *out);
  * rg_diag_format writes file names and messages (a tab stays). */
 void rg_escape_for_terminal(const char *s, rg_buf *out);
 
+/* Edits (insertions, deletions, substitutions of bytes) that turn a into b,
+ * counted up to 3 (3 means 3 or more): enough to suggest the name a
+ * mistyped one meant ("did you mean ...?") without quoting the mistake. */
+int rg_edits(const char *a, const char *b);
+
 #endif
