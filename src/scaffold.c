@@ -27,7 +27,12 @@ static void put_escaped(rg_buf *out, const char *s)
             rg_buf_puts(out, "&apos;");
             break;
         default:
-            rg_buf_putc(out, *s);
+            /* A tab or line break in a value (a file's name) kept as a
+             * reference: written raw, XML reads it as a space. */
+            if ((unsigned char)*s < ' ')
+                rg_buf_printf(out, "&#%d;", *s);
+            else
+                rg_buf_putc(out, *s);
         }
     }
 }

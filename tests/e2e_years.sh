@@ -210,4 +210,11 @@ check "--scaffold with an input besides: a usage error" sh -c "
 check "--scaffold of a missing file: an error naming it, nothing printed" sh -c "
     test $? -eq 1 && test ! -s '$T/none.out' && grep -q 'nothere.xml' '$T/none.err'"
 
+mkdir -p "$T/tab"
+cp "$SEED_XML" "$T/tab/$(printf 'park\t2023').xml"
+"$BIN" --scaffold "$T/tab/$(printf 'park\t2023').xml" > "$T/tab/next.xml" 2> /dev/null
+"$BIN" -q --check "$T/tab/next.xml" > /dev/null 2> "$T/tab.err"
+check "--scaffold of a file whose name holds a tab: previous= keeps it (&#9;), the chain loads" sh -c "
+    test $? -eq 0 && grep -q 'previous=\"park&#9;2023.xml\"' '$T/tab/next.xml' && ! grep -q 'cannot read' '$T/tab.err'"
+
 summary e2e_years
