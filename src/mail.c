@@ -584,6 +584,20 @@ const char *mail_url_problem(const char *url)
                "PARKREPORT_SMTP_PASSWORD, or in ~/.netrc (docs/mail.md)";
     if (authority == 0 || *host == ':')
         return "--smtp: the URL names no host";
+    /* The port, if any: after the last colon outside an [IPv6] literal. */
+    const char *end = host + authority, *bracket = memchr(host, ']', authority);
+    const char *colon = NULL;
+    for (const char *p = bracket ? bracket : host; p < end; p++)
+        if (*p == ':')
+            colon = p;
+    if (colon) {
+        long port = 0;
+        const char *p = colon + 1;
+        for (; p < end && *p >= '0' && *p <= '9' && port <= 65535; p++)
+            port = port * 10 + (*p - '0');
+        if (p != end || p == colon + 1 || port < 1 || port > 65535)
+            return "--smtp: the port after the host's colon must be a number from 1 to 65535";
+    }
     return NULL;
 }
 

@@ -639,6 +639,10 @@ static void test_url(void **state)
         {"smtp://", "names no host"},
         {"smtp://:25", "names no host"},
         {"smtp://host\r\n", "control character"},
+        {"smtp://host:99999", "from 1 to 65535"},
+        {"smtp://host:abc", "from 1 to 65535"},
+        {"smtp://host:", "from 1 to 65535"},
+        {"smtp://[::1]:0", "from 1 to 65535"},
     };
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         const char *why = mail_url_problem(refused[i][0]);
