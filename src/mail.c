@@ -529,10 +529,21 @@ int mail_text_parse(const char *name, const char *text, mail_text *out, rg_diags
             free(*field);
             *field = mail_header_text(raw);
             free(raw);
-            if (strpbrk(*field, "/\\") && field != &out->subject)
-                rg_diag_add(d, RG_ERROR, name, 0, 0,
-                            "line %d of what the template gives: the file name \"%s\" may not "
-                            "hold / or \\", line, *field);
+            if (field != &out->subject && strpbrk(*field, "/\\")) {
+                /* A name from the data (甲/乙园区) cannot hold a path's
+                 * separator: shown as the full-width ／ and ＼ instead. */
+                rg_buf named = {0};
+                for (const char *c = *field; *c; c++) {
+                    if (*c == '/')
+                        rg_buf_puts(&named, "\xEF\xBC\x8F");
+                    else if (*c == '\\')
+                        rg_buf_puts(&named, "\xEF\xBC\xBC");
+                    else
+                        rg_buf_putc(&named, *c);
+                }
+                free(*field);
+                *field = rg_buf_take(&named);
+            }
         }
         p += len;
         if (*p == '\n')
