@@ -161,6 +161,16 @@ bool rg_is_control(uint32_t cp)
 /* Appends n bytes of s with controls and bytes that are not UTF-8 escaped.
  * A tab stays: it moves the cursor only along the line, and excerpts need it
  * to keep their caret aligned. */
+/* Characters a terminal shows as nothing, which would hide what a message
+ * names: zero-width ones, the byte-order mark, soft hyphen, interlinear
+ * annotation marks, variation selectors. */
+static bool invisible(uint32_t cp)
+{
+    return cp == 0x00AD || cp == 0x180E || (cp >= 0x200B && cp <= 0x200D) ||
+           (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
 static void put_printable(rg_buf *out, const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
@@ -168,7 +178,7 @@ static void put_printable(rg_buf *out, const char *s, size_t n)
         size_t k = rg_utf8_decode(s + i, n - i, &cp);
         if (k == 0)
             rg_buf_printf(out, "\\x%02X", (unsigned char)s[i]), k = 1;
-        else if (cp != '\t' && rg_is_control(cp))
+        else if (cp != '\t' && (rg_is_control(cp) || invisible(cp)))
             rg_buf_printf(out, cp < 0x80 ? "\\x%02X" : "\\u%04X", (unsigned)cp);
         else
             rg_buf_append(out, s + i, k);

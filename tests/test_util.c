@@ -277,6 +277,13 @@ static void test_diag_format_escapes_controls(void **state)
                         "\\x0Afake.xml:1: error: c\tend \\xFF\n"
                         "园区.xml:1:3: error: 甲乙 kept\n");
     rg_buf_fini(&b);
+    /* Characters a terminal shows as nothing are named too. */
+    rg_diags z = {0};
+    rg_diag_add(&z, RG_WARNING, "z.xml", 1, 1, "no font has \xE2\x80\x8B, \xEF\xBB\xBF or \xEF\xB8\x8F");
+    rg_diag_format(&z.items[0], &b);
+    assert_string_equal(b.data, "z.xml:1:1: warning: no font has \\u200B, \\uFEFF or \\uFE0F\n");
+    rg_buf_fini(&b);
+    rg_diags_fini(&z);
 
     /* rg_diags_print writes the same, from the index asked for. */
     FILE *f = tmpfile();
