@@ -11,7 +11,14 @@
 
 static const char *const role_names[PDF_NROLES] = {
     [PDF_ROLE_BODY] = "body", [PDF_ROLE_TITLE] = "title", [PDF_ROLE_H1] = "heading1",
-    [PDF_ROLE_H2] = "heading2", [PDF_ROLE_FALLBACK] = "fallback"};
+    [PDF_ROLE_H2] = "heading2", [PDF_ROLE_FALLBACK] = "fallback", [PDF_ROLE_LATIN] = "latin",
+    [PDF_ROLE_LATIN_SANS] = "latin-sans"};
+
+/* Roles a fonts.conf may leave out. */
+static bool optional_role(int r)
+{
+    return r == PDF_ROLE_FALLBACK || r == PDF_ROLE_LATIN || r == PDF_ROLE_LATIN_SANS;
+}
 
 /* The fonts, most of a report's bytes, at libdeflate's level 5: the seed's
  * Song subset (390 KB) takes 5.8 ms (6.8 ms at level 6, 1.2 KB smaller),
@@ -91,8 +98,8 @@ static void read_line(pdf_fonts *f, const char *dir, const char *conf, int linen
     if (r == PDF_NROLES) {
         bool q = quotable(role);
         rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
-                    "unknown role%s%s%s (the roles are body, title, heading1, heading2 and "
-                    "fallback)", q ? " \"" : "", q ? role : "", q ? "\"" : "");
+                    "unknown role%s%s%s (the roles are body, title, heading1, heading2, "
+                    "fallback, latin and latin-sans)", q ? " \"" : "", q ? role : "", q ? "\"" : "");
     } else if (!file) {
         rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1, "expected ROLE FILE [FACE]");
     } else if (face_text && (*stop || v < 0 || v > 255 || extra)) {
@@ -137,7 +144,7 @@ pdf_fonts *pdf_fonts_load(const char *dir, rg_diags *diags)
         rg_diag_add(diags, RG_ERROR, path.data, lineno - 1, 0,
                     "stopped reading after %d errors: is this a fonts.conf?", MAX_CONF_ERRORS);
     for (int r = 0; r < PDF_NROLES && diags->errors == errors; r++)
-        if (f->role_file[r] < 0 && r != PDF_ROLE_FALLBACK)
+        if (f->role_file[r] < 0 && !optional_role(r))
             rg_diag_add(diags, RG_ERROR, path.data, 0, 0, "no font is named for the role %s",
                         role_names[r]);
     rg_buf_fini(&text);
@@ -227,8 +234,8 @@ static double advance(void *ud, int font, uint32_t cp)
 static bool has(void *ud, int font, uint32_t cp)
 {
     pdf_cache *c = ud;
-    if (font == PDF_ROLE_FALLBACK && c->fonts->role_file[PDF_ROLE_FALLBACK] < 0)
-        return false;
+    if (font >= 0 && font < PDF_NROLES && optional_role(font) && c->fonts->role_file[font] < 0)
+        return false; /* no such font: the role's own sets the character, or none */
     if (cp > 0xFFFF)
         return font_face_has(c->fonts->files[pdf_file_of(c->fonts, font)].face, cp);
     return metrics_of(c, font, cp)->has == 2;
