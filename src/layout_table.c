@@ -233,7 +233,9 @@ static double chart_value(const char *cell)
 }
 
 /* Horizontal bars: a line per bar, its label on the left (on the first bar
- * of a row), the value as written at the bar's end, the series in greys. */
+ * of a row), the value as written at the bar's end (left of a negative bar,
+ * right of a positive one), the series in greys. The scale runs from the
+ * least value (or 0) to the greatest (or 0; 100 for percentages below it). */
 void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                       const layout_metrics *mx)
 {
@@ -243,7 +245,7 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
     int font = st->table.font;
     double size = st->table.size, pad = size / 2;
     size_t nseries = t->ncols - 1;
-    double label_w = 0, value_w = 0, lo = 0, hi = 0;
+    double label_w = 0, value_w = 0, neg_w = 0, lo = 0, hi = 0;
     for (size_t row = 1; row < t->nrows; row++)
         for (size_t c = 0; c < t->ncols; c++) {
             const char *cell = t->cells[row * t->ncols + c];
@@ -252,8 +254,10 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
                 label_w = w > label_w ? w : label_w;
                 continue;
             }
-            value_w = w > value_w ? w : value_w;
             double v = chart_value(cell);
+            /* A negative value's label goes left of its bar, a positive one's right. */
+            double *side = v < 0 ? &neg_w : &value_w;
+            *side = w > *side ? w : *side;
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
@@ -271,8 +275,9 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
      * the lines below its bars. */
     if (label_w > st->block_w / 3)
         label_w = st->block_w / 3;
-    double x_plot = st->margin_left + label_w + 2 * pad;
-    double plot_w = st->block_w - label_w - value_w - 4 * pad;
+    double label_end = st->margin_left + label_w + pad;
+    double x_plot = label_end + pad + (neg_w > 0 ? neg_w + pad : 0);
+    double plot_w = st->margin_left + st->block_w - x_plot - value_w - 2 * pad;
     if (plot_w < st->block_w / 4)
         plot_w = st->block_w / 4;
     double zero = x_plot + (0 - lo) / (hi - lo) * plot_w;
@@ -288,7 +293,7 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
             ln->first_item = r->nitems;
             if (left > 0) {
                 size_t n = cell_piece(label, left, label_w, font, size, mx);
-                add_item(r, font, size, x_plot - pad - text_width(label, n, font, size, mx), label,
+                add_item(r, font, size, label_end - text_width(label, n, font, size, mx), label,
                          n);
                 label += n, left -= n;
                 while (left > 0 && *label == ' ')
@@ -299,7 +304,11 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
                 double x = x_plot + (chart_value(cell) - lo) / (hi - lo) * plot_w;
                 double grey = nseries == 1 ? 0.45 : 0.25 + 0.5 * (double)s / (double)(nseries - 1);
                 add_bar(r, zero < x ? zero : x, mid + bar, zero < x ? x : zero, mid - bar, grey);
-                add_item(r, font, size, (x > zero ? x : zero) + pad, cell, strlen(cell));
+                if (x < zero)
+                    add_item(r, font, size, x - pad - text_width(cell, strlen(cell), font, size, mx),
+                             cell, strlen(cell));
+                else
+                    add_item(r, font, size, x + pad, cell, strlen(cell));
             }
             add_rule(r, zero, mid + half, zero, mid - half); /* the axis */
             ln->end_item = r->nitems;

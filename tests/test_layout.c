@@ -63,16 +63,15 @@ static size_t chars(const char *s)
     return n;
 }
 
-/* Lays out the document form `src` and collects its lines in order. */
-static void lay(const char *src, laid *out)
+/* Lays out the document form `src` in style st and collects its lines in
+ * order. */
+static void lay_in(const char *src, const layout_style *st, laid *out)
 {
     rg_diags d = {0};
     doc *document = doc_parse("t", src, strlen(src), &d);
     assert_non_null(document);
-    layout_style st;
-    small_style(&st);
     layout_metrics mx = {.advance = fake_advance};
-    layout_result *r = layout_run(document, &st, &mx);
+    layout_result *r = layout_run(document, st, &mx);
     memset(out, 0, sizeof *out);
     out->npages = r->npages;
     for (size_t i = 0; i < r->nitems; i++) {
@@ -96,6 +95,13 @@ static void lay(const char *src, laid *out)
     layout_free(r);
     doc_free(document);
     rg_diags_fini(&d);
+}
+
+static void lay(const char *src, laid *out)
+{
+    layout_style st;
+    small_style(&st);
+    lay_in(src, &st, out);
 }
 
 static const char *const no_start[] = {"，", "。", "、", "；", "：", "？", "！", "）", "》", "”", "%"};
@@ -305,6 +311,133 @@ static const layout_item *find_item(const layout_result *r, const char *text, in
         if (r->items[i].text && strcmp(r->items[i].text, text) == 0 && r->items[i].page == page)
             return &r->items[i];
     return NULL;
+}
+
+static void test_grid_of_28(void **state)
+{
+    (void)state;
+    /* GB/T 9704's style: 16 pt characters 156 mm / 28 apart, 28 a line. */
+    layout_style st;
+    layout_style_gbt9704(&st);
+    char src[1024] = "";
+    for (int i = 0; i < 26 + 28 + 10; i++)
+        strcat(src, "园");
+    strcat(src, "\n");
+    laid l;
+    lay_in(src, &st, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(chars(l.lines[0].text), 26); /* after a two-character indent */
+    assert_int_equal(chars(l.lines[1].text), 28);
+    assert_int_equal(chars(l.lines[2].text), 10);
+    double pitch = 156 * 72 / 25.4 / 28;
+    assert_true(fabs(st.pitch - pitch) < 1e-9);
+    assert_true(fabs(l.lines[0].x0 - (st.margin_left + 2 * pitch)) < 0.001);
+    /* Drawn 16 pt wide, each 15.79 pt after the last: the line ends one
+     * glyph's overhang (0.21 pt) past the block, as in Word and WPS. */
+    assert_true(fabs(l.lines[1].x1 - (st.margin_left + st.block_w + EM - pitch)) < 0.001);
+}
+
+/* The widest stretch of a line's gaps, in em, from its items' places. */
+static double worst_stretch(const layout_result *r, double y, int page)
+{
+    double prev_end = -1, worst = 0;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const layout_item *it = &r->items[i];
+        if (!it->text || it->y != y || it->page != page)
+            continue;
+        if (it->spacing / EM > worst)
+            worst = it->spacing / EM;
+        if (prev_end >= 0 && (it->x - prev_end) / EM > worst)
+            worst = (it->x - prev_end) / EM;
+        prev_end = it->x + width_of(it->text) * it->size / EM +
+                   it->spacing * (double)chars(it->text);
+    }
+    return worst;
+}
+
+static void test_figure_spreads_over_earlier_lines(void **state)
+{
+    (void)state;
+    /* 15 characters, then a figure of 6.5 em that fits no line's end: a
+     * greedy breaker fills line 1 (8) and leaves line 2 with 7 characters
+     * and 3 em over 6 gaps (0.5 em each). Chosen together, the lines share
+     * the slack. */
+    const char *src = "一二三四五六七八九十一二三四五123456.78亿元增长一二三四五六\n";
+    layout_style st;
+    layout_result *r = lay_result(src, &st);
+    laid l;
+    lay(src, &l);
+    assert_true(l.n >= 3);
+    double worst = 0;
+    for (int i = 0; i + 1 < l.n; i++) {
+        double w = worst_stretch(r, l.lines[i].y, l.lines[i].page);
+        worst = w > worst ? w : worst;
+        /* every line but the last reaches the right edge */
+        assert_true(fabs(l.lines[i].x1 - (50 + 10 * EM)) < 0.01);
+    }
+    assert_true(worst < 0.3);
+    const char *whole[] = {"123456.78亿元"};
+    check_rules(&l, whole, 1);
+    layout_free(r);
+}
+
+static void test_marks_compressed_before_stretching(void **state)
+{
+    (void)state;
+    laid l;
+    /* Line 2 holds 8 characters and 九）。 (11 em in 10): the line-end 。
+     * gives its blank half, ）its own before 。, and nothing is pushed out
+     * and stretched. */
+    lay("一二三四五六七八一二三四五六七八九）。十一二\n", &l);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.lines[1].text, "一二三四五六七八九）。");
+    assert_true(fabs(l.lines[1].x1 - (50 + 10 * EM + EM / 2)) < 0.01);
+    layout_style st;
+    layout_result *r = lay_result("一二三四五六七八一二三四五六七八九）。十一二\n", &st);
+    /* ） at 9 em from the line's start, 。 half an em after it: 2 em in 1.5. */
+    const layout_item *stop = find_item(r, "。", 0);
+    assert_non_null(stop);
+    assert_true(fabs(stop->x - (50 + 9.5 * EM)) < 0.001);
+    assert_true(fabs(worst_stretch(r, stop->y, 0)) < 0.001);
+    layout_free(r);
+    /* A line-start opening mark gives its blank half: 10.5 em in 10. */
+    lay("一二三四五六七八（一二三四五六七八九）十一\n", &l);
+    assert_string_equal(l.lines[1].text, "（一二三四五六七八九）");
+    assert_true(l.lines[1].x0 < 50 - EM / 2 + 0.01);
+}
+
+static void test_no_orphan_at_a_page_foot(void **state)
+{
+    (void)state;
+    laid l;
+    char src[1024] = "";
+    /* Paragraph A: 4 lines; B: 3 lines. B's first line would be alone at the
+     * foot of page 1 (5 lines a page): B starts page 2. */
+    for (int i = 0; i < 8 + 10 * 2 + 5; i++)
+        strcat(src, "园");
+    strcat(src, "\n\n");
+    for (int i = 0; i < 8 + 10 + 5; i++)
+        strcat(src, "区");
+    strcat(src, "\n");
+    lay(src, &l);
+    assert_int_equal(l.n, 7);
+    assert_int_equal(l.lines[3].page, 0);
+    assert_int_equal(l.lines[4].page, 1); /* page 1 ends a line short */
+    assert_true(l.lines[4].y == 60 + EM);
+    /* A: 2 lines; B: 4 lines from slot 2: two on each page, not three and a
+     * lone last line. */
+    src[0] = '\0';
+    for (int i = 0; i < 8 + 5; i++)
+        strcat(src, "园");
+    strcat(src, "\n\n");
+    for (int i = 0; i < 8 + 10 * 2 + 5; i++)
+        strcat(src, "区");
+    strcat(src, "\n");
+    lay(src, &l);
+    assert_int_equal(l.n, 6);
+    assert_int_equal(l.lines[3].page, 0);
+    assert_int_equal(l.lines[4].page, 1);
+    assert_int_equal(l.lines[5].page, 1);
 }
 
 static void test_numbers_keep_their_measure_words(void **state)
@@ -667,6 +800,10 @@ int main(void)
         cmocka_unit_test(test_every_break_position),
         cmocka_unit_test(test_no_one_character_last_line),
         cmocka_unit_test(test_no_lone_last_line_atop_a_page),
+        cmocka_unit_test(test_grid_of_28),
+        cmocka_unit_test(test_figure_spreads_over_earlier_lines),
+        cmocka_unit_test(test_marks_compressed_before_stretching),
+        cmocka_unit_test(test_no_orphan_at_a_page_foot),
         cmocka_unit_test(test_heading_stays_with_text),
         cmocka_unit_test(test_title_centred_and_balanced),
         cmocka_unit_test(test_numbers_keep_their_measure_words),
