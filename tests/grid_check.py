@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Measures how a PDF's body text sits on the GB/T 9704 grid, from MuPDF's
-character boxes (mutool draw -F stext): characters on each full body line,
+character boxes (mutool draw -F stext): characters on each full body line of hanzi (one followed by a line that
+starts with a figure or a word may hold fewer),
 the stretch or squeeze per gap against the character pitch, orphans and
 widows. Prints a summary and every line at fault; exits 1 when a limit is
 passed, 2 when the PDF cannot be read.
@@ -8,15 +9,17 @@ passed, 2 when the PDF cannot be read.
 A body line is a line of characters of the body size inside the text block.
 A full line reaches the block's right edge (its last mark may end half an em
 short, set half width). Its deviation per gap is (its width - the sum of its
-characters' widths, a full-width character counted at the pitch) divided by
-its gaps: positive is stretch, negative squeeze. A line indented two
+characters' widths, a full-width character counted at the pitch, and of the
+spaces the gaps show) divided by its gaps: positive is stretch, negative
+squeeze. A line indented two
 characters starts a paragraph (or is a heading); an orphan is such a line
 ending a page while its paragraph goes on, a widow a paragraph's last line
 alone at the top of a page.
 
 usage: grid_check.py FILE.pdf [--left PT] [--width PT] [--size PT]
                      [--chars N] [--max-stretch EM] [--max-squeeze EM]
-                     [--min-chars N] [--lines]
+                     [--min-chars N] [--min-share F] [--max-orphans N]
+                     [--max-widows N] [--except REGEX] [--lines]
 """
 import argparse
 import re
@@ -40,6 +43,10 @@ def parse_args():
                     help="least characters on a full line of hanzi and Chinese marks")
     ap.add_argument("--max-orphans", type=int, default=None)
     ap.add_argument("--max-widows", type=int, default=None)
+    ap.add_argument("--min-share", type=float, default=None,
+                    help="least share of full lines of hanzi holding --chars characters")
+    ap.add_argument("--except", dest="exempt", default=None,
+                    help="a regular expression: full lines it finds are not held to the limits")
     ap.add_argument("--lines", action="store_true", help="print every full line")
     return ap.parse_args()
 
@@ -97,6 +104,16 @@ def measure(line, a):
         return pitch if abs(ch["w"] - em) < 0.5 else ch["w"]
     first, last = line[0], line[-1]
     natural = sum(nominal(ch) for ch in line)
+    # Spaces are not drawn, so the text's own are told from gaps: a word
+    # space (a Times space, 1/4 em) beside Latin text, an ideographic space
+    # (U+3000, a full character) between full-width ones.
+    for a, b in zip(line, line[1:]):
+        gap = b["x"] - a["x"] - nominal(a)
+        latin = ord(a["c"]) < 0x80 or ord(b["c"]) < 0x80
+        if latin and gap >= 0.2 * em:
+            natural += 0.25 * em
+        elif not latin and gap >= 0.9 * em:
+            natural += pitch
     width = last["x"] + nominal(last) - first["x"]
     gaps = max(len(line) - 1, 1)
     return (width - natural) / gaps / em
@@ -113,6 +130,14 @@ def main():
     faults = []
     orphans = widows = 0
     page_lines = [body_lines(chars, a) for chars in pages]
+    def indented(line):
+        return abs(line[0]["x"] - (a.left + 2 * a.width / a.chars)) < 0.3 * em
+    def at_left(line):
+        return abs(line[0]["x"] - a.left) < 0.3 * em
+    def reaches(line):
+        return line[-1]["x"] + line[-1]["w"] >= right - 0.55 * em
+    flat = [line for lines in page_lines for line in lines]
+    after = {id(a): b for a, b in zip(flat, flat[1:])}
     for pno, lines in enumerate(page_lines, 1):
         for line in lines:
             end = line[-1]["x"] + line[-1]["w"]
@@ -121,11 +146,20 @@ def main():
                 continue
             full += 1
             dev = measure(line, a)
-            if all(is_han_or_mark(ch["c"]) for ch in line):
+            if a.exempt and re.search(a.exempt, text):
+                if a.lines:
+                    print(f"{pno:3} {len(line):3} {dev:+.3f} {text} (not held to the limits)")
+                continue
+            if indented(line):
+                continue  # a paragraph's first line: two characters fewer
+            nxt = after.get(id(line))
+            # A line of hanzi and marks before a figure or a word may end
+            # short: the figure is not split.
+            if all(is_han_or_mark(ch["c"]) for ch in line) and \
+                    (nxt is None or is_han_or_mark(nxt[0]["c"])):
                 n = len(line)
                 han_counts[n] = han_counts.get(n, 0) + 1
-                if a.min_chars is not None and n < a.min_chars and \
-                        line[0]["x"] < a.left + 0.5 * em:
+                if a.min_chars is not None and n < a.min_chars:
                     faults.append(f"page {pno}: {n} characters: {text}")
             if dev > 0.06:
                 stretched += 1
@@ -142,12 +176,6 @@ def main():
             if a.lines:
                 print(f"{pno:3} {len(line):3} {dev:+.3f} {text}")
     # Orphans and widows across each page break.
-    def indented(line):
-        return abs(line[0]["x"] - (a.left + 2 * em)) < 0.3 * em
-    def at_left(line):
-        return abs(line[0]["x"] - a.left) < 0.3 * em
-    def reaches(line):
-        return line[-1]["x"] + line[-1]["w"] >= right - 0.55 * em
     for pno in range(len(page_lines) - 1):
         here, there = page_lines[pno], page_lines[pno + 1]
         if not here or not there:
@@ -169,6 +197,11 @@ def main():
           f"squeezed > 0.06 em a gap {squeezed} (worst {-worst_squeeze:+.3f}); "
           f"orphans {orphans}; widows {widows}")
     bad = [f for f in faults if "orphan" not in f and "widow" not in f]
+    lines_of_hanzi = sum(han_counts.values())
+    if a.min_share is not None and lines_of_hanzi:
+        share = sum(k for n, k in han_counts.items() if n >= a.chars) / lines_of_hanzi
+        if share < a.min_share:
+            bad.append(f"only {share:.0%} of the full lines of hanzi hold {a.chars} characters")
     if a.max_orphans is not None and orphans > a.max_orphans:
         bad += [f for f in faults if "orphan" in f]
     if a.max_widows is not None and widows > a.max_widows:

@@ -689,6 +689,36 @@ static void test_chart_bars(void **state)
     layout_free(r);
 }
 
+static void test_chart_negative_values(void **state)
+{
+    (void)state;
+    layout_style st;
+    layout_result *r =
+        lay_result("#chart 图\n| 亿元 | 增减 |\n| 甲 | 40 |\n| 乙乙 | -20 |\n", &st);
+    const layout_item *bars[2] = {NULL, NULL};
+    size_t nbars = 0;
+    for (size_t i = 0; i < r->nitems; i++)
+        if (!r->items[i].text && r->items[i].fill > 0 && nbars < 2)
+            bars[nbars++] = &r->items[i];
+    assert_int_equal(nbars, 2);
+    /* The positive bar starts at the axis, the negative one ends there, each
+     * as long as its value. */
+    double zero = bars[0]->x;
+    assert_true(fabs(bars[1]->x2 - zero) < 0.001);
+    assert_true(fabs((bars[0]->x2 - zero) - 2 * (zero - bars[1]->x)) < 0.001);
+    /* -20 is left of its bar, and right of the row's label; 40 right of its. */
+    const layout_item *minus = find_item(r, "-20", 0), *forty = find_item(r, "40", 0),
+                      *yi = find_item(r, "乙乙", 0);
+    assert_non_null(minus);
+    assert_non_null(yi);
+    assert_true(minus->x + width_of("-20") * minus->size / EM <= bars[1]->x + 0.001);
+    assert_true(yi->x + width_of("乙乙") * yi->size / EM <= minus->x + 0.001);
+    assert_true(yi->x >= st.margin_left - 0.001);
+    assert_true(forty->x >= bars[0]->x2);
+    assert_true(forty->x + width_of("40") * forty->size / EM <= st.margin_left + st.block_w + 0.001);
+    layout_free(r);
+}
+
 static void test_chart_kept_on_one_page(void **state)
 {
     (void)state;
@@ -817,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_fallback_font),
         cmocka_unit_test(test_style_files),
         cmocka_unit_test(test_chart_kept_on_one_page),
+        cmocka_unit_test(test_chart_negative_values),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
