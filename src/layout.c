@@ -152,6 +152,17 @@ static bool is_latin(uint32_t cp)
     return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
+int font_for(const layout_style *st, const layout_font_role *role, uint32_t cp,
+             const layout_metrics *mx)
+{
+    if (role->latin && is_latin(cp) && (!mx->has || mx->has(mx->ud, role->latin, cp)))
+        return role->latin;
+    if (mx->has && st->fallback_font >= 0 && !mx->has(mx->ud, role->font, cp) &&
+        mx->has(mx->ud, st->fallback_font, cp))
+        return st->fallback_font;
+    return role->font;
+}
+
 static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_style *st,
                        const layout_metrics *mx)
 {
@@ -170,12 +181,7 @@ static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_
         g->off = (uint32_t)at;
         g->len = (uint8_t)(i - at);
         g->run = (uint16_t)run_index;
-        g->font = (int8_t)role->font;
-        if (role->latin && is_latin(cp) && (!mx->has || mx->has(mx->ud, role->latin, cp)))
-            g->font = (int8_t)role->latin;
-        else if (mx->has && st->fallback_font >= 0 && !mx->has(mx->ud, role->font, cp) &&
-                 mx->has(mx->ud, st->fallback_font, cp))
-            g->font = (int8_t)st->fallback_font;
+        g->font = (int8_t)font_for(st, role, cp, mx);
         double advance = mx->advance(mx->ud, g->font, cp);
         g->drawn = (float)(advance * role->size / 1000.0);
         bool full = advance > 999 && advance < 1001;

@@ -38,6 +38,10 @@ void add_bar(layout_result *r, double x, double rise, double x2, double rise2, d
  * first shortened by indent. */
 void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                const layout_metrics *mx, line_kind kind, bool centred, double indent);
+/* The font that sets cp in text of `role`: its Latin font for letters and
+ * digits, the fallback for a character the role's own font lacks. */
+int font_for(const layout_style *st, const layout_font_role *role, uint32_t cp,
+             const layout_metrics *mx);
 /* Whether a long word is best cut after cp. */
 bool cut_after(uint32_t cp);
 
