@@ -617,6 +617,10 @@ static void break_pass(const para *p, size_t first, double width, double indent,
     for (size_t j = first; j <= p->na; j++)
         s[j] = (break_state){HUGE_VALF, HUGE_VALF, 0};
     s[first].worst = s[first].total = 0;
+    /* The longest line that may fit before each line end, [lo, hi), slides
+     * along the paragraph with its width and what its marks may give. */
+    size_t lo = first, hi = first;
+    double win_w = 0, win_mid = 0;
     for (size_t j = first + 1; j <= p->na; j++) {
         if (j < p->na && p->a[j].space)
             continue;
@@ -624,29 +628,51 @@ static void break_pass(const para *p, size_t first, double width, double indent,
         while (p->a[e - 1].space)
             e--;
         bool last = j == p->na;
-        double w = 0, mid = 0, end_cut = squeeze(p, &p->a[e - 1]);
+        double end_cut = squeeze(p, &p->a[e - 1]);
+        for (; hi < e; hi++) {
+            win_w += p->a[hi].w;
+            win_mid += p->a[hi].inner + (hi > lo ? meet_cut(p, &p->a[hi - 1], &p->a[hi]) : 0);
+        }
+#define TOO_LONG(w, mid, n)                                                                       \
+    ((w) - (mid) - end_cut - em - MAX_SQUEEZE * em * (double)(n) > width + 0.01 ||                  \
+     (n) > MAX_LINE_ATOMS)
+        while (lo + 1 < e && TOO_LONG(win_w, win_mid, e - lo)) {
+            win_w -= p->a[lo].w;
+            win_mid -= p->a[lo].inner + meet_cut(p, &p->a[lo], &p->a[lo + 1]);
+            lo++;
+        }
+        while (lo > first) { /* a line-end mark's blank half may let it reach back */
+            const atom *a = &p->a[lo - 1];
+            double w2 = win_w + a->w, mid2 = win_mid + a->inner + meet_cut(p, a, &p->a[lo]);
+            if (TOO_LONG(w2, mid2, e - lo + 1))
+                break;
+            win_w = w2, win_mid = mid2, lo--;
+        }
+#undef TOO_LONG
+        double w = win_w, mid = win_mid;
         size_t chars = 0;
-        for (size_t i = e; i-- > first;) {
+        for (size_t i = lo; last && i < e; i++)
+            chars += han_or_alnum(p, &p->a[i]);
+        /* ...then shorter ones, stretched more and more, until no better. */
+        for (size_t i = lo; i < e; i++) {
             const atom *a = &p->a[i];
-            w += a->w;
-            if (i + 1 < e)
-                mid += a->inner + meet_cut(p, a, &p->a[i + 1]);
-            else
-                mid += a->inner;
-            if (i + 1 < e && (w - mid - end_cut - em - MAX_SQUEEZE * em * (double)(e - i) >
-                                  width + 0.01 ||
-                              e - i > MAX_LINE_ATOMS))
-                break; /* longer lines fit no better */
-            if (last)
-                chars += han_or_alnum(p, a);
+            if (i > lo) {
+                const atom *gone = &p->a[i - 1];
+                w -= gone->w;
+                mid -= gone->inner + meet_cut(p, gone, a);
+                chars -= last ? han_or_alnum(p, gone) : 0;
+            }
             if (a->space || (by_total ? s[i].total : s[i].worst) == HUGE_VALF)
                 continue;
             if (last && !stub && i > first && chars <= 1)
                 continue;
+            double avail = width - (i == first ? indent : 0);
             line_fit f;
-            if (!fit_line(p, i, e, w, mid, width - (i == first ? indent : 0), last, em, &f))
+            if (!fit_line(p, i, e, w, mid, avail, last, em, &f))
                 continue;
             float dev = (float)f.dev;
+            if (!last && i > first && w <= avail + 0.01 && dev > (by_total ? bound : s[j].worst))
+                break; /* a shorter line is stretched more */
             if (!by_total) {
                 float worst = s[i].worst > dev ? s[i].worst : dev;
                 if (worst < s[j].worst)

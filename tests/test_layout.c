@@ -797,8 +797,20 @@ static void test_style_files(void **state)
     assert_true(fabs(parsed.role[DOC_STYLE_BODY].size - 12) < 1e-9);
     assert_true(fabs(parsed.line_pitch - (247 * 72 / 25.4 - 12) / 35) < 1e-9);
     assert_false(parsed.page_number_outside);
+    assert_true(parsed.pitch == 0); /* no "characters": no grid */
     assert_int_equal(d.count, 0);
     free(text);
+
+    /* 20 characters of 16 pt in 156 mm would stand 22 pt apart: refused. */
+    const char *grid = "characters 20\n";
+    assert_int_equal(layout_style_parse("s.style", grid, strlen(grid), &parsed, &d), -1);
+    assert_int_equal(d.items[0].line, 1);
+    assert_int_equal(d.items[0].col, 12);
+    assert_non_null(strstr(d.items[0].msg, "choose a number near the block's width divided by the body size (28)"));
+    rg_diags_fini(&d);
+    grid = "characters 27\n";
+    assert_int_equal(layout_style_parse("s.style", grid, strlen(grid), &parsed, &d), 0);
+    assert_true(fabs(parsed.pitch - 156 * 72 / 25.4 / 27) < 1e-9);
 
     const char *bad = "page 210mm 297mm\n  margin-lef 28mm\nbody 16px\nblock 156mm\n"
                       "lines 1\npage-number-at middle\n";
