@@ -78,21 +78,21 @@ static bool joins_alnum(uint32_t cp, uint32_t next)
 /* --- paragraphs to atoms --------------------------------------------- */
 
 /* A glyph and an atom are kept for every character of a paragraph while it
- * is set, so they are small: 24 and 16 bytes. Indices fit 32 bits because a
+ * is set, so they are small: 20 and 16 bytes. Indices fit 32 bits because a
  * document is at most TMPL_MAX_OUTPUT bytes. */
 typedef struct glyph {
     float w;       /* its width in the line: on the grid, the character pitch */
-    float drawn;   /* the advance it is drawn with */
     uint32_t cp;
     uint32_t off;  /* byte offset in the run's text */
     uint16_t run;
     int8_t font;   /* the run's, its Latin font, or the fallback for a character it lacks */
     uint8_t len;   /* bytes */
     uint8_t cl;    /* char_class */
-    uint8_t blank; /* BLANK_LEFT or BLANK_RIGHT: a full-width mark's empty half */
+    uint8_t flags; /* BLANK_LEFT, BLANK_RIGHT: a full-width mark's empty half; ON_GRID */
 } glyph;
 
-enum { BLANK_LEFT = 1, BLANK_RIGHT = 2 };
+/* ON_GRID: a full-width character set on the pitch, drawn one em wide. */
+enum { BLANK_LEFT = 1, BLANK_RIGHT = 2, ON_GRID = 4 };
 
 typedef struct atom {
     float w;                /* natural width */
@@ -118,9 +118,10 @@ typedef struct para {
  * closing mark, else of an opening one after it (）， 。” “《 to 1.5 em). */
 static double pair_cut(const glyph *a, const glyph *b)
 {
-    if (a->blank == BLANK_RIGHT && b->blank)
+    int blanks = BLANK_LEFT | BLANK_RIGHT;
+    if ((a->flags & BLANK_RIGHT) && (b->flags & blanks))
         return a->w / 2;
-    if (b->blank == BLANK_LEFT && a->blank)
+    if ((b->flags & BLANK_LEFT) && (a->flags & blanks))
         return b->w / 2;
     return 0;
 }
@@ -183,15 +184,14 @@ static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_
         g->run = (uint16_t)run_index;
         g->font = (int8_t)font_for(st, role, cp, mx);
         double advance = mx->advance(mx->ud, g->font, cp);
-        g->drawn = (float)(advance * role->size / 1000.0);
         bool full = advance > 999 && advance < 1001;
-        g->w = grid && full ? (float)st->pitch : g->drawn;
+        g->w = grid && full ? (float)st->pitch : (float)(advance * role->size / 1000.0);
         g->cl = (uint8_t)classify(cp);
-        g->blank = 0;
+        g->flags = grid && full ? ON_GRID : 0;
         if (full && g->cl == CL_CLOSE && in_list(cp, half_at_end, COUNT(half_at_end)))
-            g->blank = BLANK_RIGHT;
+            g->flags |= BLANK_RIGHT;
         else if (full && g->cl == CL_OPEN && in_list(cp, blank_left, COUNT(blank_left)))
-            g->blank = BLANK_LEFT;
+            g->flags |= BLANK_LEFT;
     }
 }
 
@@ -276,8 +276,8 @@ static void build_atoms(para *p)
             a->space = g->cl == CL_SPACE;
         glyph *last = &p->g[end - 1];
         /* Every such mark is a closing one (no_start), which ideographs are not. */
-        a->squeezes = last->blank == BLANK_RIGHT;
-        a->opens = p->g[a->first].blank == BLANK_LEFT;
+        a->squeezes = (last->flags & BLANK_RIGHT) != 0;
+        a->opens = (p->g[a->first].flags & BLANK_LEFT) != 0;
         glue_next = last->cl == CL_OPEN || (attach && glue_next && last->cl == CL_SPACE);
         i = end;
     }
@@ -364,6 +364,12 @@ void add_bar(layout_result *r, double x, double rise, double x2, double rise2, d
  * fraction `cut` of each pair of adjacent marks' blank half taken away, and
  * `lead` of the first atom's opening blank half set before x. Glyphs of one
  * run and font spaced alike share one item (one text operator in the PDF). */
+/* The advance glyph g is drawn with, in a run of `size`. */
+static double drawn(const glyph *g, double size)
+{
+    return g->flags & ON_GRID ? size : g->w;
+}
+
 static void emit_line(layout_result *r, para *p, const doc_block *blk, const layout_style *st,
                       size_t a0, size_t a1, double x, double gap, double cut, double lead,
                       line *ln)
@@ -387,12 +393,15 @@ static void emit_line(layout_result *r, para *p, const doc_block *blk, const lay
     }
     for (size_t k = g0; k < g1;) {
         const glyph *g = &p->g[k];
+        const doc_run *run = &blk->runs[g->run];
+        double size = st->role[run->style].size;
         size_t e = k + 1;
         double spacing = 0;
         if (e < g1 && p->g[e].run == g->run && p->g[e].font == g->font)
-            spacing = p->at[e - g0].x - p->at[k - g0].x - g->drawn;
+            spacing = p->at[e - g0].x - p->at[k - g0].x - drawn(g, size);
         while (e < g1 && p->g[e].run == g->run && p->g[e].font == g->font &&
-               fabs(p->at[e - g0].x - p->at[e - 1 - g0].x - p->g[e - 1].drawn - spacing) < 1e-4)
+               fabs(p->at[e - g0].x - p->at[e - 1 - g0].x - drawn(&p->g[e - 1], size) - spacing) <
+                   1e-4)
             e++;
         if (e == k + 1 && p->at[k - g0].gap) {
             k = e; /* a space between words that joins no item is not drawn */
@@ -400,8 +409,6 @@ static void emit_line(layout_result *r, para *p, const doc_block *blk, const lay
         }
         if (e == k + 1)
             spacing = 0;
-        const doc_run *run = &blk->runs[g->run];
-        double size = st->role[run->style].size;
         add_item(r, g->font, size, p->at[k - g0].x, run->text + g->off,
                  p->g[e - 1].off + p->g[e - 1].len - g->off);
         r->items[r->nitems - 1].spacing = spacing;
@@ -594,8 +601,9 @@ static bool fit_line(const para *p, size_t i, size_t e, double w, double mid, do
 enum { MAX_LINE_ATOMS = 2048 };
 
 typedef struct break_state {
-    float worst, total; /* the best breaks of the atoms before this one */
-    uint32_t from;      /* where the line that ends there starts */
+    float best;    /* the best breaks of the atoms before this one: the worst
+                      line, or the total (break_pass) */
+    uint32_t from; /* where the line that ends there starts */
 } break_state;
 
 static size_t han_or_alnum(const para *p, const atom *a)
@@ -608,15 +616,15 @@ static size_t han_or_alnum(const para *p, const atom *a)
 
 /* One pass over every possible line of the paragraph, each line ending
  * before a line start j (a non-space atom, or the end). by_total false:
- * s[j].worst is the least worst line of the atoms before j; true: s[j].total
- * the least sum of lines no worse than `bound`. stub: the last line may be a
+ * s[j].best is the least worst line of the atoms before j; true: the least
+ * sum of lines no worse than `bound`. stub: the last line may be a
  * single character. */
 static void break_pass(const para *p, size_t first, double width, double indent, double em,
                        bool by_total, float bound, bool stub, break_state *s)
 {
     for (size_t j = first; j <= p->na; j++)
-        s[j] = (break_state){HUGE_VALF, HUGE_VALF, 0};
-    s[first].worst = s[first].total = 0;
+        s[j] = (break_state){HUGE_VALF, 0};
+    s[first].best = 0;
     /* The longest line that may fit before each line end, [lo, hi), slides
      * along the paragraph with its width and what its marks may give. */
     size_t lo = first, hi = first;
@@ -662,7 +670,7 @@ static void break_pass(const para *p, size_t first, double width, double indent,
                 mid -= gone->inner + meet_cut(p, gone, a);
                 chars -= last ? han_or_alnum(p, gone) : 0;
             }
-            if (a->space || (by_total ? s[i].total : s[i].worst) == HUGE_VALF)
+            if (a->space || s[i].best == HUGE_VALF)
                 continue;
             if (last && !stub && i > first && chars <= 1)
                 continue;
@@ -671,19 +679,19 @@ static void break_pass(const para *p, size_t first, double width, double indent,
             if (!fit_line(p, i, e, w, mid, avail, last, em, &f))
                 continue;
             float dev = (float)f.dev;
-            if (!last && i > first && w <= avail + 0.01 && dev > (by_total ? bound : s[j].worst))
+            if (!last && i > first && w <= avail + 0.01 && dev > (by_total ? bound : s[j].best))
                 break; /* a shorter line is stretched more */
             if (!by_total) {
-                float worst = s[i].worst > dev ? s[i].worst : dev;
-                if (worst < s[j].worst)
-                    s[j].worst = worst, s[j].from = (uint32_t)i;
+                float worst = s[i].best > dev ? s[i].best : dev;
+                if (worst < s[j].best)
+                    s[j].best = worst, s[j].from = (uint32_t)i;
             } else if (dev <= bound) {
                 /* Each line off the grid counts most, so lines of hanzi
                  * stay on it and the slack stays in the lines that must
                  * take some; of equal counts, the least deviation. */
-                float total = s[i].total + dev + (dev > 0.002f ? 1.0f : 0.0f);
-                if (total < s[j].total)
-                    s[j].total = total, s[j].from = (uint32_t)i;
+                float total = s[i].best + dev + (dev > 0.002f ? 1.0f : 0.0f);
+                if (total < s[j].best)
+                    s[j].best = total, s[j].from = (uint32_t)i;
             }
         }
     }
@@ -691,9 +699,9 @@ static void break_pass(const para *p, size_t first, double width, double indent,
 
 /* Paragraph-wide breaking, like Knuth and Plass's total fit: of all ways to
  * break the paragraph, those whose worst line deviates least from the grid,
- * and of them the fewest lines off the grid, then the least total deviation. Both are exact (a best prefix
- * stays best), and linear in the paragraph: a line holds a bounded number
- * of atoms. The last line is never a single character when it can be
+ * and of them the fewest lines off the grid, then the least total
+ * deviation. Both passes are exact (a best prefix stays best), and linear in
+ * the paragraph: a line holds a bounded number of atoms. The last line is never a single character when it can be
  * helped. Returns the number of lines, their first atoms in b. */
 static size_t break_lines(const para *p, double width, double indent, double em, line_breaks *b)
 {
@@ -706,9 +714,9 @@ static size_t break_lines(const para *p, double width, double indent, double em,
     break_state *s = xmalloc((p->na + 1) * sizeof *s);
     bool stub = false;
     break_pass(p, first, width, indent, em, false, 0, stub, s);
-    if (s[p->na].worst == HUGE_VALF)
+    if (s[p->na].best == HUGE_VALF)
         break_pass(p, first, width, indent, em, false, 0, stub = true, s);
-    break_pass(p, first, width, indent, em, true, s[p->na].worst, stub, s);
+    break_pass(p, first, width, indent, em, true, s[p->na].best, stub, s);
     size_t n = 0;
     for (size_t j = p->na; j > first; j = s[j].from)
         n++;
