@@ -41,7 +41,8 @@ typedef struct pdf_fonts pdf_fonts;
  * "ROLE FILE [FACE]" with the roles body, title, heading1, heading2,
  * fallback, latin and latin-sans (the last three may be left out: then no
  * fallback, and letters and digits in each role's own font); relative FILEs
- * are relative to DIR.
+ * are relative to DIR. A role named on several lines takes the first file
+ * that exists; none existing is an error at the first.
  * Opens each file once (regular files of at most FONT_MAX_FILE_BYTES).
  * Returns the fonts (free with pdf_fonts_free), or NULL with errors
  * (FILE:LINE:COL, quoting no more of the file than the word at fault) in

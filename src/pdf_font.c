@@ -76,9 +76,17 @@ static int add_file(pdf_fonts *f, const char *path, int face, const char *conf, 
     return f->nfiles++;
 }
 
+/* A role's file that does not exist: an error only if no other line of the
+ * role names one that does (Debian 12 and 13 keep Liberation in different
+ * folders). */
+typedef struct missing_file {
+    int line, col, err;
+    char *path;
+} missing_file;
+
 /* One line of fonts.conf, [s, s + end). */
 static void read_line(pdf_fonts *f, const char *dir, const char *conf, int lineno, const char *s,
-                      size_t end, rg_diags *diags)
+                      size_t end, missing_file *missing, rg_diags *diags)
 {
     const char *hash = memchr(s, '#', end);
     if (hash)
@@ -111,9 +119,18 @@ static void read_line(pdf_fonts *f, const char *dir, const char *conf, int linen
             rg_buf_puts(&full, file);
         else
             rg_buf_printf(&full, "%s/%s", dir, file);
-        int k = add_file(f, full.data, (int)v, conf, lineno, (int)file_at + 1, role_names[r], diags);
-        if (k >= 0)
-            f->role_file[r] = k;
+        struct stat sb;
+        if (f->role_file[r] >= 0) {
+            /* the role has its file: this line is for machines without it */
+        } else if (stat(full.data, &sb) != 0 && errno == ENOENT) {
+            if (!missing[r].path)
+                missing[r] = (missing_file){lineno, (int)file_at + 1, errno, xstrdup(full.data)};
+        } else {
+            int k = add_file(f, full.data, (int)v, conf, lineno, (int)file_at + 1, role_names[r],
+                             diags);
+            if (k >= 0)
+                f->role_file[r] = k;
+        }
         rg_buf_fini(&full);
     }
     free(role), free(file), free(face_text), free(extra);
@@ -128,6 +145,7 @@ pdf_fonts *pdf_fonts_load(const char *dir, rg_diags *diags)
     rg_buf_printf(&path, "%s/fonts.conf", dir);
     size_t errors = diags->errors;
     int lineno = 1;
+    missing_file missing[PDF_NROLES] = {{0}};
     if (rg_read_file(path.data, RG_MAX_CONFIG_BYTES, &text) != 0) {
         rg_diag_add(diags, RG_ERROR, path.data, 0, 0,
                     "cannot read the font configuration: %s (name another folder with --fonts)",
@@ -136,13 +154,20 @@ pdf_fonts *pdf_fonts_load(const char *dir, rg_diags *diags)
         for (size_t at = 0; at < text.len && diags->errors - errors < MAX_CONF_ERRORS; lineno++) {
             const char *nl = memchr(text.data + at, '\n', text.len - at);
             size_t end = nl ? (size_t)(nl - text.data) : text.len;
-            read_line(f, dir, path.data, lineno, text.data + at, end - at, diags);
+            read_line(f, dir, path.data, lineno, text.data + at, end - at, missing, diags);
             at = end + 1;
         }
     }
     if (diags->errors - errors >= MAX_CONF_ERRORS)
         rg_diag_add(diags, RG_ERROR, path.data, lineno - 1, 0,
                     "stopped reading after %d errors: is this a fonts.conf?", MAX_CONF_ERRORS);
+    for (int r = 0; r < PDF_NROLES; r++) {
+        if (f->role_file[r] < 0 && missing[r].path)
+            rg_diag_add(diags, RG_ERROR, path.data, missing[r].line, missing[r].col,
+                        "cannot open the %s font %s: %s", role_names[r], missing[r].path,
+                        strerror(missing[r].err));
+        free(missing[r].path);
+    }
     for (int r = 0; r < PDF_NROLES && diags->errors == errors; r++)
         if (f->role_file[r] < 0 && !optional_role(r))
             rg_diag_add(diags, RG_ERROR, path.data, 0, 0, "no font is named for the role %s",

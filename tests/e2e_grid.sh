@@ -71,6 +71,27 @@ for xml in "$TOP"/tests/inputs/*.xml "$TOP"/tests/fuzz/corpus/model/*.xml; do
         $GRID "$T/in$n/$name.pdf" $LIMITS --min-share 0.9 --except '://|括号后空格'
 done
 
+# A role named on several lines takes the first file that exists (Debian 12
+# and 13 keep Liberation in different folders); none existing is an error at
+# the first.
+mkdir -p "$T/alt" "$T/alt2"
+grep -v '^latin' "$TOP/fonts/fonts.conf" > "$T/alt/fonts.conf"
+printf 'latin missing.ttf\nlatin %s\n' "$(sed -n 's/^body *\([^ ]*\).*/\1/p' "$TOP/fonts/fonts.conf")" >> "$T/alt/fonts.conf"
+"$BIN" -q -f pdf --fonts "$T/alt" -o "$T/alt/out" "$SEED_XML" 2> "$T/alt.err"
+status=$?
+check "fonts: a role's first file missing, the next that exists is taken" sh -c "
+    test $status -eq 0 && pdffonts '$T/alt/out/park-2023.pdf' | grep -q UMingCN &&
+    ! pdffonts '$T/alt/out/park-2023.pdf' | grep -q Liberation"
+grep -v '^latin' "$TOP/fonts/fonts.conf" > "$T/alt2/fonts.conf"
+printf 'latin gone.ttf\nlatin also-gone.ttf\n' >> "$T/alt2/fonts.conf"
+lines=$(wc -l < "$T/alt2/fonts.conf")
+"$BIN" -q -f pdf --fonts "$T/alt2" -o "$T/alt2/out" "$SEED_XML" 2> "$T/alt2.err"
+status=$?
+check "fonts: none of a role's files there: an error at the first, nothing written" sh -c "
+    test $status -eq 1 &&
+    grep -q '^$T/alt2/fonts.conf:$((lines - 1)):7: error: cannot open the latin font $T/alt2/gone.ttf' '$T/alt2.err' &&
+    test ! -e '$T/alt2/out/park-2023.pdf'"
+
 # A plain A4 style has no grid: characters at their own width.
 "$BIN" -q -f pdf --style "$TOP/templates/report-a4.style" -o "$T/a4" "$SEED_XML" 2> /dev/null
 check "grid: a style without \"characters\" sets characters at their own width" $PY - "$T/a4/park-2023.pdf" <<'PYEOF'
