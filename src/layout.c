@@ -466,9 +466,9 @@ bool cut_after(uint32_t cp)
            cp == '=';
 }
 
-/* Cuts each atom wider than the line into pieces that fit: after the last
- * / . - _ ? & = that fits, else after the last character that does. The
- * line is `width` wide, the first `indent` less. */
+/* Cuts each atom wider than the line into pieces the breaker may part: after
+ * each / . - _ ? & =, and a piece still too wide after the last character
+ * that fits. The line is `width` wide, the first `indent` less. */
 static void cut_wide_atoms(para *p, double width, double indent)
 {
     size_t wide = 0;
@@ -487,19 +487,17 @@ static void cut_wide_atoms(para *p, double width, double indent)
             continue;
         }
         for (size_t g = old[i].first; g < old[i].end; measure = width) {
-            size_t fit = g, cut = 0;
-            double w = 0, cut_w = 0;
+            size_t fit = g;
+            double w = 0;
             while (fit < old[i].end && (fit == g || w + p->g[fit].w <= measure + 0.01)) {
                 w += p->g[fit].w;
                 fit++;
                 if (fit < old[i].end && cut_after(p->g[fit - 1].cp))
-                    cut = fit, cut_w = w;
+                    break;
             }
-            if (fit < old[i].end && cut > g)
-                fit = cut, w = cut_w;
             atom *a = new_atom(p, g);
             a->end = (uint32_t)fit;
-            a->w = w;
+            a->w = (float)w;
             a->squeezes = fit == old[i].end && old[i].squeezes;
             a->opens = g == old[i].first && old[i].opens;
             g = fit;

@@ -150,12 +150,11 @@ def main():
                 if a.lines:
                     print(f"{pno:3} {len(line):3} {dev:+.3f} {text} (not held to the limits)")
                 continue
-            if indented(line):
-                continue  # a paragraph's first line: two characters fewer
             nxt = after.get(id(line))
             # A line of hanzi and marks before a figure or a word may end
-            # short: the figure is not split.
-            if all(is_han_or_mark(ch["c"]) for ch in line) and \
+            # short: the figure is not split. A first line holds two
+            # characters fewer.
+            if not indented(line) and all(is_han_or_mark(ch["c"]) for ch in line) and \
                     (nxt is None or is_han_or_mark(nxt[0]["c"])):
                 n = len(line)
                 han_counts[n] = han_counts.get(n, 0) + 1
