@@ -556,11 +556,12 @@ typedef struct line_fit {
  * line `avail` wide. A short line is stretched, unless it is a paragraph's
  * last; a long one gives up the line-end mark's blank half (free, as GB/T
  * 15834 sets it half width), then adjacent marks' blank halves, then a
- * line-start opening mark's, then a little of each gap. False when that is
+ * line-start opening mark's (not after the indent, where （一） headings
+ * stay aligned), then a little of each gap. False when that is
  * not enough for a line of several atoms (one atom always fits: long words
  * were cut to the block). */
 static bool fit_line(const para *p, size_t i, size_t e, double w, double mid, double avail,
-                     bool last, double em, line_fit *f)
+                     bool first, bool last, double em, line_fit *f)
 {
     *f = (line_fit){0};
     size_t gaps = e - i - 1;
@@ -578,7 +579,7 @@ static bool fit_line(const para *p, size_t i, size_t e, double w, double mid, do
         f->cut = take / mid;
         over -= take, used += take;
     }
-    double lead = lead_cut(p, &p->a[i]);
+    double lead = first ? 0 : lead_cut(p, &p->a[i]);
     if (over > 0.01 && lead > 0) {
         f->lead = over < lead ? over : lead;
         over -= f->lead, used += f->lead;
@@ -674,7 +675,7 @@ static void break_pass(const para *p, size_t first, double width, double indent,
                 continue;
             double avail = width - (i == first ? indent : 0);
             line_fit f;
-            if (!fit_line(p, i, e, w, mid, avail, last, em, &f))
+            if (!fit_line(p, i, e, w, mid, avail, i == first, last, em, &f))
                 continue;
             float dev = (float)f.dev;
             if (!last && i > first && w <= avail + 0.01 && dev > (by_total ? bound : s[j].best))
@@ -780,7 +781,7 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         if (centred)
             x0 = st->margin_left + (st->block_w - natural) / 2;
         else
-            fit_line(&p, a0, a1, natural, mid, avail, last, em, &f);
+            fit_line(&p, a0, a1, natural, mid, avail, k == 0, last, em, &f);
         line *ln = add_line(ls, kind);
         ln->para_first = k == 0;
         ln->para_last = last;
