@@ -1,8 +1,10 @@
 /* layout.c - see layout.h. Paragraphs become atoms (the smallest pieces a
- * line may not split), atoms fill lines greedily, lines are justified, and
- * lines are then laid on pages. Everything is linear in the text. */
+ * line may not split), each paragraph's breaks are chosen together, lines
+ * are justified, and lines are then laid on pages. Everything is linear in
+ * the text. */
 #include "layout_impl.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,12 @@ static const uint32_t no_end[] = {
 static const uint32_t half_at_end[] = {
     0x3001, 0x3002, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0x201D, 0x2019, 0xFF09, 0x300B,
     0x3011, 0x300D, 0x300F,
+};
+
+/* Full-width opening marks, their blank half on the left. */
+static const uint32_t blank_left[] = {
+    0x201C, 0x2018, 0xFF08, 0x300A, 0x3008, 0x3010, 0x3014, 0x300C, 0x300E, 0x3016, 0xFF3B,
+    0xFF5B,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -83,21 +91,27 @@ static bool joins_alnum(uint32_t cp, uint32_t next)
  * is set, so they are small: 20 and 16 bytes. Indices fit 32 bits because a
  * document is at most TMPL_MAX_OUTPUT bytes. */
 typedef struct glyph {
-    float w;
+    float w;       /* its width in the line: on the grid, the character pitch */
     uint32_t cp;
     uint32_t off;  /* byte offset in the run's text */
     uint16_t run;
-    int8_t font;   /* the run's, or the fallback for a character it lacks */
+    int8_t font;   /* the run's, its Latin font, or the fallback for a character it lacks */
     uint8_t len;   /* bytes */
     uint8_t cl;    /* char_class */
+    uint8_t flags; /* BLANK_LEFT, BLANK_RIGHT: a full-width mark's empty half; ON_GRID */
 } glyph;
 
+/* ON_GRID: a full-width character set on the pitch, drawn one em wide. */
+enum { BLANK_LEFT = 1, BLANK_RIGHT = 2, ON_GRID = 4 };
+
 typedef struct atom {
-    double w;               /* natural width */
+    float w;                /* natural width */
+    float inner;            /* what compressing adjacent marks inside it saves */
     uint32_t first;         /* glyph range */
-    unsigned int end : 30;
+    unsigned int end : 29;
     unsigned int space : 1; /* a space: a break, never drawn at a line's edges */
     unsigned int squeezes : 1; /* its last mark's blank half may go past a line's end */
+    unsigned int opens : 1;    /* its first mark's blank half may go before a line's start */
 } atom;
 
 typedef struct para {
@@ -105,7 +119,22 @@ typedef struct para {
     size_t ng, gcap;
     atom *a;
     size_t na, acap;
+    struct place { double x; bool gap; } *at; /* a line's glyphs while it is emitted; gap: a
+                                                space between words */
+    size_t atcap;
 } para;
+
+/* What setting a and b (adjacent glyphs) closer saves: the blank half of a
+ * closing mark, else of an opening one after it (）， 。” “《 to 1.5 em). */
+static double pair_cut(const glyph *a, const glyph *b)
+{
+    int blanks = BLANK_LEFT | BLANK_RIGHT;
+    if ((a->flags & BLANK_RIGHT) && (b->flags & blanks))
+        return a->w / 2;
+    if ((b->flags & BLANK_LEFT) && (a->flags & blanks))
+        return b->w / 2;
+    return 0;
+}
 
 /* The width an atom may drop at a line's end. */
 static double squeeze(const para *p, const atom *a)
@@ -113,10 +142,44 @@ static double squeeze(const para *p, const atom *a)
     return a->squeezes ? p->g[a->end - 1].w / 2 : 0;
 }
 
+/* The width an atom may drop at a line's start: an opening mark's blank half. */
+static double lead_cut(const para *p, const atom *a)
+{
+    return a->opens ? p->g[a->first].w / 2 : 0;
+}
+
+/* What compressing the marks where atoms a and b meet saves. */
+static double meet_cut(const para *p, const atom *a, const atom *b)
+{
+    if (a->space || b->space)
+        return 0;
+    return pair_cut(&p->g[a->end - 1], &p->g[b->first]);
+}
+
+/* Letters and digits a Latin font sets: ASCII, and Latin-1 and Extended-A
+ * letters (not × and ÷, which stay with the text's own font). */
+static bool is_latin(uint32_t cp)
+{
+    return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
+int font_for(const layout_style *st, const layout_font_role *role, uint32_t cp,
+             const layout_metrics *mx)
+{
+    if (role->latin && is_latin(cp) && (!mx->has || mx->has(mx->ud, role->latin, cp)))
+        return role->latin;
+    if (mx->has && st->fallback_font >= 0 && !mx->has(mx->ud, role->font, cp) &&
+        mx->has(mx->ud, st->fallback_font, cp))
+        return st->fallback_font;
+    return role->font;
+}
+
 static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_style *st,
                        const layout_metrics *mx)
 {
     const layout_font_role *role = &st->role[run->style];
+    /* Full-width characters of body size sit on the grid. */
+    bool grid = st->pitch > 0 && role->size == st->role[DOC_STYLE_BODY].size;
     size_t len = strlen(run->text);
     for (size_t i = 0; i < len;) {
         size_t at = i;
@@ -129,12 +192,16 @@ static void add_glyphs(para *p, const doc_run *run, int run_index, const layout_
         g->off = (uint32_t)at;
         g->len = (uint8_t)(i - at);
         g->run = (uint16_t)run_index;
-        g->font = (int8_t)role->font;
-        if (mx->has && st->fallback_font >= 0 && !mx->has(mx->ud, role->font, cp) &&
-            mx->has(mx->ud, st->fallback_font, cp))
-            g->font = (int8_t)st->fallback_font;
-        g->w = (float)(mx->advance(mx->ud, g->font, cp) * role->size / 1000.0);
+        g->font = (int8_t)font_for(st, role, cp, mx);
+        double advance = mx->advance(mx->ud, g->font, cp);
+        bool full = advance > 999 && advance < 1001;
+        g->w = grid && full ? (float)st->pitch : (float)(advance * role->size / 1000.0);
         g->cl = (uint8_t)classify(cp);
+        g->flags = grid && full ? ON_GRID : 0;
+        if (full && g->cl == CL_CLOSE && in_list(cp, half_at_end, COUNT(half_at_end)))
+            g->flags |= BLANK_RIGHT;
+        else if (full && g->cl == CL_OPEN && in_list(cp, blank_left, COUNT(blank_left)))
+            g->flags |= BLANK_LEFT;
     }
 }
 
@@ -219,7 +286,8 @@ static void build_atoms(para *p)
             a->space = g->cl == CL_SPACE;
         glyph *last = &p->g[end - 1];
         /* Every such mark is a closing one (no_start), which ideographs are not. */
-        a->squeezes = last->cl == CL_CLOSE && in_list(last->cp, half_at_end, COUNT(half_at_end));
+        a->squeezes = (last->flags & BLANK_RIGHT) != 0;
+        a->opens = (p->g[a->first].flags & BLANK_LEFT) != 0;
         glue_next = last->cl == CL_OPEN || (attach && glue_next && last->cl == CL_SPACE);
         i = end;
     }
@@ -270,23 +338,6 @@ char *keep_text(layout_result *r, const char *s, size_t len)
     return t;
 }
 
-/* Appends s to its text: in place when that text is the last kept and the
- * block has room, else after a copy of it where there is. */
-static void extend_text(layout_result *r, layout_item *it, const char *s, size_t len)
-{
-    size_t old = strlen(it->text);
-    layout_text *b = r->texts;
-    if (it->text + old + 1 != b->data + b->used || b->cap - b->used < len) {
-        const char *from = it->text;
-        b = text_room(r, old + len + 1);
-        it->text = memcpy(b->data + b->used, from, old);
-        b->used += old + 1;
-    }
-    memcpy(it->text + old, s, len);
-    it->text[old + len] = '\0';
-    b->used += len;
-}
-
 void add_item(layout_result *r, int font, double size, double x, const char *text,
                      size_t len)
 {
@@ -320,56 +371,61 @@ void add_bar(layout_result *r, double x, double rise, double x2, double rise2, d
     r->items[r->nitems - 1].fill = grey;
 }
 
-/* Emits atoms [a0, a1) as one line starting at x, spreading `gap` between
- * atoms; consecutive glyphs of one run inside an atom share one item. */
-static void emit_line(layout_result *r, const para *p, const doc_block *blk,
-                      const layout_style *st, size_t a0, size_t a1, double x, double gap, line *ln)
+/* Emits atoms [a0, a1) as one line from x: `gap` added between atoms, the
+ * fraction `cut` of each pair of adjacent marks' blank half taken away, and
+ * `lead` of the first atom's opening blank half set before x. Glyphs of one
+ * run and font spaced alike share one item (one text operator in the PDF). */
+/* The advance glyph g is drawn with, in a run of `size`. */
+static double drawn(const glyph *g, double size)
+{
+    return g->flags & ON_GRID ? size : g->w;
+}
+
+static void emit_line(layout_result *r, para *p, const doc_block *blk, const layout_style *st,
+                      size_t a0, size_t a1, double x, double gap, double cut, double lead,
+                      line *ln)
 {
     ln->first_item = r->nitems;
-    /* A run of one-character atoms of one run and font becomes one item whose
-     * characters are spaced by `gap`: one text operator instead of one for
-     * each character, so the PDF stays small. */
-    bool spacing_open = false; /* the last item may take the next atom */
-    int open_run = -1;
+    size_t g0 = p->a[a0].first, g1 = p->a[a1 - 1].end;
+    void *arr = p->at;
+    xgrow(&arr, &p->atcap, g1 - g0, sizeof *p->at);
+    p->at = arr;
+    x -= lead;
     for (size_t ai = a0; ai < a1; ai++) {
         const atom *a = &p->a[ai];
-        const glyph *g = &p->g[a->first];
-        bool single = a->end == a->first + 1;
-        layout_item *last = r->nitems ? &r->items[r->nitems - 1] : NULL;
-        /* A space between such characters joins their item too ("a a a"):
-         * with the gap after it, as an atom of its own has. */
-        bool joins = single && g->run == open_run && last->font == g->font &&
-                     (!a->space || g->cp == ' ');
-        if (a->space && !(spacing_open && joins)) {
-            spacing_open = false;
-            x += a->w + gap;
+        if (ai > a0)
+            x += gap - cut * meet_cut(p, &p->a[ai - 1], a);
+        for (size_t k = a->first; k < a->end; k++) {
+            if (k > a->first)
+                x -= cut * pair_cut(&p->g[k - 1], &p->g[k]);
+            p->at[k - g0] = (struct place){x, a->space};
+            x += p->g[k].w;
+        }
+    }
+    for (size_t k = g0; k < g1;) {
+        const glyph *g = &p->g[k];
+        const doc_run *run = &blk->runs[g->run];
+        double size = st->role[run->style].size;
+        size_t e = k + 1;
+        double spacing = 0;
+        if (e < g1 && p->g[e].run == g->run && p->g[e].font == g->font)
+            spacing = p->at[e - g0].x - p->at[k - g0].x - drawn(g, size);
+        while (e < g1 && p->g[e].run == g->run && p->g[e].font == g->font &&
+               fabs(p->at[e - g0].x - p->at[e - 1 - g0].x - drawn(&p->g[e - 1], size) - spacing) <
+                   1e-4)
+            e++;
+        if (e == k + 1 && p->at[k - g0].gap) {
+            k = e; /* a space between words that joins no item is not drawn */
             continue;
         }
-        if (spacing_open && joins) {
-            const char *src = blk->runs[g->run].text + g->off;
-            extend_text(r, last, src, g->len);
-            last->spacing = gap;
-            x += g->w + gap;
-            continue;
-        }
-        for (size_t k = a->first; k < a->end;) {
-            size_t e = k + 1;
-            double w = p->g[k].w;
-            while (e < a->end && p->g[e].run == p->g[k].run && p->g[e].font == p->g[k].font)
-                w += p->g[e++].w;
-            const doc_run *run = &blk->runs[p->g[k].run];
-            const layout_font_role *role = &st->role[run->style];
-            size_t off = p->g[k].off;
-            add_item(r, p->g[k].font, role->size, x, run->text + off,
-                     p->g[e - 1].off + p->g[e - 1].len - off);
-            if (role->size > ln->size)
-                ln->size = role->size;
-            x += w;
-            k = e;
-        }
-        spacing_open = single;
-        open_run = g->run;
-        x += gap;
+        if (e == k + 1)
+            spacing = 0;
+        add_item(r, g->font, size, p->at[k - g0].x, run->text + g->off,
+                 p->g[e - 1].off + p->g[e - 1].len - g->off);
+        r->items[r->nitems - 1].spacing = spacing;
+        if (size > ln->size)
+            ln->size = size;
+        k = e;
     }
     ln->end_item = r->nitems;
 }
@@ -421,11 +477,9 @@ bool cut_after(uint32_t cp)
            cp == '=';
 }
 
-/* Cuts each atom wider than the line into pieces: the first fills what is
- * left of its line, as the greedy fill (fill_lines) would find it, the rest
- * a line each. A piece ends after the last / . - _ ? & = that fits, else
- * after the last character that does. The line is `width` wide, the first
- * `indent` less. */
+/* Cuts each atom wider than the line into pieces the breaker may part: after
+ * each / . - _ ? & =, and a piece still too wide after the last character
+ * that fits. The line is `width` wide, the first `indent` less. */
 static void cut_wide_atoms(para *p, double width, double indent)
 {
     size_t wide = 0;
@@ -437,55 +491,42 @@ static void cut_wide_atoms(para *p, double width, double indent)
     size_t nold = p->na;
     p->a = NULL;
     p->na = p->acap = 0;
-    double used = indent; /* of the line being filled */
-    bool line_start = true;
     for (size_t i = 0; i < nold; i++) {
-        const atom *o = &old[i];
-        double room = width - used;
-        if (o->space) {
-            *new_atom(p, 0) = *o;
-            used += line_start ? 0 : o->w; /* no space starts a line */
+        double measure = width - (i == 0 ? indent : 0);
+        if (old[i].w <= measure + 0.01) {
+            *new_atom(p, 0) = old[i];
             continue;
         }
-        if (o->w <= room + 0.01 || (!line_start && o->w <= width + 0.01)) {
-            *new_atom(p, 0) = *o;
-            if (o->w <= room + 0.01)
-                used += o->w;
-            else if (!line_start && o->w - squeeze(p, o) <= room + 0.01)
-                used = width; /* pushed in: the line ends after it */
-            else
-                used = o->w; /* on the next line */
-            line_start = false;
-            continue;
-        }
-        for (size_t g = o->first; g < o->end;) {
-            size_t fit = g, cut = 0;
-            double w = 0, cut_w = 0;
-            while (fit < o->end && w + p->g[fit].w <= width - used + 0.01) {
+        for (size_t g = old[i].first; g < old[i].end; measure = width) {
+            size_t fit = g;
+            double w = 0;
+            while (fit < old[i].end && (fit == g || w + p->g[fit].w <= measure + 0.01)) {
                 w += p->g[fit].w;
                 fit++;
-                if (fit < o->end && cut_after(p->g[fit - 1].cp))
-                    cut = fit, cut_w = w;
+                if (fit < old[i].end && cut_after(p->g[fit - 1].cp))
+                    break;
             }
-            if (fit < o->end && cut > g)
-                fit = cut, w = cut_w;
-            if (fit == g && !line_start) { /* nothing fits here: a new line */
-                used = 0;
-                line_start = true;
-                continue;
-            }
-            if (fit == g) /* a character wider than the line, alone */
-                w = p->g[fit++].w;
             atom *a = new_atom(p, g);
             a->end = (uint32_t)fit;
-            a->w = w;
-            a->squeezes = fit == o->end && o->squeezes;
+            a->w = (float)w;
+            a->squeezes = fit == old[i].end && old[i].squeezes;
+            a->opens = g == old[i].first && old[i].opens;
             g = fit;
-            line_start = g < o->end; /* the rest starts the next line */
-            used = line_start ? 0 : used + w;
         }
     }
     free(old);
+}
+
+/* What compressing adjacent marks inside each atom saves. */
+static void measure_inner_cuts(para *p)
+{
+    for (size_t i = 0; i < p->na; i++) {
+        atom *a = &p->a[i];
+        double cut = 0;
+        for (size_t k = a->first + 1; k < a->end; k++)
+            cut += pair_cut(&p->g[k - 1], &p->g[k]);
+        a->inner = (float)cut;
+    }
 }
 
 /* A two-line title reads best broken after a conjunction (…工作总结和 /
@@ -510,45 +551,229 @@ static size_t title_break(const para *p, size_t at, double width)
     return best;
 }
 
-/* Breaks a paragraph or heading into lines. align: 0 justified, 1 centred. */
+/* How atoms [i, e) set as a line `avail` wide sit against the grid. */
+typedef struct line_fit {
+    double dev;  /* em a gap: the stretch, or what compressing marks took */
+    double gap;  /* added between atoms */
+    double cut;  /* the fraction of adjacent marks' blank halves taken away */
+    double lead; /* of the first mark's blank half, set before the line */
+} line_fit;
+
+/* The most a line's gaps are narrowed, in em: one more hanzi on a line of
+ * 28 would take 1/28 em from each of 28 gaps. */
+#define MAX_SQUEEZE 0.025
+
+/* Fits atoms [i, e), `w` wide with `mid` to gain from adjacent marks, to a
+ * line `avail` wide. A short line is stretched, unless it is a paragraph's
+ * last; a long one gives up the line-end mark's blank half (free, as GB/T
+ * 15834 sets it half width), then adjacent marks' blank halves, then a
+ * line-start opening mark's (not after the indent, where （一） headings
+ * stay aligned), then a little of each gap. False when that is
+ * not enough for a line of several atoms (one atom always fits: long words
+ * were cut to the block). */
+static bool fit_line(const para *p, size_t i, size_t e, double w, double mid, double avail,
+                     bool first, bool last, double em, line_fit *f)
+{
+    *f = (line_fit){0};
+    size_t gaps = e - i - 1;
+    if (w <= avail + 0.01) {
+        if (!last && gaps)
+            f->gap = (avail - w) / (double)gaps;
+        if (!last)
+            f->dev = (gaps ? f->gap : avail - w) / em;
+        return true;
+    }
+    double over = w - avail - squeeze(p, &p->a[e - 1]);
+    double used = 0;
+    if (over > 0.01 && mid > 0) {
+        double take = over < mid ? over : mid;
+        f->cut = take / mid;
+        over -= take, used += take;
+    }
+    double lead = first ? 0 : lead_cut(p, &p->a[i]);
+    if (over > 0.01 && lead > 0) {
+        f->lead = over < lead ? over : lead;
+        over -= f->lead, used += f->lead;
+    }
+    if (over > 0.01 && gaps) {
+        /* Then the gaps, a little: never enough for one more character on a
+         * line of hanzi, which keeps the grid. */
+        if (over > MAX_SQUEEZE * em * (double)gaps + 0.01)
+            return false;
+        f->gap = -over / (double)gaps;
+        used += over;
+    }
+    f->dev = used / (double)(gaps ? gaps : 1) / em;
+    return true;
+}
+
+/* A line holds at most this many atoms: the breaker's window. */
+enum { MAX_LINE_ATOMS = 2048 };
+
+typedef struct break_state {
+    float best;    /* the best breaks of the atoms before this one: the worst
+                      line, or the total (break_pass) */
+    uint32_t from; /* where the line that ends there starts */
+} break_state;
+
+static size_t han_or_alnum(const para *p, const atom *a)
+{
+    size_t n = 0;
+    for (size_t k = a->first; k < a->end; k++)
+        n += p->g[k].cl == CL_HAN || p->g[k].cl == CL_ALNUM;
+    return n;
+}
+
+/* One pass over every possible line of the paragraph, each line ending
+ * before a line start j (a non-space atom, or the end). by_total false:
+ * s[j].best is the least worst line of the atoms before j; true: the least
+ * sum of lines no worse than `bound`. stub: the last line may be a
+ * single character. */
+static void break_pass(const para *p, size_t first, double width, double indent, double em,
+                       bool by_total, float bound, bool stub, break_state *s)
+{
+    for (size_t j = first; j <= p->na; j++)
+        s[j] = (break_state){HUGE_VALF, 0};
+    s[first].best = 0;
+    /* The longest line that may fit before each line end, [lo, hi), slides
+     * along the paragraph with its width and what its marks may give. */
+    size_t lo = first, hi = first;
+    double win_w = 0, win_mid = 0;
+    for (size_t j = first + 1; j <= p->na; j++) {
+        if (j < p->na && p->a[j].space)
+            continue;
+        size_t e = j; /* a line ends before its trailing spaces */
+        while (p->a[e - 1].space)
+            e--;
+        bool last = j == p->na;
+        double end_cut = squeeze(p, &p->a[e - 1]);
+        for (; hi < e; hi++) {
+            win_w += p->a[hi].w;
+            win_mid += p->a[hi].inner + (hi > lo ? meet_cut(p, &p->a[hi - 1], &p->a[hi]) : 0);
+        }
+#define TOO_LONG(w, mid, n)                                                                       \
+    ((w) - (mid) - end_cut - em - MAX_SQUEEZE * em * (double)(n) > width + 0.01 ||                  \
+     (n) > MAX_LINE_ATOMS)
+        while (lo + 1 < e && TOO_LONG(win_w, win_mid, e - lo)) {
+            win_w -= p->a[lo].w;
+            win_mid -= p->a[lo].inner + meet_cut(p, &p->a[lo], &p->a[lo + 1]);
+            lo++;
+        }
+        while (lo > first) { /* a line-end mark's blank half may let it reach back */
+            const atom *a = &p->a[lo - 1];
+            double w2 = win_w + a->w, mid2 = win_mid + a->inner + meet_cut(p, a, &p->a[lo]);
+            if (TOO_LONG(w2, mid2, e - lo + 1))
+                break;
+            win_w = w2, win_mid = mid2, lo--;
+        }
+#undef TOO_LONG
+        double w = win_w, mid = win_mid;
+        size_t chars = 0;
+        for (size_t i = lo; last && i < e; i++)
+            chars += han_or_alnum(p, &p->a[i]);
+        /* ...then shorter ones, stretched more and more, until no better. */
+        for (size_t i = lo; i < e; i++) {
+            const atom *a = &p->a[i];
+            if (i > lo) {
+                const atom *gone = &p->a[i - 1];
+                w -= gone->w;
+                mid -= gone->inner + meet_cut(p, gone, a);
+                chars -= last ? han_or_alnum(p, gone) : 0;
+            }
+            if (a->space || s[i].best == HUGE_VALF)
+                continue;
+            if (last && !stub && i > first && chars <= 1)
+                continue;
+            double avail = width - (i == first ? indent : 0);
+            line_fit f;
+            if (!fit_line(p, i, e, w, mid, avail, i == first, last, em, &f))
+                continue;
+            float dev = (float)f.dev;
+            if (!last && i > first && w <= avail + 0.01 && dev > (by_total ? bound : s[j].best))
+                break; /* a shorter line is stretched more */
+            if (!by_total) {
+                float worst = s[i].best > dev ? s[i].best : dev;
+                if (worst < s[j].best)
+                    s[j].best = worst, s[j].from = (uint32_t)i;
+            } else if (dev <= bound) {
+                /* Each line off the grid counts most, so lines of hanzi
+                 * stay on it and the slack stays in the lines that must
+                 * take some; of equal counts, the least deviation. */
+                float total = s[i].best + dev + (dev > 0.002f ? 1.0f : 0.0f);
+                if (total < s[j].best)
+                    s[j].best = total, s[j].from = (uint32_t)i;
+            }
+        }
+    }
+}
+
+/* Paragraph-wide breaking, like Knuth and Plass's total fit: of all ways to
+ * break the paragraph, those whose worst line deviates least from the grid,
+ * and of them the fewest lines off the grid, then the least total
+ * deviation. Both passes are exact (a best prefix stays best), and linear in
+ * the paragraph: a line holds a bounded number of atoms. The last line is never a single character when it can be
+ * helped. Returns the number of lines, their first atoms in b. */
+static size_t break_lines(const para *p, double width, double indent, double em, line_breaks *b)
+{
+    b->n = 0;
+    size_t first = 0;
+    while (first < p->na && p->a[first].space)
+        first++;
+    if (first >= p->na)
+        return 0;
+    break_state *s = xmalloc((p->na + 1) * sizeof *s);
+    bool stub = false;
+    break_pass(p, first, width, indent, em, false, 0, stub, s);
+    if (s[p->na].best == HUGE_VALF)
+        break_pass(p, first, width, indent, em, false, 0, stub = true, s);
+    break_pass(p, first, width, indent, em, true, s[p->na].best, stub, s);
+    size_t n = 0;
+    for (size_t j = p->na; j > first; j = s[j].from)
+        n++;
+    void *arr = b->at;
+    xgrow(&arr, &b->cap, n, sizeof *b->at);
+    b->at = arr;
+    b->n = n;
+    for (size_t j = p->na, k = n; j > first; j = s[j].from)
+        b->at[--k] = s[j].from;
+    free(s);
+    return n;
+}
+
+/* Breaks a paragraph or heading into lines: justified on the grid, or
+ * centred (a title). */
 void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
-                      const layout_metrics *mx, line_kind kind, bool centred, double indent)
+               const layout_metrics *mx, line_kind kind, bool centred, double indent)
 {
     para p = {0};
     for (size_t i = 0; i < blk->nruns; i++)
         add_glyphs(&p, &blk->runs[i], (int)i, st, mx);
     build_atoms(&p);
     cut_wide_atoms(&p, st->block_w, indent);
+    measure_inner_cuts(&p);
+    double em = st->role[DOC_STYLE_BODY].size;
 
     line_breaks br = {0};
-    size_t nbreaks = fill_lines(&p, st->block_w, indent, &br);
-    if (centred && nbreaks > 1) {
-        /* A title of several lines is balanced: the narrowest measure that
-         * still needs no more lines, so the last line is not a stub. */
-        double lo = 0, hi = st->block_w;
-        for (int i = 0; i < 24; i++) {
-            double mid = (lo + hi) / 2;
-            if (fill_lines(&p, mid, 0, &br) == nbreaks)
-                hi = mid;
-            else
-                lo = mid;
+    size_t nbreaks;
+    if (!centred) {
+        nbreaks = break_lines(&p, st->block_w, indent, em, &br);
+    } else {
+        nbreaks = fill_lines(&p, st->block_w, indent, &br);
+        if (nbreaks > 1) {
+            /* A title of several lines is balanced: the narrowest measure
+             * that still needs no more lines, so the last line is not a stub. */
+            double lo = 0, hi = st->block_w;
+            for (int i = 0; i < 24; i++) {
+                double mid = (lo + hi) / 2;
+                if (fill_lines(&p, mid, 0, &br) == nbreaks)
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            nbreaks = fill_lines(&p, hi, 0, &br);
+            if (nbreaks == 2)
+                br.at[1] = title_break(&p, br.at[1], st->block_w);
         }
-        nbreaks = fill_lines(&p, hi, 0, &br);
-        if (nbreaks == 2)
-            br.at[1] = title_break(&p, br.at[1], st->block_w);
-    }
-    /* A paragraph never ends on a line of one character: pull one atom down,
-     * when the last line still fits. */
-    if (nbreaks >= 2 && !centred) {
-        size_t last = br.at[nbreaks - 1];
-        size_t chars = 0;
-        double w = p.a[last - 1].w;
-        for (size_t k = p.a[last].first; k < p.ng; k++) {
-            chars += p.g[k].cl == CL_HAN || p.g[k].cl == CL_ALNUM;
-            w += p.g[k].w;
-        }
-        if (chars <= 1 && last - br.at[nbreaks - 2] >= 3 && w <= st->block_w + 0.01)
-            br.at[nbreaks - 1] = last - 1;
     }
 
     for (size_t k = 0; k < nbreaks; k++) {
@@ -557,29 +782,26 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
             a1--;
         double x0 = st->margin_left + (k == 0 ? indent : 0);
         double avail = st->block_w - (k == 0 ? indent : 0);
-        double natural = 0;
-        for (size_t i = a0; i < a1; i++)
+        double natural = 0, mid = 0;
+        for (size_t i = a0; i < a1; i++) {
             natural += p.a[i].w;
-        bool last = k + 1 == nbreaks;
-        double gap = 0;
-        if (centred) {
-            /* centred on what is drawn: a line-end mark's blank half is not */
-            double drawn = a1 > a0 ? natural - squeeze(&p, &p.a[a1 - 1]) : 0;
-            x0 = st->margin_left + (st->block_w - drawn) / 2;
-        } else if (!last && a1 - a0 > 1) {
-            double fill = natural - squeeze(&p, &p.a[a1 - 1]);
-            gap = (avail - fill) / (double)(a1 - a0 - 1);
-            if (gap < 0)
-                gap = 0;
+            mid += p.a[i].inner + (i + 1 < a1 ? meet_cut(&p, &p.a[i], &p.a[i + 1]) : 0);
         }
+        bool last = k + 1 == nbreaks;
+        line_fit f = {0};
+        if (centred)
+            x0 = st->margin_left + (st->block_w - natural) / 2;
+        else
+            fit_line(&p, a0, a1, natural, mid, avail, k == 0, last, em, &f);
         line *ln = add_line(ls, kind);
         ln->para_first = k == 0;
         ln->para_last = last;
-        emit_line(r, &p, blk, st, a0, a1, x0, gap, ln);
+        emit_line(r, &p, blk, st, a0, a1, x0, f.gap, f.cut, f.lead, ln);
     }
     free(br.at);
     free(p.g);
     free(p.a);
+    free(p.at);
 }
 
 /* --- pages ------------------------------------------------------------ */
@@ -619,6 +841,11 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
 {
     int per_page = (int)((st->block_h - st->role[DOC_STYLE_BODY].size) / st->line_pitch + 1e-6) + 1;
     int page = 0, slot = 0;
+    /* The lines of its paragraph from each body line on. */
+    int *left_in_para = xmalloc((ls->n + 1) * sizeof *left_in_para);
+    for (size_t i = ls->n; i-- > 0;)
+        left_in_para[i] = ls->l[i].kind != LINE_BODY || ls->l[i].para_last ? 1
+                                                                           : left_in_para[i + 1] + 1;
     for (size_t i = 0; i < ls->n; i++) {
         const line *ln = &ls->l[i];
         if (ln->kind == LINE_PAGE_BREAK) {
@@ -641,10 +868,14 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
             size_t k = i + 1;
             while (k < ls->n && ls->l[k].kind == LINE_HEADING && !ls->l[k].para_first)
                 k++, need++;
+            size_t text = k;
             for (int extra = 0; extra < 2 && k < ls->n &&
                                 (ls->l[k].kind == LINE_BODY || ls->l[k].kind == LINE_TABLE_ROW ||
                                  ls->l[k].kind == LINE_CHART);
                  extra++, k++)
+                need++;
+            /* Two lines of a paragraph of three would leave its last alone. */
+            if (text < ls->n && ls->l[text].kind == LINE_BODY && left_in_para[text] == 3)
                 need++;
         }
         if (ln->kind == LINE_HEADING && ln->para_first) {
@@ -664,17 +895,19 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
             if (k < ls->n && ls->l[k].kind == LINE_TABLE_ROW)
                 need = (int)(k - i) + 1;
         }
-        if (slot + need > per_page && slot > 0) {
+        /* A paragraph running over the page's foot leaves neither its first
+         * line alone there nor its last alone atop the next page: the page
+         * ends a line short instead. */
+        bool early = false;
+        if (ln->kind == LINE_BODY && slot > 0 && left_in_para[i] > per_page - slot) {
+            int here = per_page - slot, rest = left_in_para[i];
+            early = (here == 1 && (ln->para_first || rest == 2)) ||
+                    (here == 2 && ln->para_first && rest == 3);
+        }
+        if ((slot + need > per_page || early) && slot > 0) {
             page++, slot = 0;
         } else if (slot == per_page) {
             page++, slot = 0;
-        }
-        /* No page starts with a paragraph's lone last line: take one more along. */
-        if (slot == 0 && page > 0 && ln->kind == LINE_BODY && ln->para_last && !ln->para_first &&
-            i >= 2 && !ls->l[i - 1].para_first) {
-            const line *prev = &ls->l[i - 1];
-            place(r, prev, page, st->margin_top + st->role[DOC_STYLE_BODY].size);
-            slot = 1;
         }
         if (slot == 0 && page > 0 && ln->kind == LINE_TABLE_ROW && ln->header >= 0) {
             /* Every line of the header (a cell of it may take several),
@@ -692,6 +925,7 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
         slot++;
     }
     r->npages = page + 1;
+    free(left_in_para);
 }
 
 /* Records a heading set from line `line` on; its page comes with pagination. */
@@ -707,7 +941,8 @@ layout_result *layout_run(const doc *d, const layout_style *st, const layout_met
 {
     layout_result *r = xcalloc(1, sizeof *r);
     lines ls = {0};
-    double em = st->role[DOC_STYLE_BODY].size;
+    /* The indent is two characters of the grid. */
+    double em = st->pitch > 0 ? st->pitch : st->role[DOC_STYLE_BODY].size;
     for (size_t i = 0; i < d->nblocks; i++) {
         const doc_block *blk = &d->blocks[i];
         if (blk->kind == DOC_TITLE && blk->nruns)

@@ -5,10 +5,15 @@
  * the real fonts'. Rules (docs/typesetting.md): no line starts with a closing
  * mark or ends with an opening one; numbers with their decimal point, percent
  * sign and 万/亿/元, and Latin words, are never split; —— and …… stay whole;
- * a line-end full-width mark is set half width; lines are justified except a
+ * full-width characters sit on the style's character pitch; each paragraph's
+ * breaks are chosen together, to keep the worst line (then all of them)
+ * nearest the grid, compressing punctuation (a line-end mark set half width,
+ * adjacent marks to 1.5 em, a line-start opening mark's blank half) before
+ * stretching the gaps between characters; lines are justified except a
  * paragraph's last; paragraphs start with a two-character indent and never
- * end on a line of one character; headings stay with the text after them; no
- * page starts with a paragraph's lone last line. Tables are ruled, a row a
+ * end on a line of one character; headings stay with two lines of the text
+ * after them; a paragraph's first line never ends a page alone, its last
+ * never starts one (the page ends a line short instead). Tables are ruled, a row a
  * line, their columns as wide as their text; columns of numbers align on
  * the decimal point; the header row is repeated on each page. Charts are
  * horizontal bars, a bar a line, kept on one page.
@@ -35,6 +40,8 @@ typedef struct layout_metrics {
 typedef struct layout_font_role {
     int font;    /* an index the metrics and the renderer understand */
     double size; /* pt */
+    int latin;   /* the font of ASCII and Latin letters and digits, where it has
+                    them; 0: the role's own font */
 } layout_font_role;
 
 typedef struct layout_style {
@@ -42,6 +49,11 @@ typedef struct layout_style {
     double margin_left, margin_top; /* pt, to the text block */
     double block_w, block_h;        /* pt */
     double line_pitch;              /* pt, baseline to baseline */
+    /* pt from one full-width character of body size to the next (the grid's
+     * characters a line: block_w / 28 in GB/T 9704, glyphs of 16 pt on a
+     * pitch of 15.79 pt, as the Word/WPS document grid sets them); 0: each
+     * character at its own advance. */
+    double pitch;
     layout_font_role role[DOC_STYLE_COUNT];
     layout_font_role table;         /* table cells; a table's caption is set as H1 */
     int fallback_font;              /* for a character the run's font lacks; -1: none */
@@ -62,8 +74,9 @@ typedef struct layout_style {
 /* GB/T 9704-2012: A4, 156 x 225 mm block 37 mm from the top and 28 mm from
  * the left, 22 lines of 28 characters of 16 pt, title 22 pt; tables in 12 pt,
  * a row on each line of the grid. Fonts: 0 body (Song), 1 title (Xiaobiaosong
- * or Hei), 2 level-1 headings (Hei), 3 level-2 headings (Kai), 4 fallback;
- * the renderer maps them to files. */
+ * or Hei), 2 level-1 headings (Hei), 3 level-2 headings (Kai), 4 fallback,
+ * 5 Latin beside Song and Kai (a Times-like serif), 6 Latin beside Hei (an
+ * Arial-like sans); the renderer maps them to files. */
 void layout_style_gbt9704(layout_style *st);
 
 /* Reads a style file (templates/gbt9704.style documents the keys): the

@@ -311,6 +311,7 @@ static size_t set_imprint(layout_result *r, lines *ls, const doc *d, size_t i,
     double label_w = put_text(r, st, mx, type, 0, label, false);
     layout_style organs = *st;
     organs.role[DOC_STYLE_BODY] = type;
+    organs.pitch = 0; /* 4号 text: not on the body's 16 pt grid */
     organs.margin_left = left + label_w;
     organs.block_w = right - organs.margin_left;
     size_t labelled = 0;

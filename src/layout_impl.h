@@ -46,6 +46,10 @@ char *keep_text(layout_result *r, const char *s, size_t len);
 /* A bookmark for the block set from line `first_line` on (its page comes
  * with pagination). */
 void add_mark(layout_result *r, int level, const char *text, size_t first_line);
+/* The font that sets cp in text of `role`: its Latin font for letters and
+ * digits, the fallback for a character the role's own font lacks. */
+int font_for(const layout_style *st, const layout_font_role *role, uint32_t cp,
+             const layout_metrics *mx);
 /* Whether a long word is best cut after cp. */
 bool cut_after(uint32_t cp);
 /* Marks a line may not start with (，。、）” …) or end with (（“《 …). */

@@ -8,12 +8,45 @@
 
 /* --- tables ----------------------------------------------------------- */
 
-static double text_width(const char *s, size_t n, int font, double size, const layout_metrics *mx)
+/* The type of a table's or chart's cells: the role's fonts (letters and
+ * digits in its Latin font), measured by mx. */
+typedef struct cell_type {
+    const layout_style *st;
+    const layout_font_role *role;
+    const layout_metrics *mx;
+} cell_type;
+
+static double advance_in(const cell_type *ct, uint32_t cp, double size)
+{
+    return ct->mx->advance(ct->mx->ud, font_for(ct->st, ct->role, cp, ct->mx), cp) * size / 1000;
+}
+
+static double text_width(const char *s, size_t n, const cell_type *ct, double size)
 {
     double w = 0;
     for (size_t i = 0; i < n;)
-        w += mx->advance(mx->ud, font, rg_utf8_next(s, n, &i)) * size / 1000;
+        w += advance_in(ct, rg_utf8_next(s, n, &i), size);
     return w;
+}
+
+/* Sets s (n bytes) from x: an item for each run of one font. */
+static void add_text(layout_result *r, const cell_type *ct, double size, double x, const char *s,
+                     size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t start = i;
+        int font = font_for(ct->st, ct->role, rg_utf8_next(s, n, &i), ct->mx);
+        size_t end = i;
+        while (end < n) {
+            size_t next = end;
+            if (font_for(ct->st, ct->role, rg_utf8_next(s, n, &next), ct->mx) != font)
+                break;
+            end = next;
+        }
+        add_item(r, font, size, x, s + start, end - start);
+        x += text_width(s + start, end - start, ct, size);
+        i = end;
+    }
 }
 
 /* A cell of a column of numbers: digits with an optional bound, sign,
@@ -54,15 +87,14 @@ static void add_caption(layout_result *r, lines *ls, const doc_block *blk, const
 
 /* Bytes of s (n bytes) that fit `avail` at least one character: up to the
  * last blank, / . - _ ? & = that fits, else the last character that does. */
-static size_t cell_piece(const char *s, size_t n, double avail, int font, double size,
-                         const layout_metrics *mx)
+static size_t cell_piece(const char *s, size_t n, double avail, const cell_type *ct, double size)
 {
     size_t fit = 0, cut = 0;
     double w = 0;
     while (fit < n) {
         size_t next = fit;
         uint32_t cp = rg_utf8_next(s, n, &next);
-        double cw = mx->advance(mx->ud, font, cp) * size / 1000;
+        double cw = advance_in(ct, cp, size);
         if (fit > 0 && w + cw > avail + 0.01)
             break;
         w += cw;
@@ -90,12 +122,11 @@ static size_t cell_piece(const char *s, size_t n, double avail, int font, double
 }
 
 /* The lines a cell takes at measure `avail`. */
-static size_t cell_line_count(const char *cell, double avail, int font, double size,
-                              const layout_metrics *mx)
+static size_t cell_line_count(const char *cell, double avail, const cell_type *ct, double size)
 {
     size_t n = strlen(cell), at = 0, count = 1;
     for (;;) {
-        at += cell_piece(cell + at, n - at, avail, font, size, mx);
+        at += cell_piece(cell + at, n - at, avail, ct, size);
         while (at < n && cell[at] == ' ') /* no line of a cell starts with a blank */
             at++;
         if (at >= n)
@@ -114,7 +145,7 @@ void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_s
     const doc_table *t = &blk->table;
     if (t->nrows == 0 || t->ncols == 0)
         return;
-    int font = st->table.font;
+    const cell_type ct = {st, &st->table, mx};
     double size = st->table.size;
     double pad = size / 2;
     double *width = xcalloc(t->ncols, sizeof *width);
@@ -125,15 +156,15 @@ void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         numeric[c] = t->nrows > 1;
         for (size_t row = 0; row < t->nrows; row++) {
             const char *cell = t->cells[row * t->ncols + c];
-            double w = text_width(cell, strlen(cell), font, size, mx);
+            double w = text_width(cell, strlen(cell), &ct, size);
             if (w > width[c])
                 width[c] = w;
             if (row == 0)
                 continue;
             if (numeric_cell(cell)) {
                 size_t ip = int_part(cell);
-                double iw = text_width(cell, ip, font, size, mx);
-                double fw = text_width(cell + ip, strlen(cell) - ip, font, size, mx);
+                double iw = text_width(cell, ip, &ct, size);
+                double fw = text_width(cell + ip, strlen(cell) - ip, &ct, size);
                 int_w[c] = iw > int_w[c] ? iw : int_w[c];
                 frac_w[c] = fw > frac_w[c] ? fw : frac_w[c];
             } else if (*cell && strcmp(cell, "\xE2\x80\x94") != 0) { /* — marks no value */
@@ -171,7 +202,7 @@ void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_s
                 for (size_t row = 0; row < t->nrows; row++) {
                     const char *cell = t->cells[row * t->ncols + c];
                     for (size_t i = 0, n = strlen(cell); i < n;) {
-                        double w = mx->advance(mx->ud, font, rg_utf8_next(cell, n, &i)) * size / 1000;
+                        double w = advance_in(&ct, rg_utf8_next(cell, n, &i), size);
                         least = w > least ? w : least;
                     }
                 }
@@ -194,8 +225,7 @@ void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         const char *const *cells = (const char *const *)t->cells + row * t->ncols;
         size_t nlines = 1;
         for (size_t c = 0; c < t->ncols; c++) {
-            size_t k = cell_line_count(cells[c], (width[c] + spare) * scale - 2 * pad, font,
-                                       size, mx);
+            size_t k = cell_line_count(cells[c], (width[c] + spare) * scale - 2 * pad, &ct, size);
             nlines = k > nlines ? k : nlines;
             at[c] = 0;
         }
@@ -216,24 +246,24 @@ void set_table(layout_result *r, lines *ls, const doc_block *blk, const layout_s
                 double cw = (width[c] + spare) * scale;
                 const char *cell = cells[c] + at[c];
                 size_t left = strlen(cell);
-                size_t n = cell_piece(cell, left, cw - 2 * pad, font, size, mx);
+                size_t n = cell_piece(cell, left, cw - 2 * pad, &ct, size);
                 at[c] += n;
                 while (cells[c][at[c]] == ' ')
                     at[c]++;
-                double w = text_width(cell, n, font, size, mx);
+                double w = text_width(cell, n, &ct, size);
                 double x_at;
                 if (row > 0 && numeric[c] && numeric_cell(cell)) {
                     /* The decimal points of a column line up, the numbers centred. */
                     double block = (int_w[c] + frac_w[c]) * scale;
                     double point = x + (cw - block) / 2 + int_w[c] * scale;
-                    x_at = point - text_width(cell, int_part(cell), font, size, mx);
+                    x_at = point - text_width(cell, int_part(cell), &ct, size);
                 } else if (row > 0 && !numeric[c]) {
                     x_at = x + pad;
                 } else {
                     x_at = x + (cw - w) / 2;
                 }
                 if (n)
-                    add_item(r, font, size, x_at, cell, n);
+                    add_text(r, &ct, size, x_at, cell, n);
                 x += cw;
                 add_rule(r, x, mid + half, x, mid - half);
             }
@@ -265,9 +295,8 @@ typedef struct chart_key {
     lines *ls;
     line *ln;
     double x, x0, right;
-    int font;
+    const cell_type *ct;
     double size;
-    const layout_metrics *mx;
 } chart_key;
 
 static void key_next_line(chart_key *k)
@@ -285,13 +314,13 @@ static void key_text(chart_key *k, const char *s)
 {
     size_t n = strlen(s);
     while (n > 0) {
-        size_t piece = cell_piece(s, n, k->right - k->x, k->font, k->size, k->mx);
+        size_t piece = cell_piece(s, n, k->right - k->x, k->ct, k->size);
         if (piece < n && k->x > k->x0) {
             key_next_line(k);
             continue;
         }
-        add_item(k->r, k->font, k->size, k->x, s, piece);
-        k->x += text_width(s, piece, k->font, k->size, k->mx);
+        add_text(k->r, k->ct, k->size, k->x, s, piece);
+        k->x += text_width(s, piece, k->ct, k->size);
         s += piece, n -= piece;
         while (n > 0 && *s == ' ')
             s++, n--;
@@ -301,27 +330,31 @@ static void key_text(chart_key *k, const char *s)
 }
 
 /* Horizontal bars: a line per bar, its label on the left (on the first bar
- * of a row), the value as written at the bar's end, the series in greys. */
+ * of a row), the value as written at the bar's end (left of a negative bar,
+ * right of a positive one), the series in greys. The scale runs from the
+ * least value (or 0) to the greatest (or 0; 100 for percentages below it). */
 void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_style *st,
                       const layout_metrics *mx)
 {
     const doc_table *t = &blk->table;
     if (t->nrows < 2 || t->ncols < 2)
         return;
-    int font = st->table.font;
+    const cell_type ct = {st, &st->table, mx};
     double size = st->table.size, pad = size / 2;
     size_t nseries = t->ncols - 1;
-    double label_w = 0, value_w = 0, lo = 0, hi = 0;
+    double label_w = 0, value_w = 0, neg_w = 0, lo = 0, hi = 0;
     for (size_t row = 1; row < t->nrows; row++)
         for (size_t c = 0; c < t->ncols; c++) {
             const char *cell = t->cells[row * t->ncols + c];
-            double w = text_width(cell, strlen(cell), font, size, mx);
+            double w = text_width(cell, strlen(cell), &ct, size);
             if (c == 0) {
                 label_w = w > label_w ? w : label_w;
                 continue;
             }
-            value_w = w > value_w ? w : value_w;
             double v = chart_value(cell);
+            /* A negative value's label goes left of its bar, a positive one's right. */
+            double *side = v < 0 ? &neg_w : &value_w;
+            *side = w > *side ? w : *side;
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
@@ -339,8 +372,9 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
      * the lines below its bars. */
     if (label_w > st->block_w / 3)
         label_w = st->block_w / 3;
-    double x_plot = st->margin_left + label_w + 2 * pad;
-    double plot_w = st->block_w - label_w - value_w - 4 * pad;
+    double label_end = st->margin_left + label_w + pad;
+    double x_plot = label_end + pad + (neg_w > 0 ? neg_w + pad : 0);
+    double plot_w = st->margin_left + st->block_w - x_plot - value_w - 2 * pad;
     if (plot_w < st->block_w / 4)
         plot_w = st->block_w / 4;
     double zero = x_plot + (0 - lo) / (hi - lo) * plot_w;
@@ -355,8 +389,8 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
             ln->size = size;
             ln->first_item = r->nitems;
             if (left > 0) {
-                size_t n = cell_piece(label, left, label_w, font, size, mx);
-                add_item(r, font, size, x_plot - pad - text_width(label, n, font, size, mx), label,
+                size_t n = cell_piece(label, left, label_w, &ct, size);
+                add_text(r, &ct, size, label_end - text_width(label, n, &ct, size), label,
                          n);
                 label += n, left -= n;
                 while (left > 0 && *label == ' ')
@@ -367,7 +401,11 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
                 double x = x_plot + (chart_value(cell) - lo) / (hi - lo) * plot_w;
                 double grey = nseries == 1 ? 0.45 : 0.25 + 0.5 * (double)s / (double)(nseries - 1);
                 add_bar(r, zero < x ? zero : x, mid + bar, zero < x ? x : zero, mid - bar, grey);
-                add_item(r, font, size, (x > zero ? x : zero) + pad, cell, strlen(cell));
+                if (x < zero)
+                    add_text(r, &ct, size, x - pad - text_width(cell, strlen(cell), &ct, size),
+                             cell, strlen(cell));
+                else
+                    add_text(r, &ct, size, x + pad, cell, strlen(cell));
             }
             add_rule(r, zero, mid + half, zero, mid - half); /* the axis */
             ln->end_item = r->nitems;
@@ -376,7 +414,7 @@ void set_chart(layout_result *r, lines *ls, const doc_block *blk, const layout_s
     /* The axis title and, for several series, a key: a line more, or as
      * many as they take. */
     chart_key k = {r, ls, add_line(ls, LINE_CHART), x_plot, x_plot,
-                   st->margin_left + st->block_w, font, size, mx};
+                   st->margin_left + st->block_w, &ct, size};
     k.ln->size = size;
     k.ln->first_item = r->nitems;
     const char *axis = t->cells[0];

@@ -20,16 +20,29 @@
 #include "layout.h"
 #include "util.h"
 
-/* Font roles; their numbers are the layout's font numbers. */
-enum { PDF_ROLE_BODY, PDF_ROLE_TITLE, PDF_ROLE_H1, PDF_ROLE_H2, PDF_ROLE_FALLBACK, PDF_NROLES };
+/* Font roles; their numbers are the layout's font numbers (layout.h).
+ * LATIN sets letters and digits beside Song and Kai, LATIN_SANS beside Hei. */
+enum {
+    PDF_ROLE_BODY,
+    PDF_ROLE_TITLE,
+    PDF_ROLE_H1,
+    PDF_ROLE_H2,
+    PDF_ROLE_FALLBACK,
+    PDF_ROLE_LATIN,
+    PDF_ROLE_LATIN_SANS,
+    PDF_NROLES
+};
 
 /* The font files of a run, read once and only read afterwards: any number
  * of threads may use them at once. */
 typedef struct pdf_fonts pdf_fonts;
 
 /* Reads DIR/fonts.conf (at most RG_MAX_CONFIG_BYTES): lines
- * "ROLE FILE [FACE]" with the roles body, title, heading1, heading2 and
- * fallback (which may be left out); relative FILEs are relative to DIR.
+ * "ROLE FILE [FACE]" with the roles body, title, heading1, heading2,
+ * fallback, latin and latin-sans (the last three may be left out: then no
+ * fallback, and letters and digits in each role's own font); relative FILEs
+ * are relative to DIR. A role named on several lines takes the first file
+ * that exists; none existing is an error at the first.
  * Opens each file once (regular files of at most FONT_MAX_FILE_BYTES).
  * Returns the fonts (free with pdf_fonts_free), or NULL with errors
  * (FILE:LINE:COL, quoting no more of the file than the word at fault) in

@@ -11,7 +11,14 @@
 
 static const char *const role_names[PDF_NROLES] = {
     [PDF_ROLE_BODY] = "body", [PDF_ROLE_TITLE] = "title", [PDF_ROLE_H1] = "heading1",
-    [PDF_ROLE_H2] = "heading2", [PDF_ROLE_FALLBACK] = "fallback"};
+    [PDF_ROLE_H2] = "heading2", [PDF_ROLE_FALLBACK] = "fallback", [PDF_ROLE_LATIN] = "latin",
+    [PDF_ROLE_LATIN_SANS] = "latin-sans"};
+
+/* Roles a fonts.conf may leave out. */
+static bool optional_role(int r)
+{
+    return r == PDF_ROLE_FALLBACK || r == PDF_ROLE_LATIN || r == PDF_ROLE_LATIN_SANS;
+}
 
 /* The fonts, most of a report's bytes, at libdeflate's level 5: the seed's
  * Song subset (390 KB) takes 5.8 ms (6.8 ms at level 6, 1.2 KB smaller),
@@ -59,9 +66,17 @@ static int add_file(pdf_fonts *f, const char *path, int face, const char *conf, 
     return f->nfiles++;
 }
 
+/* A role's file that does not exist: an error only if no other line of the
+ * role names one that does (Debian 12 and 13 keep Liberation in different
+ * folders). */
+typedef struct missing_file {
+    int line, col, err;
+    char *path;
+} missing_file;
+
 /* One line of fonts.conf, [s, s + end). */
 static void read_line(pdf_fonts *f, const char *dir, const char *conf, int lineno, const char *s,
-                      size_t end, rg_diags *diags)
+                      size_t end, missing_file *missing, rg_diags *diags)
 {
     const char *hash = memchr(s, '#', end);
     if (hash)
@@ -89,8 +104,8 @@ static void read_line(pdf_fonts *f, const char *dir, const char *conf, int linen
                         "not a role; did you mean %s?", role_names[near]);
         else
             rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
-                        "not a role (the roles are body, title, heading1, heading2 and "
-                        "fallback)");
+                        "not a role (the roles are body, title, heading1, heading2, "
+                        "fallback, latin and latin-sans)");
     } else if (!file) {
         rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1, "expected ROLE FILE [FACE]");
     } else if (face_text && (*stop || v < 0 || v > 255 || extra)) {
@@ -102,9 +117,18 @@ static void read_line(pdf_fonts *f, const char *dir, const char *conf, int linen
             rg_buf_puts(&full, file);
         else
             rg_buf_printf(&full, "%s/%s", dir, file);
-        int k = add_file(f, full.data, (int)v, conf, lineno, (int)file_at + 1, role_names[r], diags);
-        if (k >= 0)
-            f->role_file[r] = k;
+        struct stat sb;
+        if (f->role_file[r] >= 0) {
+            /* the role has its file: this line is for machines without it */
+        } else if (stat(full.data, &sb) != 0 && errno == ENOENT) {
+            if (!missing[r].path)
+                missing[r] = (missing_file){lineno, (int)file_at + 1, errno, xstrdup(full.data)};
+        } else {
+            int k = add_file(f, full.data, (int)v, conf, lineno, (int)file_at + 1, role_names[r],
+                             diags);
+            if (k >= 0)
+                f->role_file[r] = k;
+        }
         rg_buf_fini(&full);
     }
     free(role), free(file), free(face_text), free(extra);
@@ -119,6 +143,7 @@ pdf_fonts *pdf_fonts_load(const char *dir, rg_diags *diags)
     rg_buf_printf(&path, "%s/fonts.conf", dir);
     size_t errors = diags->errors;
     int lineno = 1;
+    missing_file missing[PDF_NROLES] = {{0}};
     if (rg_read_file(path.data, RG_MAX_CONFIG_BYTES, &text) != 0) {
         rg_diag_add(diags, RG_ERROR, path.data, 0, 0,
                     "cannot read the font configuration: %s (name another folder with --fonts)",
@@ -127,15 +152,22 @@ pdf_fonts *pdf_fonts_load(const char *dir, rg_diags *diags)
         for (size_t at = 0; at < text.len && diags->errors - errors < MAX_CONF_ERRORS; lineno++) {
             const char *nl = memchr(text.data + at, '\n', text.len - at);
             size_t end = nl ? (size_t)(nl - text.data) : text.len;
-            read_line(f, dir, path.data, lineno, text.data + at, end - at, diags);
+            read_line(f, dir, path.data, lineno, text.data + at, end - at, missing, diags);
             at = end + 1;
         }
     }
     if (diags->errors - errors >= MAX_CONF_ERRORS)
         rg_diag_add(diags, RG_ERROR, path.data, lineno - 1, 0,
                     "stopped reading after %d errors: is this a fonts.conf?", MAX_CONF_ERRORS);
+    for (int r = 0; r < PDF_NROLES; r++) {
+        if (f->role_file[r] < 0 && missing[r].path)
+            rg_diag_add(diags, RG_ERROR, path.data, missing[r].line, missing[r].col,
+                        "cannot open the %s font %s: %s", role_names[r], missing[r].path,
+                        strerror(missing[r].err));
+        free(missing[r].path);
+    }
     for (int r = 0; r < PDF_NROLES && diags->errors == errors; r++)
-        if (f->role_file[r] < 0 && r != PDF_ROLE_FALLBACK)
+        if (f->role_file[r] < 0 && !optional_role(r))
             rg_diag_add(diags, RG_ERROR, path.data, 0, 0, "no font is named for the role %s",
                         role_names[r]);
     rg_buf_fini(&text);
@@ -225,8 +257,8 @@ static double advance(void *ud, int font, uint32_t cp)
 static bool has(void *ud, int font, uint32_t cp)
 {
     pdf_cache *c = ud;
-    if (font == PDF_ROLE_FALLBACK && c->fonts->role_file[PDF_ROLE_FALLBACK] < 0)
-        return false;
+    if (font >= 0 && font < PDF_NROLES && optional_role(font) && c->fonts->role_file[font] < 0)
+        return false; /* no such font: the role's own sets the character, or none */
     if (cp > 0xFFFF)
         return font_face_has(c->fonts->files[pdf_file_of(c->fonts, font)].face, cp);
     return metrics_of(c, font, cp)->has == 2;

@@ -31,6 +31,7 @@ static void small_style(layout_style *st)
     st->block_w = 10 * EM;
     st->line_pitch = 20;
     st->block_h = 4 * 20 + EM; /* 5 lines */
+    st->pitch = 0; /* characters at their own width unless a test sets a grid */
 }
 
 typedef struct text_line {
@@ -54,16 +55,23 @@ static double width_of(const char *s)
     return w;
 }
 
-/* Lays out the document form `src` and collects its lines in order. */
-static void lay(const char *src, laid *out)
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Lays out the document form `src` in style st and collects its lines in
+ * order. */
+static void lay_in(const char *src, const layout_style *st, laid *out)
 {
     rg_diags d = {0};
     doc *document = doc_parse("t", src, strlen(src), &d);
     assert_non_null(document);
-    layout_style st;
-    small_style(&st);
     layout_metrics mx = {.advance = fake_advance};
-    layout_result *r = layout_run(document, &st, &mx);
+    layout_result *r = layout_run(document, st, &mx);
     memset(out, 0, sizeof *out);
     out->npages = r->npages;
     for (size_t i = 0; i < r->nitems; i++) {
@@ -78,21 +86,22 @@ static void lay(const char *src, laid *out)
             ln->y = it->y;
             ln->x0 = it->x;
         }
-        assert_true(it->x >= ln->x1 - 0.001); /* items run left to right */
+        /* Items run left to right; a mark's blank half may lie under the next. */
+        assert_true(it->x >= ln->x1 - EM / 2 - 0.001);
         strcat(ln->text, it->text);
-        ln->x1 = it->x + width_of(it->text) * it->size / EM;
+        ln->x1 = it->x + width_of(it->text) * it->size / EM +
+                 it->spacing * (double)(chars(it->text) - 1);
     }
     layout_free(r);
     doc_free(document);
     rg_diags_fini(&d);
 }
 
-static size_t chars(const char *s)
+static void lay(const char *src, laid *out)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    layout_style st;
+    small_style(&st);
+    lay_in(src, &st, out);
 }
 
 static const char *const no_start[] = {"，", "。", "、", "；", "：", "？", "！", "）", "》", "”", "%"};
@@ -304,6 +313,133 @@ static const layout_item *find_item(const layout_result *r, const char *text, in
     return NULL;
 }
 
+static void test_grid_of_28(void **state)
+{
+    (void)state;
+    /* GB/T 9704's style: 16 pt characters 156 mm / 28 apart, 28 a line. */
+    layout_style st;
+    layout_style_gbt9704(&st);
+    char src[1024] = "";
+    for (int i = 0; i < 26 + 28 + 10; i++)
+        strcat(src, "园");
+    strcat(src, "\n");
+    laid l;
+    lay_in(src, &st, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(chars(l.lines[0].text), 26); /* after a two-character indent */
+    assert_int_equal(chars(l.lines[1].text), 28);
+    assert_int_equal(chars(l.lines[2].text), 10);
+    double pitch = 156 * 72 / 25.4 / 28;
+    assert_true(fabs(st.pitch - pitch) < 1e-9);
+    assert_true(fabs(l.lines[0].x0 - (st.margin_left + 2 * pitch)) < 0.001);
+    /* Drawn 16 pt wide, each 15.79 pt after the last: the line ends one
+     * glyph's overhang (0.21 pt) past the block, as in Word and WPS. */
+    assert_true(fabs(l.lines[1].x1 - (st.margin_left + st.block_w + EM - pitch)) < 0.001);
+}
+
+/* The widest stretch of a line's gaps, in em, from its items' places. */
+static double worst_stretch(const layout_result *r, double y, int page)
+{
+    double prev_end = -1, worst = 0;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const layout_item *it = &r->items[i];
+        if (!it->text || it->y != y || it->page != page)
+            continue;
+        if (it->spacing / EM > worst)
+            worst = it->spacing / EM;
+        if (prev_end >= 0 && (it->x - prev_end) / EM > worst)
+            worst = (it->x - prev_end) / EM;
+        prev_end = it->x + width_of(it->text) * it->size / EM +
+                   it->spacing * (double)chars(it->text);
+    }
+    return worst;
+}
+
+static void test_figure_spreads_over_earlier_lines(void **state)
+{
+    (void)state;
+    /* 15 characters, then a figure of 6.5 em that fits no line's end: a
+     * greedy breaker fills line 1 (8) and leaves line 2 with 7 characters
+     * and 3 em over 6 gaps (0.5 em each). Chosen together, the lines share
+     * the slack. */
+    const char *src = "一二三四五六七八九十一二三四五123456.78亿元增长一二三四五六\n";
+    layout_style st;
+    layout_result *r = lay_result(src, &st);
+    laid l;
+    lay(src, &l);
+    assert_true(l.n >= 3);
+    double worst = 0;
+    for (int i = 0; i + 1 < l.n; i++) {
+        double w = worst_stretch(r, l.lines[i].y, l.lines[i].page);
+        worst = w > worst ? w : worst;
+        /* every line but the last reaches the right edge */
+        assert_true(fabs(l.lines[i].x1 - (50 + 10 * EM)) < 0.01);
+    }
+    assert_true(worst < 0.3);
+    const char *whole[] = {"123456.78亿元"};
+    check_rules(&l, whole, 1);
+    layout_free(r);
+}
+
+static void test_marks_compressed_before_stretching(void **state)
+{
+    (void)state;
+    laid l;
+    /* Line 2 holds 8 characters and 九）。 (11 em in 10): the line-end 。
+     * gives its blank half, ）its own before 。, and nothing is pushed out
+     * and stretched. */
+    lay("一二三四五六七八一二三四五六七八九）。十一二\n", &l);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.lines[1].text, "一二三四五六七八九）。");
+    assert_true(fabs(l.lines[1].x1 - (50 + 10 * EM + EM / 2)) < 0.01);
+    layout_style st;
+    layout_result *r = lay_result("一二三四五六七八一二三四五六七八九）。十一二\n", &st);
+    /* ） at 9 em from the line's start, 。 half an em after it: 2 em in 1.5. */
+    const layout_item *stop = find_item(r, "。", 0);
+    assert_non_null(stop);
+    assert_true(fabs(stop->x - (50 + 9.5 * EM)) < 0.001);
+    assert_true(fabs(worst_stretch(r, stop->y, 0)) < 0.001);
+    layout_free(r);
+    /* A line-start opening mark gives its blank half: 10.5 em in 10. */
+    lay("一二三四五六七八（一二三四五六七八九）十一\n", &l);
+    assert_string_equal(l.lines[1].text, "（一二三四五六七八九）");
+    assert_true(l.lines[1].x0 < 50 - EM / 2 + 0.01);
+}
+
+static void test_no_orphan_at_a_page_foot(void **state)
+{
+    (void)state;
+    laid l;
+    char src[1024] = "";
+    /* Paragraph A: 4 lines; B: 3 lines. B's first line would be alone at the
+     * foot of page 1 (5 lines a page): B starts page 2. */
+    for (int i = 0; i < 8 + 10 * 2 + 5; i++)
+        strcat(src, "园");
+    strcat(src, "\n\n");
+    for (int i = 0; i < 8 + 10 + 5; i++)
+        strcat(src, "区");
+    strcat(src, "\n");
+    lay(src, &l);
+    assert_int_equal(l.n, 7);
+    assert_int_equal(l.lines[3].page, 0);
+    assert_int_equal(l.lines[4].page, 1); /* page 1 ends a line short */
+    assert_true(l.lines[4].y == 60 + EM);
+    /* A: 2 lines; B: 4 lines from slot 2: two on each page, not three and a
+     * lone last line. */
+    src[0] = '\0';
+    for (int i = 0; i < 8 + 5; i++)
+        strcat(src, "园");
+    strcat(src, "\n\n");
+    for (int i = 0; i < 8 + 10 * 2 + 5; i++)
+        strcat(src, "区");
+    strcat(src, "\n");
+    lay(src, &l);
+    assert_int_equal(l.n, 6);
+    assert_int_equal(l.lines[3].page, 0);
+    assert_int_equal(l.lines[4].page, 1);
+    assert_int_equal(l.lines[5].page, 1);
+}
+
 static void test_numbers_keep_their_measure_words(void **state)
 {
     (void)state;
@@ -372,8 +508,9 @@ static void test_opening_mark_before_a_blank(void **state)
     assert_string_equal(l.lines[0].text, "甲（ 乙[ 丙“ 丁");
     lay("《 书名 》( x ) 和 [ y ]\n", &l);
     assert_int_equal(l.n, 2);
-    assert_string_equal(l.lines[0].text, "《 书名 》( x)");
-    assert_string_equal(l.lines[1].text, "和 [ y]");
+    /* A space between words is drawn only inside a run of like-spaced text. */
+    assert_string_equal(l.lines[0].text, "《 书名》( x )");
+    assert_string_equal(l.lines[1].text, "和 [ y ]");
 }
 
 static void test_long_words_are_cut_inside_the_block(void **state)
@@ -381,29 +518,24 @@ static void test_long_words_are_cut_inside_the_block(void **state)
     (void)state;
     laid l;
     /* 10 em lines hold 20 ASCII characters, the first 16 after the indent;
-     * cuts come after / . - _ ? & = where one fits. */
+     * cuts come after / . - _ ? & =, where the breaker chooses. */
     lay(WORD "\n", &l);
     assert_int_equal(l.n, 4);
     assert_string_equal(l.lines[0].text, "www.example.com/");
-    assert_string_equal(l.lines[1].text, "path/to/a/very/long/");
-    assert_string_equal(l.lines[2].text, "file_name-with-");
-    assert_string_equal(l.lines[3].text, "parts.html");
+    for (int i = 0; i + 1 < l.n; i++) {
+        char end = l.lines[i].text[strlen(l.lines[i].text) - 1];
+        assert_non_null(strchr("/.-_?&=", end));
+    }
     expect_within_and_whole(&l, 0, l.n, WORD);
     lay(URL "\n", &l);
     expect_within_and_whole(&l, 0, l.n, URL);
-    /* No place to cut: between letters, the first piece filling its line,
-     * then 20 a line. */
+    /* No place to cut: between letters, 20 a line. */
     lay("前文 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 后文\n", &l);
     assert_int_equal(l.n, 4);
-    assert_string_equal(l.lines[0].text, "前文 aaaaaaaaaaa");
+    assert_string_equal(l.lines[0].text, "前文");
     assert_string_equal(l.lines[1].text, "aaaaaaaaaaaaaaaaaaaa");
-    assert_string_equal(l.lines[2].text, "aaaaaaaaaaaaaaaaaaa");
-    assert_string_equal(l.lines[3].text, "后文");
-    assert_true(l.lines[0].x1 <= 50 + 10 * EM + 0.001);
-    /* After a word on the line, a URL's first piece fills it. */
-    lay("地址 " URL "\n", &l);
-    assert_string_equal(l.lines[0].text, "地址 https://www");
-    expect_within_and_whole(&l, 1, l.n, ".example.com/path/to/a/very/long/file_name-with-parts.html?x=1&y=2");
+    assert_string_equal(l.lines[2].text, "aaaaaaaaaaaaaaaaaaaa");
+    assert_string_equal(l.lines[3].text, "aaaaaaaaaa 后文");
     /* A heading and a title likewise. */
     lay("#1 " URL "\n", &l);
     expect_within_and_whole(&l, 0, l.n, "一、" URL);
@@ -576,6 +708,36 @@ static void test_chart_bars(void **state)
     layout_free(r);
 }
 
+static void test_chart_negative_values(void **state)
+{
+    (void)state;
+    layout_style st;
+    layout_result *r =
+        lay_result("#chart 图\n| 亿元 | 增减 |\n| 甲 | 40 |\n| 乙乙 | -20 |\n", &st);
+    const layout_item *bars[2] = {NULL, NULL};
+    size_t nbars = 0;
+    for (size_t i = 0; i < r->nitems; i++)
+        if (!r->items[i].text && r->items[i].fill > 0 && nbars < 2)
+            bars[nbars++] = &r->items[i];
+    assert_int_equal(nbars, 2);
+    /* The positive bar starts at the axis, the negative one ends there, each
+     * as long as its value. */
+    double zero = bars[0]->x;
+    assert_true(fabs(bars[1]->x2 - zero) < 0.001);
+    assert_true(fabs((bars[0]->x2 - zero) - 2 * (zero - bars[1]->x)) < 0.001);
+    /* -20 is left of its bar, and right of the row's label; 40 right of its. */
+    const layout_item *minus = find_item(r, "-20", 0), *forty = find_item(r, "40", 0),
+                      *yi = find_item(r, "乙乙", 0);
+    assert_non_null(minus);
+    assert_non_null(yi);
+    assert_true(minus->x + width_of("-20") * minus->size / EM <= bars[1]->x + 0.001);
+    assert_true(yi->x + width_of("乙乙") * yi->size / EM <= minus->x + 0.001);
+    assert_true(yi->x >= st.margin_left - 0.001);
+    assert_true(forty->x >= bars[0]->x2);
+    assert_true(forty->x + width_of("40") * forty->size / EM <= st.margin_left + st.block_w + 0.001);
+    layout_free(r);
+}
+
 static void test_chart_kept_on_one_page(void **state)
 {
     (void)state;
@@ -654,8 +816,20 @@ static void test_style_files(void **state)
     assert_true(fabs(parsed.role[DOC_STYLE_BODY].size - 12) < 1e-9);
     assert_true(fabs(parsed.line_pitch - (247 * 72 / 25.4 - 12) / 35) < 1e-9);
     assert_false(parsed.page_number_outside);
+    assert_true(parsed.pitch == 0); /* no "characters": no grid */
     assert_int_equal(d.count, 0);
     free(text);
+
+    /* 20 characters of 16 pt in 156 mm would stand 22 pt apart: refused. */
+    const char *grid = "characters 20\n";
+    assert_int_equal(layout_style_parse("s.style", grid, strlen(grid), &parsed, &d), -1);
+    assert_int_equal(d.items[0].line, 1);
+    assert_int_equal(d.items[0].col, 12);
+    assert_non_null(strstr(d.items[0].msg, "choose a number near the block's width divided by the body size (28)"));
+    rg_diags_fini(&d);
+    grid = "characters 27\n";
+    assert_int_equal(layout_style_parse("s.style", grid, strlen(grid), &parsed, &d), 0);
+    assert_true(fabs(parsed.pitch - 156 * 72 / 25.4 / 27) < 1e-9);
 
     const char *bad = "page 210mm 297mm\n  margin-lef 28mm\nbody 16px\nblock 156mm\n";
     assert_int_equal(layout_style_parse("s.style", bad, strlen(bad), &parsed, &d), -1);
@@ -698,6 +872,10 @@ int main(void)
         cmocka_unit_test(test_every_break_position),
         cmocka_unit_test(test_no_one_character_last_line),
         cmocka_unit_test(test_no_lone_last_line_atop_a_page),
+        cmocka_unit_test(test_grid_of_28),
+        cmocka_unit_test(test_figure_spreads_over_earlier_lines),
+        cmocka_unit_test(test_marks_compressed_before_stretching),
+        cmocka_unit_test(test_no_orphan_at_a_page_foot),
         cmocka_unit_test(test_heading_stays_with_text),
         cmocka_unit_test(test_title_centred_and_balanced),
         cmocka_unit_test(test_numbers_keep_their_measure_words),
@@ -711,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_fallback_font),
         cmocka_unit_test(test_style_files),
         cmocka_unit_test(test_chart_kept_on_one_page),
+        cmocka_unit_test(test_chart_negative_values),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
