@@ -789,8 +789,9 @@ void set_block(layout_result *r, lines *ls, const doc_block *blk, const layout_s
         }
         bool last = k + 1 == nbreaks;
         line_fit f = {0};
-        if (centred)
-            x0 = st->margin_left + (st->block_w - natural) / 2;
+        if (centred) /* on what is drawn: a line-end mark's blank half is not */
+            x0 = st->margin_left +
+                 (st->block_w - (a1 > a0 ? natural - squeeze(&p, &p.a[a1 - 1]) : 0)) / 2;
         else
             fit_line(&p, a0, a1, natural, mid, avail, k == 0, last, em, &f);
         line *ln = add_line(ls, kind);
