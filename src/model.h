@@ -53,6 +53,12 @@ typedef struct model_figure {
     int ref_col;
     /* <figure same-as="..."> restates another figure; they should agree. */
     char *same_as;
+    /* Computed by the model (model_derive), not written: ID.completion and
+     * the other names of docs/input-format.md. A per cent is num / den * 100
+     * (ratio), kept so that a figure restating it is checked at its own
+     * written precision. */
+    bool derived, ratio;
+    rg_dec num, den;
 } model_figure;
 
 typedef enum {
@@ -63,6 +69,8 @@ typedef enum {
     MODEL_FORECAST,        /* full-year forecast */
     MODEL_FORECAST_GROWTH, /* year-on-year growth of the forecast, in % */
     MODEL_PLAN,            /* next year's target */
+    MODEL_ESTIMATE,        /* a part-year estimate (上半年预计), its period in estimate_period */
+    MODEL_ESTIMATE_GROWTH, /* year-on-year growth of the estimate, in % */
     MODEL_SLOT_COUNT
 } model_slot;
 
@@ -74,6 +82,8 @@ typedef struct model_indicator {
     model_figure *slot[MODEL_SLOT_COUNT]; /* borrowed from model.figures; NULL if absent */
     char *plan_name;                      /* name of the plan item when it differs */
     model_bound plan_bound;
+    char *estimate_period;                /* e.g. "上半年"; NULL without an estimate */
+    bool full_year_actual;                /* the report's period is the whole year */
 } model_indicator;
 
 typedef enum { MODEL_ROLE_OTHER, MODEL_ROLE_LEADING, MODEL_ROLE_FEATURED } model_role;
@@ -96,6 +106,7 @@ typedef struct model_promotion {
     model_figure *activities, *projects, *amount, *large_projects, *large_threshold;
     model_category *categories;
     size_t ncategories;
+    bool additive; /* the categories add up to the totals (checked); false: they overlap */
 } model_promotion;
 
 typedef struct model_group {
@@ -109,12 +120,25 @@ typedef struct model_group {
 
 typedef enum { MODEL_INLINE_TEXT, MODEL_INLINE_FIGURE, MODEL_INLINE_LIST } model_inline_kind;
 
+/* How prose writes a figure (<v as="...">): as it is, or worded by its sign. */
+typedef enum {
+    MODEL_PHRASE_PLAIN,  /* 124.2亿元 */
+    MODEL_PHRASE_GROWTH, /* 增长16.33% / 下降3.2% / 持平 */
+    MODEL_PHRASE_POINTS, /* 提高1.2个百分点 / 下降… / 持平 */
+    MODEL_PHRASE_CHANGE, /* 增加2.3亿元 / 减少… / 持平 */
+    MODEL_PHRASE_ABS,    /* the magnitude: 3.2% for -3.2 */
+} model_phrase;
+
 typedef struct model_inline {
     model_inline_kind kind;
     char *text;                 /* TEXT */
     const model_figure *figure; /* FIGURE */
     const model_group *group;   /* LIST */
     bool bare;                  /* FIGURE without its unit */
+    model_phrase phrase;        /* FIGURE */
+    int decimals;               /* FIGURE: rounded to this many places; -1: as written */
+    char *in_unit;              /* FIGURE: converted to this unit; NULL: its own */
+    char *words[3];             /* FIGURE: up, down, flat words; NULL: the phrase's own */
 } model_inline;
 
 typedef struct model_paragraph {
@@ -136,6 +160,7 @@ typedef struct model {
     char *file; /* the input's path, for messages */
     int year, plan_year;
     char *period; /* the report period of the actuals, e.g. "1-11月" */
+    bool full_year; /* the period is the whole year (全年, 1-12月) */
     char *park, *title, *author, *date;
     model_figure **figures; /* every figure, sorted by id */
     size_t nfigures;
@@ -169,6 +194,22 @@ void model_free(model *m);
 
 /* Figure by reference id, or NULL. */
 const model_figure *model_figure_find(const model *m, const char *id);
+/* The known id nearest to a misspelt one (for "did you mean"), or NULL. */
+const char *model_figure_nearest(const model *m, const char *id);
+
+/* Units that convert (元/万元/亿元/万亿元, 平方米/万平方米/平方公里/公顷,
+ * 吨/万吨, 人/万人, 千瓦时/万千瓦时/亿千瓦时, 个/万个): v in `from` as a value in
+ * `to`, exactly. False when the units are not of one kind (or the value
+ * would overflow); the same unit always converts. */
+bool model_unit_convert(rg_dec v, const char *from, const char *to, rg_dec *out);
+bool model_units_convert(const char *a, const char *b);
+/* True for a period that is the whole year: 全年, 1-12月 (any dash). */
+bool model_period_is_full_year(const char *period);
+
+/* Adds the derived figures (ID.completion, ID.growth-needed, …, the names
+ * of docs/input-format.md) to m->figures, once every written figure is
+ * known; an error in d for figures compared whose units do not convert. */
+void model_derive(model *m, rg_diags *d);
 
 /* Consistency checks: totals against their parts, restated figures, growth
  * rates against both years, counts against listed items. Adds one warning per
@@ -184,9 +225,12 @@ void model_check(const model *m, rg_diags *diags);
  * differences and sums are exact. A derived figure that would have more
  * than MODEL_MAX_DIGITS significant digits is not given (false). */
 #define MODEL_PERCENT_DECIMALS 1
-/* actual / target * 100, or actual / forecast * 100 where there is no target. */
+/* actual / target * 100, or actual / forecast * 100 where there is no target
+ * (units converted). Only against a target is it 已完成 / 未完成: against a
+ * full-year forecast a part-year actual is progress. */
 bool model_completion_percent(const model_indicator *ind, rg_dec *out);
-/* (plan / base - 1) * 100, for quantities. False for rates (unit "%"). */
+/* (plan / base - 1) * 100, for quantities. False for rates (unit "%"), and
+ * without a full-year base (model_plan_base). */
 bool model_growth_needed_percent(const model_indicator *ind, rg_dec *out);
 /* plan - base in percentage points, for rates (unit "%") only; exact. */
 bool model_points_needed_exact(const model_indicator *ind, rg_dec *out);
@@ -199,8 +243,15 @@ bool model_sector_share_percent(const model *m, const model_sector *s, rg_dec *o
  * exact one is, so that the workbook leaves empty what the report does. */
 bool model_completion(const model_indicator *ind, double *out);
 const model_figure *model_completion_base(const model_indicator *ind);
-/* The figure a plan target is measured against: the forecast, else the actual. */
+/* The figure a plan target is measured against: the full-year forecast,
+ * else the actual when the report's period is the whole year; NULL when
+ * neither is there or in a unit that converts to the plan's. */
 const model_figure *model_plan_base(const model_indicator *ind);
+/* Why there is no base, in words for a table's note (e.g. "无全年数"), or
+ * NULL when there is one or no plan. */
+const char *model_plan_base_missing(const model_indicator *ind);
+/* f's value in `unit` (model_unit_convert), for a table row stated in one unit. */
+bool model_figure_in(const model_figure *f, const char *unit, rg_dec *out);
 bool model_growth_needed(const model_indicator *ind, double *out);
 bool model_points_needed(const model_indicator *ind, double *out);
 bool model_sector_share(const model *m, const model_sector *s, double *out);
@@ -209,6 +260,9 @@ bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount);
 
 /* Appends the figure as prose writes it: "124.2亿元", or "124.2" when bare. */
 void model_figure_write(const model_figure *f, bool bare, rg_buf *out);
+/* Appends a reference of prose (a FIGURE part) as it asks: phrased by the
+ * sign, rounded, converted. */
+void model_inline_write(const model_inline *part, rg_buf *out);
 /* Appends a paragraph's text with its figures and lists filled in. */
 void model_paragraph_write(const model_paragraph *p, rg_buf *out);
 

@@ -12,18 +12,6 @@ static tval *figure_value(const model_figure *f)
     return f ? tval_number(f->text, f->unit) : tval_null();
 }
 
-/* A derived per cent as the model rounded it, or null. */
-static tval *percent_value(bool ok, rg_dec pct)
-{
-    if (!ok)
-        return tval_null();
-    rg_buf b = {0};
-    rg_dec_format(pct, &b);
-    tval *v = tval_number(b.data, "%");
-    rg_buf_fini(&b);
-    return v;
-}
-
 static tval *child_map(tval *map, const char *key, size_t len)
 {
     for (size_t i = 0; i < map->n; i++)
@@ -63,14 +51,23 @@ static tval *figures_data(const model *m)
     return root;
 }
 
-static tval *indicators_data(const model *m)
+/* A derived figure by its id, as the model rounded it, or null. */
+static tval *derived_value(const model *m, const char *id, const char *what)
+{
+    rg_buf b = {0};
+    rg_buf_printf(&b, "%s.%s", id, what);
+    const model_figure *f = model_figure_find(m, b.data);
+    rg_buf_fini(&b);
+    return figure_value(f);
+}
+
+static tval *indicator_data(const model *m, const model_indicator *ind)
 {
     static const char *const slot_name[MODEL_SLOT_COUNT] = {
-        "previous", "target", "actual", "actual_growth", "forecast", "forecast_growth", "plan"};
-    tval *list = tval_list();
-    for (size_t i = 0; i < m->nindicators; i++) {
-        const model_indicator *ind = &m->indicators[i];
-        tval *t = tval_push(list, tval_map());
+        "previous", "target", "actual", "actual_growth", "forecast", "forecast_growth", "plan",
+        "estimate", "estimate_growth"};
+    tval *t = tval_map();
+    {
         tval_set(t, "id", tval_string(ind->id));
         tval_set(t, "name", tval_string(ind->name));
         tval_set(t, "unit", tval_string(ind->unit));
@@ -80,33 +77,103 @@ static tval *indicators_data(const model *m)
         tval_set(t, "base", figure_value(model_plan_base(ind)));
         tval_set(t, "at_least", tval_bool(ind->plan_bound == MODEL_BOUND_AT_LEAST));
         tval_set(t, "at_most", tval_bool(ind->plan_bound == MODEL_BOUND_AT_MOST));
+        tval_set(t, "estimate_period",
+                 ind->estimate_period ? tval_string(ind->estimate_period) : tval_null());
+        const model_figure *base = model_plan_base(ind);
+        tval_set(t, "base_kind", !base ? tval_null()
+                                 : base == ind->slot[MODEL_FORECAST] ? tval_string("全年预计")
+                                                                     : tval_string("全年实际"));
+        const char *missing = model_plan_base_missing(ind);
+        tval_set(t, "base_missing", missing ? tval_string(missing) : tval_null());
+        tval *completion = derived_value(m, ind->id, "completion");
+        bool against_target = completion->kind != TVAL_NULL && ind->slot[MODEL_TARGET];
+        tval_set(t, "completion", completion);
+        tval_set(t, "completion_against",
+                 completion->kind == TVAL_NULL ? tval_null()
+                 : against_target              ? tval_string("target")
+                                               : tval_string("forecast"));
         rg_dec x;
-        bool ok = model_completion_percent(ind, &x);
-        tval_set(t, "completion", percent_value(ok, x));
-        ok = model_growth_needed_percent(ind, &x);
-        tval_set(t, "growth_needed", percent_value(ok, x));
+        tval_set(t, "completion_status",
+                 !against_target ? tval_null()
+                 : model_completion_percent(ind, &x) && rg_dec_cmp(x, (rg_dec){100, 0}) >= 0
+                     ? tval_string("已完成")
+                     : tval_string("未完成"));
+        tval_set(t, "growth_needed", derived_value(m, ind->id, "growth-needed"));
+        tval_set(t, "points_needed", derived_value(m, ind->id, "points-needed"));
+        tval_set(t, "actual_change", derived_value(m, ind->id, "actual-change"));
     }
-    return list;
+    return t;
 }
 
-static tval *sectors_data(const model *m)
+/* The indicators, and the lists of those that have an actual, an estimate,
+ * a forecast, a completion rate, a plan: a template joins them with no gap. */
+static void indicators_data(const model *m, tval *root)
+{
+    tval *all = tval_set(root, "indicators", tval_list());
+    tval *with[5] = {tval_set(root, "actuals", tval_list()),
+                     tval_set(root, "estimates", tval_list()),
+                     tval_set(root, "forecasts", tval_list()),
+                     tval_set(root, "completions", tval_list()),
+                     tval_set(root, "plans", tval_list())};
+    bool against_target = false, against_forecast = false, plan_note = false;
+    for (size_t i = 0; i < m->nindicators; i++) {
+        const model_indicator *ind = &m->indicators[i];
+        rg_dec x;
+        bool completion = model_completion_percent(ind, &x);
+        bool has[5] = {ind->slot[MODEL_ACTUAL] != NULL, ind->slot[MODEL_ESTIMATE] != NULL,
+                       ind->slot[MODEL_FORECAST] != NULL, completion,
+                       ind->slot[MODEL_PLAN] != NULL};
+        tval_push(all, indicator_data(m, ind));
+        for (int k = 0; k < 5; k++)
+            if (has[k])
+                tval_push(with[k], indicator_data(m, ind));
+        against_target = against_target || (completion && ind->slot[MODEL_TARGET]);
+        against_forecast = against_forecast || (completion && !ind->slot[MODEL_TARGET]);
+        const char *missing = model_plan_base_missing(ind);
+        plan_note = plan_note || (missing && strcmp(missing, "无全年数") == 0);
+    }
+    /* What the completion rates are measured against, for captions. */
+    tval_set(root, "completion_against",
+             against_target && against_forecast ? tval_string("目标（无目标的为全年预计）")
+             : against_target                   ? tval_string("目标")
+             : against_forecast                 ? tval_string("全年预计")
+                                                : tval_null());
+    tval_set(root, "plan_base_note", tval_bool(plan_note));
+}
+
+static tval *sector_data(const model *m, const model_sector *s)
 {
     static const char *const role_name[] = {"other", "leading", "featured"};
-    tval *list = tval_list();
+    tval *t = tval_map();
+    tval_set(t, "id", tval_string(s->id));
+    tval_set(t, "name", tval_string(s->name));
+    tval_set(t, "role", tval_string(role_name[s->role]));
+    tval_set(t, "firms", figure_value(s->firms));
+    tval_set(t, "output", figure_value(s->output));
+    tval_set(t, "growth", figure_value(s->growth));
+    rg_buf b = {0};
+    rg_buf_printf(&b, "sectors.%s", s->id);
+    tval_set(t, "share", derived_value(m, b.data, "share"));
+    rg_buf_fini(&b);
+    return t;
+}
+
+/* The sectors; those that have an output, and the unit of the first. */
+static void sectors_data(const model *m, tval *root)
+{
+    tval *all = tval_set(root, "sectors", tval_list());
+    tval *outputs = tval_set(root, "sector_outputs", tval_list());
+    const char *unit = NULL;
     for (size_t i = 0; i < m->nsectors; i++) {
         const model_sector *s = &m->sectors[i];
-        tval *t = tval_push(list, tval_map());
-        tval_set(t, "id", tval_string(s->id));
-        tval_set(t, "name", tval_string(s->name));
-        tval_set(t, "role", tval_string(role_name[s->role]));
-        tval_set(t, "firms", figure_value(s->firms));
-        tval_set(t, "output", figure_value(s->output));
-        tval_set(t, "growth", figure_value(s->growth));
-        rg_dec share;
-        bool ok = model_sector_share_percent(m, s, &share);
-        tval_set(t, "share", percent_value(ok, share));
+        tval_push(all, sector_data(m, s));
+        if (!s->output)
+            continue;
+        if (!unit)
+            unit = s->output->unit;
+        tval_push(outputs, sector_data(m, s));
     }
-    return list;
+    tval_set(root, "sector_output_unit", unit ? tval_string(unit) : tval_null());
 }
 
 static tval *groups_data(const model *m)
@@ -145,6 +212,7 @@ static tval *sections_data(const model_section *ss, size_t n)
         tval_set(s, "title", tval_string(ss[i].title));
         tval_set(s, "paragraphs", paragraphs_data(ss[i].paragraphs, ss[i].nparagraphs));
         tval_set(s, "sections", sections_data(ss[i].sections, ss[i].nsections));
+        tval_set(s, "has_sections", tval_bool(ss[i].nsections > 0));
     }
     return list;
 }
@@ -161,8 +229,9 @@ tval *model_tmpl_data(const model *m)
     tval_set(root, "period", tval_string(m->period));
     tval_set(root, "title", m->title ? tval_string(m->title) : tval_null());
     tval_set(root, "fig", figures_data(m));
-    tval_set(root, "indicators", indicators_data(m));
-    tval_set(root, "sectors", sectors_data(m));
+    tval_set(root, "full_year", tval_bool(m->full_year));
+    indicators_data(m, root);
+    sectors_data(m, root);
     tval_set(root, "groups", groups_data(m));
     tval_set(root, "intro", paragraphs_data(m->intro, m->nintro));
     tval_set(root, "sections", sections_data(m->sections, m->nsections));

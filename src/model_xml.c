@@ -541,7 +541,8 @@ static const char *const slot_element[MODEL_SLOT_COUNT] = {
     [MODEL_PREVIOUS] = "previous",   [MODEL_TARGET] = "target",
     [MODEL_ACTUAL] = "actual",       [MODEL_ACTUAL_GROWTH] = "actual-growth",
     [MODEL_FORECAST] = "forecast",   [MODEL_FORECAST_GROWTH] = "forecast-growth",
-    [MODEL_PLAN] = "plan",
+    [MODEL_PLAN] = "plan",           [MODEL_ESTIMATE] = "estimate",
+    [MODEL_ESTIMATE_GROWTH] = "estimate-growth",
 };
 
 static void load_indicators(load_ctx *lc, const xmlNode *parent)
@@ -559,10 +560,14 @@ static void load_indicators(load_ctx *lc, const xmlNode *parent)
         ind->unit = label_attr(lc, n, "unit");
         ind->line = line_of(lc, n);
         for (int s = 0; s < MODEL_SLOT_COUNT; s++) {
-            bool growth = s == MODEL_ACTUAL_GROWTH || s == MODEL_FORECAST_GROWTH;
+            bool growth = s == MODEL_ACTUAL_GROWTH || s == MODEL_FORECAST_GROWTH ||
+                          s == MODEL_ESTIMATE_GROWTH;
             ind->slot[s] = opt_figure(lc, n, slot_element[s], ind->id, ind->name,
                                       growth ? "%" : ind->unit);
         }
+        ind->full_year_actual = m->full_year;
+        if (child(n, "estimate"))
+            ind->estimate_period = label_attr(lc, child(n, "estimate"), "period");
         const xmlNode *plan = child(n, "plan");
         if (plan) {
             ind->plan_name = label_attr(lc, plan, "name");
@@ -607,6 +612,9 @@ static void load_promotion(load_ctx *lc, const xmlNode *n)
 {
     model_promotion *p = &lc->m->promotion;
     p->present = true;
+    char *additive = attr(n, "additive");
+    p->additive = !additive || strcmp(additive, "true") == 0 || strcmp(additive, "1") == 0;
+    free(additive);
     p->activities = opt_figure(lc, n, "activities", "promotion", "招商活动", "次");
     p->projects = opt_figure(lc, n, "projects", "promotion", "招引项目", "个");
     p->amount = opt_figure(lc, n, "amount", "promotion", "招引项目总投资", "亿元");
@@ -684,7 +692,31 @@ static int figure_cmp(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* Sorts the figures, rejects duplicate ids, resolves ref="…" and checks same-as. */
+/* An error for a reference to no figure, with the nearest id suggested. */
+static void unknown_ref(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *ref)
+{
+    const char *near = model_figure_nearest(lc->m, ref);
+    rg_buf hint = {0};
+    if (near)
+        rg_buf_printf(&hint, "; did you mean \"%s\"?", near);
+    else
+        rg_buf_puts(&hint, "; declare it under <indicators>, <sectors>, <promotion>, <figures> or "
+                           "<groups> (derived names: docs/input-format.md)");
+    node_error(lc, n, attr_name, "%s=\"%s\": no figure has that id%s", attr_name, ref, hint.data);
+    rg_buf_fini(&hint);
+}
+
+/* same-as="…" names a figure, written or derived. */
+static void check_same_as(load_ctx *lc)
+{
+    for (size_t i = 0; i < lc->nfnodes; i++) {
+        const model_figure *f = lc->fnodes[i].figure;
+        if (f->same_as && !model_figure_find(lc->m, f->same_as))
+            unknown_ref(lc, lc->fnodes[i].node, "same-as", f->same_as);
+    }
+}
+
+/* Sorts the figures, rejects duplicate ids and resolves ref="…". */
 static void link_figures(load_ctx *lc)
 {
     model *m = lc->m;
@@ -697,13 +729,11 @@ static void link_figures(load_ctx *lc)
     for (size_t i = 0; i < lc->nfnodes; i++) {
         model_figure *f = lc->fnodes[i].figure;
         const xmlNode *n = lc->fnodes[i].node;
-        if (f->same_as && !model_figure_find(m, f->same_as))
-            node_error(lc, n, "same-as", "same-as=\"%s\": no figure has that id", f->same_as);
         if (!f->ref)
             continue;
         const model_figure *t = model_figure_find(m, f->ref);
         if (!t) {
-            node_error(lc, n, "ref", "ref=\"%s\": no figure has that id", f->ref);
+            unknown_ref(lc, n, "ref", f->ref);
             continue;
         }
         if (t->ref) {
@@ -801,6 +831,95 @@ static const model_group *find_group(const model *m, const char *ref)
     return NULL;
 }
 
+/* A <v ref="…"> with how it is to be written: as="growth", decimals, in, words. */
+static void load_reference(load_ctx *lc, const xmlNode *c, const char *ref, model_inline *part)
+{
+    static const char *const phrases[] = {[MODEL_PHRASE_GROWTH] = "growth",
+                                          [MODEL_PHRASE_POINTS] = "points",
+                                          [MODEL_PHRASE_CHANGE] = "change",
+                                          [MODEL_PHRASE_ABS] = "abs"};
+    part->kind = MODEL_INLINE_FIGURE;
+    part->figure = model_figure_find(lc->m, ref);
+    part->bare = attr_true(c, "bare");
+    part->decimals = -1;
+    if (!part->figure)
+        unknown_ref(lc, c, "ref", ref);
+    char *as = attr(c, "as"), *decimals = attr(c, "decimals"), *words = attr(c, "words");
+    for (int k = MODEL_PHRASE_GROWTH; as && k <= MODEL_PHRASE_ABS; k++)
+        if (strcmp(as, phrases[k]) == 0)
+            part->phrase = (model_phrase)k;
+    if (decimals)
+        part->decimals = atoi(decimals);
+    part->in_unit = label_attr(lc, c, "in");
+    if (part->in_unit && part->figure &&
+        !model_units_convert(part->figure->unit, part->in_unit))
+        node_error(lc, c, "in",
+                   "in=\"%s\": %s is in %s (line %d), which does not convert to %s; units of "
+                   "one kind convert: 元/万元/亿元, 平方米/万平方米/平方公里, 吨/万吨, 人/万人",
+                   part->in_unit, ref, part->figure->unit, part->figure->line, part->in_unit);
+    if (words) {
+        if (part->phrase == MODEL_PHRASE_PLAIN || part->phrase == MODEL_PHRASE_ABS)
+            node_error(lc, c, "words", "words=\"…\" needs as=\"growth\", \"points\" or "
+                                       "\"change\": the words are chosen by the sign");
+        char *at = words;
+        for (int w = 0; w < 3 && at; w++) {
+            char *comma = strchr(at, ',');
+            part->words[w] = xstrndup(at, comma ? (size_t)(comma - at) : strlen(at));
+            at = comma ? comma + 1 : NULL;
+        }
+        if (!part->words[1] || at)
+            node_error(lc, c, "words",
+                       "words=\"%s\": write the word for a rise and for a fall, and optionally "
+                       "for no change, separated by commas: words=\"加快,回落,持平\"",
+                       words);
+    }
+    free(as), free(decimals), free(words);
+}
+
+/* Does `text` end with one of the words? */
+static const char *ends_with_any(const char *text, const char *const *words)
+{
+    size_t n = strlen(text);
+    for (; *words; words++) {
+        size_t k = strlen(*words);
+        if (n >= k && memcmp(text + n - k, *words, k) == 0)
+            return *words;
+    }
+    return NULL;
+}
+
+/* A direction written before a reference must agree with the figure's sign:
+ * "增长" before -14.21 prints 增长-14.21%, and before a reference phrased by
+ * its sign it is said twice. */
+static void check_direction(load_ctx *lc, const xmlNode *c, const char *text,
+                            const model_inline *part)
+{
+    static const char *const up[] = {"增长", "提高", "增加", "上升", "上涨", "加快", NULL};
+    static const char *const down[] = {"下降", "减少", "降低", "下滑", "回落", NULL};
+    const char *u = ends_with_any(text, up), *d = ends_with_any(text, down);
+    const char *word = u ? u : d;
+    const model_figure *f = part->figure;
+    int sign = f->value.coef > 0 ? 1 : f->value.coef < 0 ? -1 : 0;
+    if (!word)
+        return;
+    if (part->phrase == MODEL_PHRASE_GROWTH || part->phrase == MODEL_PHRASE_POINTS ||
+        part->phrase == MODEL_PHRASE_CHANGE) {
+        rg_diag_add(lc->diags, RG_WARNING, lc->path, line_of(lc, c), col_of(lc, c),
+                    "\"%s\" is written before <v ref=\"%s\" as=\"…\">, which writes its own "
+                    "word by the sign; delete \"%s\"",
+                    word, f->id, word);
+        return;
+    }
+    if (part->phrase == MODEL_PHRASE_ABS || sign == 0 || (u && sign > 0))
+        return;
+    rg_diag_add(lc->diags, RG_WARNING, lc->path, line_of(lc, c), col_of(lc, c),
+                "\"%s\" is written before %s, which is %s (line %d): the report would say "
+                "%s%s%s; write <v ref=\"%s\" as=\"%s\"/> without the word, so that the data "
+                "chooses 增长 or 下降",
+                word, f->id, f->text, f->line, word, f->text, part->bare ? "" : f->unit, f->id,
+                strcmp(f->unit, "%") == 0 ? "growth" : "change");
+}
+
 static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
 {
     p->line = line_of(lc, n);
@@ -817,14 +936,9 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
         } else if (is_el(c, "v") || is_el(c, "list")) {
             char *ref = attr(c, "ref");
             if (is_el(c, "v")) {
-                part->kind = MODEL_INLINE_FIGURE;
-                part->figure = model_figure_find(lc->m, ref);
-                part->bare = attr_true(c, "bare");
-                if (!part->figure)
-                    node_error(lc, c, "ref",
-                               "<v ref=\"%s\">: no figure has that id; declare it under "
-                               "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
-                               ref);
+                load_reference(lc, c, ref, part);
+                if (part->figure && p->nparts && part[-1].kind == MODEL_INLINE_TEXT)
+                    check_direction(lc, c, part[-1].text, part);
             } else {
                 part->kind = MODEL_INLINE_LIST;
                 part->group = find_group(lc->m, ref);
@@ -880,6 +994,7 @@ static void load_report(load_ctx *lc, const xmlNode *root)
     m->plan_year = atoi(plan_year);
     free(year), free(plan_year);
     m->period = label_attr(lc, root, "period");
+    m->full_year = model_period_is_full_year(m->period);
     /* The years are figures too, so prose can say <v ref="year"/>. */
     char *years[2] = {attr(root, "year"), attr(root, "plan-year")};
     const char *year_ids[2] = {"year", "plan-year"};
@@ -916,6 +1031,8 @@ static void load_report(load_ctx *lc, const xmlNode *root)
                  m->promotion.categories, m->promotion.ncategories);
     CHECK_UNIQUE(lc, "groups", child(root, "groups"), "group", m->groups, m->ngroups);
     link_figures(lc);
+    model_derive(m, lc->diags);
+    check_same_as(lc);
 
     const xmlNode *narrative = child(root, "narrative");
     if (child(narrative, "intro"))
