@@ -117,13 +117,19 @@ static const tval *lookup(render *r, const char *name)
     return v;
 }
 
+/* default and exists are the filters that may be given a missing name. */
+static bool takes_missing(const filter_call *fc)
+{
+    return strcmp(fc->def->name, "default") == 0 || strcmp(fc->def->name, "exists") == 0;
+}
+
 /* The value of an expression; -1 (reported) on an error. *out is NULL for
  * a missing name in lenient mode. */
 static int evaluate(render *r, const node *nd, const tval **out)
 {
     const expr *e = &nd->e;
     const tval *v = lookup(r, e->path);
-    bool defaulted = e->nfilters > 0 && strcmp(e->filters[0].def->name, "default") == 0;
+    bool defaulted = e->nfilters > 0 && takes_missing(&e->filters[0]);
     if (!v && !defaulted && !r->t->opt.lenient) {
         if (e->path[0] == '@')
             return tmpl_render_error(r, nd->unit, nd->at, "%s is defined only inside a section over "
@@ -134,7 +140,7 @@ static int evaluate(render *r, const node *nd, const tval **out)
     }
     for (size_t i = 0; i < e->nfilters; i++) {
         const filter_call *fc = &e->filters[i];
-        if (!v && strcmp(fc->def->name, "default") != 0) {
+        if (!v && !takes_missing(fc)) {
             if (r->t->opt.lenient)
                 continue;
         }
