@@ -374,18 +374,24 @@ static char *id_of(const char *a, const char *b, const char *c)
 }
 
 /* Two figures that are compared and whose units do not convert: an error
- * naming both. */
-static bool units_agree(const model *m, rg_diags *d, const char *what, const model_figure *a,
-                        const model_figure *b)
+ * (or, where the comparison is only a share, a warning) naming both. */
+static bool units_agree_as(const model *m, rg_diags *d, rg_severity severity, const char *what,
+                           const model_figure *a, const model_figure *b)
 {
     if (!a || !b || model_units_convert(a->unit, b->unit))
         return true;
-    rg_diag_add(d, RG_ERROR, m->file, a->line, a->col,
+    rg_diag_add(d, severity, m->file, a->line, a->col,
                 "%s: %s is in %s but %s (line %d) is in %s, and the two do not convert; "
                 "write both in one unit, or in units of one kind (元/万元/亿元, "
                 "平方米/万平方米, …)",
                 what, a->id, a->unit, b->id, b->line, b->unit);
     return false;
+}
+
+static bool units_agree(const model *m, rg_diags *d, const char *what, const model_figure *a,
+                        const model_figure *b)
+{
+    return units_agree_as(m, d, RG_ERROR, what, a, b);
 }
 
 static void derive_indicator(model *m, const model_indicator *ind, rg_diags *d)
@@ -430,7 +436,8 @@ void model_derive(model *m, rg_diags *d)
     bool outputs = false, firms = false, sums_ok = true;
     for (size_t i = 0; i < m->nsectors; i++) {
         const model_sector *s = &m->sectors[i];
-        if (s->output && total && units_agree(m, d, s->name, s->output, total) &&
+        /* No share then, and the workbook leaves the cell empty: said, not an error. */
+        if (s->output && total && units_agree_as(m, d, RG_WARNING, s->name, s->output, total) &&
             ratio_operands(s->output, total, &a, &b)) {
             char *id = id_of("sectors", s->id, "share");
             derived_ratio(m, id, s->name, a, b, s->output->line);

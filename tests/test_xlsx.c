@@ -189,7 +189,7 @@ static void test_seed_workbook(void **state)
     assert_non_null(strstr(sheet, "<v>16.33</v>"));
     char *chart = part(path, "xl/charts/chart1.xml");
     assert_non_null(strstr(chart, "<c:title><c:tx><c:strRef><c:f>'2023年指标完成情况'!$M$2</c:f>"));
-    assert_non_null(strstr(chart, "<c:v>工业园区2023年1-11月主要指标完成率</c:v>"));
+    assert_non_null(strstr(chart, "<c:v>工业园区2023年1-11月主要指标完成率（对全年预计）</c:v>"));
     assert_non_null(strstr(chart, "<c:ser><c:idx val=\"0\"/><c:order val=\"0\"/><c:tx><c:strRef>"));
     DIR *dir = opendir(f->dir);
     struct dirent *e;
@@ -224,11 +224,11 @@ static void test_formula_like_park_stays_text(void **state)
         rg_buf_fini(&core);
         char *strings = part(path, "xl/sharedStrings.xml");
         rg_buf title = {0};
-        rg_buf_printf(&title, "<t>%s2023年1-11月主要指标完成率</t>", names[i]);
+        rg_buf_printf(&title, "<t>%s2023年1-11月主要指标完成率（对全年预计）</t>", names[i]);
         assert_non_null(strstr(strings, title.data));
         char *chart = part(path, "xl/charts/chart1.xml");
         rg_buf cached = {0};
-        rg_buf_printf(&cached, "<c:v>%s2023年1-11月主要指标完成率</c:v>", names[i]);
+        rg_buf_printf(&cached, "<c:v>%s2023年1-11月主要指标完成率（对全年预计）</c:v>", names[i]);
         assert_non_null(strstr(chart, cached.data));
         char *pie = part(path, "xl/charts/chart2.xml");
         const char *pie_title = strstr(pie, "<c:title><c:tx><c:strRef><c:f>");
