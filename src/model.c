@@ -693,14 +693,24 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
     return r;
 }
 
+const char *model_nearest(const char *name, const char *const *candidates, size_t n)
+{
+    size_t limit = strlen(name) / 4 + 1, best = limit + 1;
+    const char *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t dist = edit_distance(name, candidates[i], limit);
+        if (dist < best)
+            best = dist, found = candidates[i];
+    }
+    return found;
+}
+
 const char *model_figure_nearest(const model *m, const char *id)
 {
-    size_t limit = strlen(id) / 3 + 1, best = limit + 1;
-    const char *found = NULL;
-    for (size_t i = 0; i < m->nfigures; i++) {
-        size_t dist = edit_distance(id, m->figures[i]->id, limit);
-        if (dist < best)
-            best = dist, found = m->figures[i]->id;
-    }
+    const char **ids = xcalloc(m->nfigures + 1, sizeof *ids);
+    for (size_t i = 0; i < m->nfigures; i++)
+        ids[i] = m->figures[i]->id;
+    const char *found = model_nearest(id, ids, m->nfigures);
+    free(ids);
     return found;
 }

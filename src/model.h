@@ -196,6 +196,9 @@ void model_free(model *m);
 const model_figure *model_figure_find(const model *m, const char *id);
 /* The known id nearest to a misspelt one (for "did you mean"), or NULL. */
 const char *model_figure_nearest(const model *m, const char *id);
+/* The candidate nearest to a misspelt name (at most about a quarter of its
+ * characters changed, and one more), or NULL. */
+const char *model_nearest(const char *name, const char *const *candidates, size_t n);
 
 /* Units that convert (元/万元/亿元/万亿元, 平方米/万平方米/平方公里/公顷,
  * 吨/万吨, 人/万人, 千瓦时/万千瓦时/亿千瓦时, 个/万个): v in `from` as a value in

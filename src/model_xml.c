@@ -265,6 +265,167 @@ static const struct {
                                       "hyphens, e.g. infra-investment"},
 };
 
+static bool is_xs(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static char *xs_attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *s = v ? xstrdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+/* The xs:sequence of the complex type `n` (an xs:element or xs:complexType). */
+static const xmlNode *xs_sequence(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (is_xs(c, "sequence"))
+            return c;
+        if (is_xs(c, "complexType")) {
+            const xmlNode *q = xs_sequence(c);
+            if (q)
+                return q;
+        }
+    }
+    return NULL;
+}
+
+static const xmlNode *xs_find(const xmlNode *n, const char *kind, const char *name)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        char *v = is_xs(n, kind) ? xs_attr(n, "name") : NULL;
+        bool hit = v && strcmp(v, name) == 0 && (strcmp(kind, "complexType") == 0 || xs_sequence(n) ||
+                                                 xmlHasProp(n, (const xmlChar *)"type"));
+        free(v);
+        if (hit)
+            return n;
+        const xmlNode *in = xs_find(n->children, kind, name);
+        if (in)
+            return in;
+    }
+    return NULL;
+}
+
+/* The children of element `parent` in the order the built-in schema gives
+ * them, read from the schema itself (so it cannot fall out of step), joined
+ * by ", " into out, each between < >. False when the schema has no sequence
+ * for it. */
+static bool schema_order(const char *parent, rg_buf *out)
+{
+    xmlDocPtr xsd = xmlReadMemory(parkreport_xsd, (int)parkreport_xsd_len, "parkreport.xsd", NULL,
+                                  XML_PARSE_NONET);
+    if (!xsd)
+        return false;
+    const xmlNode *root = xmlDocGetRootElement(xsd);
+    const xmlNode *decl = xs_find(root ? root->children : NULL, "element", parent);
+    const xmlNode *seq = decl ? xs_sequence(decl) : NULL;
+    char *type = decl && !seq ? xs_attr(decl, "type") : NULL;
+    if (type) {
+        const xmlNode *ct = xs_find(root->children, "complexType", type);
+        seq = ct ? xs_sequence(ct) : NULL;
+        free(type);
+    }
+    bool any = false;
+    for (const xmlNode *c = seq ? seq->children : NULL; c; c = c->next) {
+        char *name = is_xs(c, "element") ? xs_attr(c, "name") : NULL;
+        if (name)
+            rg_buf_printf(out, "%s<%s>", any ? ", " : "", name), any = true;
+        free(name);
+    }
+    xmlFreeDoc(xsd);
+    return any;
+}
+
+/* Position of "<name>" in an order written by schema_order, or -1. */
+static long order_index(const char *order, const char *name)
+{
+    rg_buf tag = {0};
+    rg_buf_printf(&tag, "<%s>", name);
+    const char *at = strstr(order, tag.data);
+    rg_buf_fini(&tag);
+    if (!at)
+        return -1;
+    long k = 0;
+    for (const char *p = order; p < at; p++)
+        k += *p == '<';
+    return k;
+}
+
+/* "This element is not expected", said as what to do: an element out of
+ * order names the one it goes before; an unknown one gets the nearest name. */
+static bool explain_unexpected(load_ctx *lc, const xmlError *e, int line, int col)
+{
+    const xmlNode *n = e->node;
+    if (!n || n->type != XML_ELEMENT_NODE || !n->parent || n->parent->type != XML_ELEMENT_NODE)
+        return false;
+    const char *name = (const char *)n->name, *parent = (const char *)n->parent->name;
+    rg_buf order = {0};
+    bool done = false;
+    if (schema_order(parent, &order)) {
+        long at = order_index(order.data, name);
+        const xmlNode *later = NULL;
+        for (const xmlNode *p = n->parent->children; at >= 0 && p != n && !later; p = p->next)
+            if (p->type == XML_ELEMENT_NODE && order_index(order.data, (const char *)p->name) > at)
+                later = p;
+        const xmlNode *twin = NULL;
+        for (const xmlNode *p = n->prev; at >= 0 && p && !twin; p = p->prev)
+            if (is_xs(p, name))
+                twin = p;
+        if (later) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                        "<%s> is out of order: it goes before <%s> (line %d); in <%s> the order "
+                        "is %s",
+                        name, (const char *)later->name, line_of(lc, later), parent, order.data);
+            done = true;
+        } else if (twin) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                        "a second <%s> in <%s> (the first is on line %d): it may be written once "
+                        "here",
+                        name, parent, line_of(lc, twin));
+            done = true;
+        } else if (at < 0) {
+            /* The nearest known name, by edit distance over the order. */
+            const char *names[64];
+            char *copy = xstrdup(order.data);
+            size_t k = 0;
+            for (char *p = copy; k < 64 && (p = strchr(p, '<')) != NULL;) {
+                names[k++] = ++p;
+                p += strcspn(p, ">");
+                if (*p)
+                    *p++ = '\0';
+            }
+            const char *near = model_nearest(name, names, k);
+            char *best = near ? xstrdup(near) : NULL;
+            free(copy);
+            rg_buf hint = {0};
+            if (best)
+                rg_buf_printf(&hint, "did you mean <%s>? ", best);
+            free(best);
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                        "<%s> is not an element of <%s>; %s<%s> may hold %s", name, parent,
+                        hint.data ? hint.data : "", parent, order.data);
+            rg_buf_fini(&hint);
+            done = true;
+        }
+    }
+    rg_buf_fini(&order);
+    return done;
+}
+
+/* Type errors of values that have no pattern, in words. */
+static const struct {
+    const char *type, *hint;
+} type_hints[] = {
+    {"'xs:date'", "is not a date: write YYYY-MM-DD, e.g. 2023-12-20"},
+    {"'xs:boolean'", "is not true or false: write true or false"},
+    {"'xs:nonNegativeInteger'", "is not a whole number: write 0, 1, 2 …"},
+};
+
 static void on_schema_error(void *user, xmlErrorPtr e)
 {
     load_ctx *lc = user;
@@ -275,6 +436,21 @@ static void on_schema_error(void *user, xmlErrorPtr e)
     if (strstr(msg, "is not a valid value of the atomic type") && lc->diags->count &&
         lc->diags->items[lc->diags->count - 1].line == line)
         return;
+    if (strstr(msg, "This element is not expected") && explain_unexpected(lc, e, line, col))
+        return;
+    const char *atomic = strstr(msg, "' is not a valid value of the atomic type ");
+    const char *quote = atomic ? strstr(msg, ": '") : NULL;
+    for (size_t i = 0; quote && quote < atomic && i < sizeof type_hints / sizeof *type_hints; i++)
+        if (strstr(atomic, type_hints[i].type)) {
+            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s %s",
+                        (int)(atomic + 1 - msg), msg, type_hints[i].hint);
+            return;
+        }
+    if (strstr(msg, "[facet 'maxInclusive']") && strstr(msg, "'decimals'")) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                    "decimals=\"…\" is more than 6: write 0 to 6 decimals");
+        return;
+    }
     const char *facet = strstr(msg, "[facet 'pattern'] The value '");
     const char *accepted = facet ? strstr(facet, "' is not accepted by the pattern ") : NULL;
     if (accepted) {

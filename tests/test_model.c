@@ -307,7 +307,31 @@ static void test_not_well_formed(void **state)
 static void test_unknown_element(void **state)
 {
     expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>140</forecast><budget>1</budget>",
-                         9, 31, "Element 'budget': This element is not expected");
+                         9, 31, "<budget> is not an element of <indicator>; <indicator> may hold "
+                                "<previous>, <target>, <actual>");
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forcast>140</forcast>", 9, 7,
+                         "<forcast> is not an element of <indicator>; did you mean <forecast>?");
+}
+
+/* An element out of order names the one it goes before; a second one is said so. */
+static void test_element_order(void **state)
+{
+    expect_variant_error(*state, "<actual-growth>24.2</actual-growth>",
+                         "<actual-growth>24.2</actual-growth><previous>1</previous>", 8, 42,
+                         "<previous> is out of order: it goes before <actual> (line 7); in "
+                         "<indicator> the order is <previous>, <target>, <actual>");
+    expect_variant_error(*state, "<forecast>140</forecast>",
+                         "<forecast>140</forecast><forecast>141</forecast>", 9, 31,
+                         "a second <forecast> in <indicator> (the first is on line 9)");
+}
+
+/* Values without a pattern are explained in words too. */
+static void test_type_errors_in_words(void **state)
+{
+    expect_variant_error(*state, "period=\"1-11月\">", "period=\"1-11月\" date=\"2023-6-1\">", 2,
+                         53, "'2023-6-1' is not a date: write YYYY-MM-DD, e.g. 2023-12-20");
+    expect_variant_error(*state, "<v ref=\"output.actual\"/>", "<v ref=\"output.actual\" bare=\"yes\"/>",
+                         18, 61, "is not true or false: write true or false");
 }
 
 static void test_missing_required_figure(void **state)
@@ -839,6 +863,8 @@ int main(void)
         cmocka_unit_test(test_not_xml),
         cmocka_unit_test(test_not_well_formed),
         cmocka_unit_test(test_unknown_element),
+        cmocka_unit_test(test_element_order),
+        cmocka_unit_test(test_type_errors_in_words),
         cmocka_unit_test(test_missing_required_figure),
         cmocka_unit_test(test_text_where_number_belongs),
         cmocka_unit_test(test_negative_count),
