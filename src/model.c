@@ -175,7 +175,9 @@ const model_figure *model_completion_base(const model_indicator *ind)
     const model_figure *base = ind->slot[MODEL_TARGET] ? ind->slot[MODEL_TARGET]
                                                        : ind->slot[MODEL_FORECAST];
     const model_figure *act = ind->slot[MODEL_ACTUAL];
-    return base && act && model_units_convert(act->unit, base->unit) ? base : NULL;
+    /* A rate (a share, in %) is not "completed": 39.6% of 40.1% means nothing. */
+    return base && act && !is_rate(act) && model_units_convert(act->unit, base->unit) ? base
+                                                                                       : NULL;
 }
 
 bool model_completion(const model_indicator *ind, double *out)

@@ -229,7 +229,7 @@ void model_check(const model *m, rg_diags *diags);
  * than MODEL_MAX_DIGITS significant digits is not given (false). */
 #define MODEL_PERCENT_DECIMALS 1
 /* actual / target * 100, or actual / forecast * 100 where there is no target
- * (units converted). Only against a target is it 已完成 / 未完成: against a
+ * (units converted); never for a rate (unit "%"). Only against a target is it 已完成 / 未完成: against a
  * full-year forecast a part-year actual is progress. */
 bool model_completion_percent(const model_indicator *ind, rg_dec *out);
 /* (plan / base - 1) * 100, for quantities. False for rates (unit "%"), and

@@ -12,6 +12,19 @@ static tval *figure_value(const model_figure *f)
     return f ? tval_number(f->text, f->unit) : tval_null();
 }
 
+/* A figure in another unit of its kind (the row's), or as it is. */
+static tval *figure_in(const model_figure *f, const char *unit)
+{
+    rg_dec v;
+    if (!f || !unit || !model_figure_in(f, unit, &v) || strcmp(f->unit, unit) == 0)
+        return figure_value(f);
+    rg_buf b = {0};
+    rg_dec_format(v, &b);
+    tval *t = tval_number(b.data, unit);
+    rg_buf_fini(&b);
+    return t;
+}
+
 static tval *child_map(tval *map, const char *key, size_t len)
 {
     for (size_t i = 0; i < map->n; i++)
@@ -74,7 +87,8 @@ static tval *indicator_data(const model *m, const model_indicator *ind)
         for (int s = 0; s < MODEL_SLOT_COUNT; s++)
             tval_set(t, slot_name[s], figure_value(ind->slot[s]));
         tval_set(t, "plan_name", tval_string(ind->plan_name ? ind->plan_name : ind->name));
-        tval_set(t, "base", figure_value(model_plan_base(ind)));
+        tval_set(t, "base", figure_in(model_plan_base(ind),
+                                      ind->slot[MODEL_PLAN] ? ind->slot[MODEL_PLAN]->unit : NULL));
         tval_set(t, "at_least", tval_bool(ind->plan_bound == MODEL_BOUND_AT_LEAST));
         tval_set(t, "at_most", tval_bool(ind->plan_bound == MODEL_BOUND_AT_MOST));
         tval_set(t, "estimate_period",
@@ -141,7 +155,7 @@ static void indicators_data(const model *m, tval *root)
     tval_set(root, "plan_base_note", tval_bool(plan_note));
 }
 
-static tval *sector_data(const model *m, const model_sector *s)
+static tval *sector_data(const model *m, const model_sector *s, const char *output_unit)
 {
     static const char *const role_name[] = {"other", "leading", "featured"};
     tval *t = tval_map();
@@ -150,6 +164,8 @@ static tval *sector_data(const model *m, const model_sector *s)
     tval_set(t, "role", tval_string(role_name[s->role]));
     tval_set(t, "firms", figure_value(s->firms));
     tval_set(t, "output", figure_value(s->output));
+    /* In the unit of the park's output (else the first sector's), for a chart. */
+    tval_set(t, "output_shown", figure_in(s->output, output_unit));
     tval_set(t, "growth", figure_value(s->growth));
     rg_buf b = {0};
     rg_buf_printf(&b, "sectors.%s", s->id);
@@ -158,22 +174,25 @@ static tval *sector_data(const model *m, const model_sector *s)
     return t;
 }
 
-/* The sectors; those that have an output, and the unit of the first. */
+/* The sectors; those that have an output, and the unit they are shown in:
+ * the park's output's, else the first sector's. */
 static void sectors_data(const model *m, tval *root)
 {
     tval *all = tval_set(root, "sectors", tval_list());
     tval *outputs = tval_set(root, "sector_outputs", tval_list());
-    const char *unit = NULL;
+    const model_figure *total = model_figure_find(m, "output.actual");
+    const char *unit = total ? total->unit : NULL;
+    for (size_t i = 0; i < m->nsectors && !unit; i++)
+        if (m->sectors[i].output)
+            unit = m->sectors[i].output->unit;
+    bool any = false;
     for (size_t i = 0; i < m->nsectors; i++) {
         const model_sector *s = &m->sectors[i];
-        tval_push(all, sector_data(m, s));
-        if (!s->output)
-            continue;
-        if (!unit)
-            unit = s->output->unit;
-        tval_push(outputs, sector_data(m, s));
+        tval_push(all, sector_data(m, s, unit));
+        if (s->output)
+            tval_push(outputs, sector_data(m, s, unit)), any = true;
     }
-    tval_set(root, "sector_output_unit", unit ? tval_string(unit) : tval_null());
+    tval_set(root, "sector_output_unit", any ? tval_string(unit) : tval_null());
 }
 
 static tval *groups_data(const model *m)

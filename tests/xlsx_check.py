@@ -131,6 +131,8 @@ def completion(ind):
     if actual is None or base is None:
         return None
     ua, ub = slot_unit(ind, actual), slot_unit(ind, base)
+    if ua == "%" or not converts(ub, ua):  # a rate is not "completed"
+        return None
     b = num(value_in(base, ub, ua))
     return value(actual) / b if b else None
 
