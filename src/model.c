@@ -498,6 +498,29 @@ void model_figure_write(const model_figure *f, bool bare, rg_buf *out)
         rg_buf_puts(out, f->unit);
 }
 
+model_phrase model_phrase_named(const char *as)
+{
+    static const char *const phrases[] = {[MODEL_PHRASE_GROWTH] = "growth",
+                                          [MODEL_PHRASE_POINTS] = "points",
+                                          [MODEL_PHRASE_CHANGE] = "change",
+                                          [MODEL_PHRASE_ABS] = "abs"};
+    for (int k = MODEL_PHRASE_GROWTH; as && k <= MODEL_PHRASE_ABS; k++)
+        if (strcmp(as, phrases[k]) == 0)
+            return (model_phrase)k;
+    return MODEL_PHRASE_PLAIN;
+}
+
+int model_phrase_words(const char *words, char *out[3])
+{
+    const char *at = words;
+    for (int w = 0; w < 3 && at; w++) {
+        const char *comma = strchr(at, ',');
+        out[w] = xstrndup(at, comma ? (size_t)(comma - at) : strlen(at));
+        at = comma ? comma + 1 : NULL;
+    }
+    return out[1] && !at ? 0 : -1;
+}
+
 void model_inline_write(const model_inline *part, rg_buf *out)
 {
     const model_figure *f = part->figure;
@@ -656,6 +679,69 @@ static void check_growth(const model *m, const model_indicator *ind, rg_diags *d
     rg_buf_fini(&got);
 }
 
+/* Does `text` end with one of the words? */
+static const char *ends_with_any(const char *text, const char *const *words)
+{
+    size_t n = strlen(text);
+    for (; *words; words++) {
+        size_t k = strlen(*words);
+        if (n >= k && memcmp(text + n - k, *words, k) == 0)
+            return *words;
+    }
+    return NULL;
+}
+
+/* A direction written before a reference must agree with the figure's sign:
+ * "增长" before -14.21 prints 增长-14.21%, and before a reference phrased by
+ * its sign it is said twice. */
+static void check_direction(const model *m, const char *text, const model_inline *part,
+                            rg_diags *d)
+{
+    static const char *const up[] = {"增长", "提高", "增加", "上升", "上涨", "加快", NULL};
+    static const char *const down[] = {"下降", "减少", "降低", "下滑", "回落", NULL};
+    const char *u = ends_with_any(text, up), *dn = ends_with_any(text, down);
+    const char *word = u ? u : dn;
+    const model_figure *f = part->figure;
+    int sign = f->value.coef > 0 ? 1 : f->value.coef < 0 ? -1 : 0;
+    if (!word)
+        return;
+    if (part->phrase == MODEL_PHRASE_GROWTH || part->phrase == MODEL_PHRASE_POINTS ||
+        part->phrase == MODEL_PHRASE_CHANGE) {
+        rg_diag_add(d, RG_WARNING, m->file, part->line, part->col,
+                    "\"%s\" is written before <v ref=\"%s\" as=\"…\">, which writes its own "
+                    "word by the sign; delete \"%s\"",
+                    word, f->id, word);
+        return;
+    }
+    if (part->phrase == MODEL_PHRASE_ABS || sign == 0 || (u && sign > 0))
+        return;
+    rg_diag_add(d, RG_WARNING, m->file, part->line, part->col,
+                "\"%s\" is written before %s, which is %s (line %d): the report would say "
+                "%s%s%s; write <v ref=\"%s\" as=\"%s\"/> without the word, so that the data "
+                "chooses 增长 or 下降",
+                word, f->id, f->text, f->line, word, f->text, part->bare ? "" : f->unit, f->id,
+                strcmp(f->unit, "%") == 0 ? "growth" : "change");
+}
+
+static void check_paragraph_directions(const model *m, const model_paragraph *ps, size_t n,
+                                       rg_diags *d)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 1; k < ps[i].nparts; k++)
+            if (ps[i].parts[k].kind == MODEL_INLINE_FIGURE && ps[i].parts[k].figure &&
+                ps[i].parts[k - 1].kind == MODEL_INLINE_TEXT)
+                check_direction(m, ps[i].parts[k - 1].text, &ps[i].parts[k], d);
+}
+
+static void check_section_directions(const model *m, const model_section *ss, size_t n,
+                                     rg_diags *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        check_paragraph_directions(m, ss[i].paragraphs, ss[i].nparagraphs, d);
+        check_section_directions(m, ss[i].sections, ss[i].nsections, d);
+    }
+}
+
 void model_check(const model *m, rg_diags *d)
 {
     check_promotion(m, d);
@@ -663,6 +749,8 @@ void model_check(const model *m, rg_diags *d)
     check_groups(m, d);
     for (size_t i = 0; i < m->nindicators; i++)
         check_growth(m, &m->indicators[i], d);
+    check_paragraph_directions(m, m->intro, m->nintro, d);
+    check_section_directions(m, m->sections, m->nsections, d);
 }
 
 /* --- did you mean ------------------------------------------------------- */

@@ -139,6 +139,7 @@ typedef struct model_inline {
     int decimals;               /* FIGURE: rounded to this many places; -1: as written */
     char *in_unit;              /* FIGURE: converted to this unit; NULL: its own */
     char *words[3];             /* FIGURE: up, down, flat words; NULL: the phrase's own */
+    int line, col;              /* FIGURE: where the reference is written */
 } model_inline;
 
 typedef struct model_paragraph {
@@ -215,8 +216,9 @@ bool model_period_is_full_year(const char *period);
 void model_derive(model *m, rg_diags *d);
 
 /* Consistency checks: totals against their parts, restated figures, growth
- * rates against both years, counts against listed items. Adds one warning per
- * disagreement, naming both numbers and their lines. */
+ * rates against both years, counts against listed items, a direction word
+ * of the prose (增长, 下降…) against the sign of the figure after it. Adds one
+ * warning per disagreement, naming both numbers and their lines. */
 void model_check(const model *m, rg_diags *diags);
 
 /* Derived figures. Each returns false when it cannot be computed (a figure is
@@ -263,6 +265,11 @@ bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount);
 
 /* Appends the figure as prose writes it: "124.2亿元", or "124.2" when bare. */
 void model_figure_write(const model_figure *f, bool bare, rg_buf *out);
+/* The phrase named by <v as="…"> (MODEL_PHRASE_PLAIN for NULL). */
+model_phrase model_phrase_named(const char *as);
+/* Splits words="up,down[,flat]" into out[0..2] (each allocated, NULL where
+ * not given); -1 when there are fewer than two or more than three. */
+int model_phrase_words(const char *words, char *out[3]);
 /* Appends a reference of prose (a FIGURE part) as it asks: phrased by the
  * sign, rounded, converted. */
 void model_inline_write(const model_inline *part, rg_buf *out);

@@ -27,13 +27,6 @@ struct model_loader {
     xmlSchemaPtr schema;
 };
 
-/* Where a start tag is in the input: libxml2 keeps only a line per element,
- * and messages and figures need columns. */
-typedef struct tag_pos {
-    size_t at; /* byte offset of its '<' */
-    int line, col;
-} tag_pos;
-
 /* A figure and the element it was read from, for messages about its
  * attributes once every figure is known. */
 typedef struct figure_node {
@@ -50,58 +43,15 @@ typedef struct load_ctx {
     size_t errors_before;
     model *m;
     size_t figures_cap;
-    tag_pos *tags; /* every start tag, in document order */
+    model_tag_pos *tags; /* every start tag, in document order */
     size_t ntags;
     bool tags_match; /* one per element, so an element's index finds its tag */
     figure_node *fnodes;
     size_t nfnodes, fnodes_cap;
 } load_ctx;
 
-/* Finds every start tag and its line and column in one pass: a comment, a
- * processing instruction or a CDATA section may hold a '<', an attribute
- * value may not. */
-static void index_tags(load_ctx *lc)
-{
-    static const struct {
-        const char *open, *close;
-    } skip[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}, {"<!", ">"}, {"</", ">"}};
-    size_t cap = 0;
-    int line = 1, col = 1;
-    const char *s = lc->src;
-    for (size_t i = 0; i < lc->len;) {
-        if (s[i] == '<') {
-            size_t k = 0;
-            while (k < sizeof skip / sizeof *skip &&
-                   strncmp(s + i, skip[k].open, strlen(skip[k].open)) != 0)
-                k++;
-            if (k == sizeof skip / sizeof *skip) {
-                void *arr = lc->tags;
-                xgrow(&arr, &cap, lc->ntags + 1, sizeof *lc->tags);
-                lc->tags = arr;
-                lc->tags[lc->ntags++] = (tag_pos){i, line, col};
-            } else {
-                /* Skip to the end of what is not a start tag, counting its lines. */
-                const char *close = strstr(s + i + strlen(skip[k].open), skip[k].close);
-                size_t stop = close ? (size_t)(close - s) + strlen(skip[k].close) : lc->len;
-                for (; i < stop; i++) {
-                    if (s[i] == '\n')
-                        line++, col = 1;
-                    else if (((unsigned char)s[i] & 0xC0) != 0x80)
-                        col++;
-                }
-                continue;
-            }
-        }
-        if (s[i] == '\n')
-            line++, col = 1;
-        else if (((unsigned char)s[i] & 0xC0) != 0x80)
-            col++;
-        i++;
-    }
-}
-
 /* The start tag of element n, or NULL when it is not known. */
-static const tag_pos *tag_of(const load_ctx *lc, const xmlNode *n)
+static const model_tag_pos *tag_of(const load_ctx *lc, const xmlNode *n)
 {
     uintptr_t k = n && n->type == XML_ELEMENT_NODE ? (uintptr_t)n->_private : 0;
     return lc->tags_match && k >= 1 && k <= lc->ntags ? &lc->tags[k - 1] : NULL;
@@ -109,59 +59,25 @@ static const tag_pos *tag_of(const load_ctx *lc, const xmlNode *n)
 
 static int line_of(const load_ctx *lc, const xmlNode *n)
 {
-    const tag_pos *t = tag_of(lc, n);
+    const model_tag_pos *t = tag_of(lc, n);
     return t ? t->line : (int)xmlGetLineNo(n);
 }
 
 static int col_of(const load_ctx *lc, const xmlNode *n)
 {
-    const tag_pos *t = tag_of(lc, n);
+    const model_tag_pos *t = tag_of(lc, n);
     return t ? t->col : 0;
 }
 
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* Line and column of attribute `name` of element n (of the element itself
- * when the attribute is not written there), found within its start tag. */
+ * when the attribute is not written there). */
 static void attr_pos(const load_ctx *lc, const xmlNode *n, const char *name, int *line, int *col)
 {
-    const tag_pos *t = tag_of(lc, n);
+    const model_tag_pos *t = tag_of(lc, n);
     *line = t ? t->line : n ? (int)xmlGetLineNo(n) : 0;
     *col = t ? t->col : 0;
-    if (!t)
-        return;
-    const char *s = lc->src;
-    size_t i = t->at + 1, end = lc->len, k = strlen(name), found = 0;
-    while (i < end && !is_blank(s[i]) && s[i] != '>' && s[i] != '/')
-        i++; /* the element's name */
-    while (i < end && !found) {
-        while (i < end && is_blank(s[i]))
-            i++;
-        if (i >= end || s[i] == '>' || s[i] == '/')
-            break;
-        size_t at = i;
-        while (i < end && s[i] != '=' && !is_blank(s[i]) && s[i] != '>')
-            i++;
-        if (i - at == k && memcmp(s + at, name, k) == 0)
-            found = at;
-        while (i < end && s[i] != '"' && s[i] != '\'' && s[i] != '>')
-            i++; /* to the value's quote */
-        if (i < end && s[i] != '>') {
-            const char *close = memchr(s + i + 1, s[i], end - i - 1);
-            i = close ? (size_t)(close - s) + 1 : end;
-        }
-    }
-    if (!found)
-        return;
-    for (size_t p = t->at; p < found; p++) {
-        if (s[p] == '\n')
-            ++*line, *col = 1;
-        else if (((unsigned char)s[p] & 0xC0) != 0x80)
-            ++*col;
-    }
+    if (t)
+        model_input_attr_pos(lc->src, lc->len, t, name, line, col);
 }
 
 /* An error about element n (attr NULL) or one of its attributes. */
@@ -253,27 +169,18 @@ static int count_elements(xmlNode *n, size_t *count)
     return 0;
 }
 
-/* libxml2 names a failed pattern; a clerk needs to know what to write. */
-static const struct {
-    const char *pattern, *hint;
-} pattern_hints[] = {
-    {"'-?[0-9]+(\\.[0-9]+)?'", "is not a number: write digits with an optional minus sign and "
-                               "decimal point, e.g. 124.2 (no units, exponents or separators)"},
-    {"'[0-9]+'", "is not a count: write a whole number, 0 or more"},
-    {"'[12][0-9]{3}'", "is not a year: write four digits, e.g. 2023"},
-    {"'[a-z][a-z0-9]*(-[a-z0-9]+)*'", "is not an id: write lower-case letters, digits and "
-                                      "hyphens, e.g. infra-investment"},
-};
-
-static bool is_xs(const xmlNode *n, const char *name)
+static bool is_el(const xmlNode *n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
-static char *xs_attr(const xmlNode *n, const char *name)
+/* Attribute value, newly allocated, or NULL when absent. */
+static char *attr(const xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *s = v ? xstrdup((const char *)v) : NULL;
+    if (!v)
+        return NULL;
+    char *s = xstrdup((const char *)v);
     xmlFree(v);
     return s;
 }
@@ -282,9 +189,9 @@ static char *xs_attr(const xmlNode *n, const char *name)
 static const xmlNode *xs_sequence(const xmlNode *n)
 {
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (is_xs(c, "sequence"))
+        if (is_el(c, "sequence"))
             return c;
-        if (is_xs(c, "complexType")) {
+        if (is_el(c, "complexType")) {
             const xmlNode *q = xs_sequence(c);
             if (q)
                 return q;
@@ -298,7 +205,7 @@ static const xmlNode *xs_find(const xmlNode *n, const char *kind, const char *na
     for (; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        char *v = is_xs(n, kind) ? xs_attr(n, "name") : NULL;
+        char *v = is_el(n, kind) ? attr(n, "name") : NULL;
         bool hit = v && strcmp(v, name) == 0 && (strcmp(kind, "complexType") == 0 || xs_sequence(n) ||
                                                  xmlHasProp(n, (const xmlChar *)"type"));
         free(v);
@@ -324,7 +231,7 @@ static bool schema_order(const char *parent, rg_buf *out)
     const xmlNode *root = xmlDocGetRootElement(xsd);
     const xmlNode *decl = xs_find(root ? root->children : NULL, "element", parent);
     const xmlNode *seq = decl ? xs_sequence(decl) : NULL;
-    char *type = decl && !seq ? xs_attr(decl, "type") : NULL;
+    char *type = decl && !seq ? attr(decl, "type") : NULL;
     if (type) {
         const xmlNode *ct = xs_find(root->children, "complexType", type);
         seq = ct ? xs_sequence(ct) : NULL;
@@ -332,7 +239,7 @@ static bool schema_order(const char *parent, rg_buf *out)
     }
     bool any = false;
     for (const xmlNode *c = seq ? seq->children : NULL; c; c = c->next) {
-        char *name = is_xs(c, "element") ? xs_attr(c, "name") : NULL;
+        char *name = is_el(c, "element") ? attr(c, "name") : NULL;
         if (name)
             rg_buf_printf(out, "%s<%s>", any ? ", " : "", name), any = true;
         free(name);
@@ -341,90 +248,35 @@ static bool schema_order(const char *parent, rg_buf *out)
     return any;
 }
 
-/* Position of "<name>" in an order written by schema_order, or -1. */
-static long order_index(const char *order, const char *name)
-{
-    rg_buf tag = {0};
-    rg_buf_printf(&tag, "<%s>", name);
-    const char *at = strstr(order, tag.data);
-    rg_buf_fini(&tag);
-    if (!at)
-        return -1;
-    long k = 0;
-    for (const char *p = order; p < at; p++)
-        k += *p == '<';
-    return k;
-}
-
-/* "This element is not expected", said as what to do: an element out of
- * order names the one it goes before; an unknown one gets the nearest name. */
+/* "This element is not expected", said as what to do
+ * (model_input_explain_unexpected). */
 static bool explain_unexpected(load_ctx *lc, const xmlError *e, int line, int col)
 {
     const xmlNode *n = e->node;
     if (!n || n->type != XML_ELEMENT_NODE || !n->parent || n->parent->type != XML_ELEMENT_NODE)
         return false;
-    const char *name = (const char *)n->name, *parent = (const char *)n->parent->name;
-    rg_buf order = {0};
-    bool done = false;
-    if (schema_order(parent, &order)) {
-        long at = order_index(order.data, name);
-        const xmlNode *later = NULL;
-        for (const xmlNode *p = n->parent->children; at >= 0 && p != n && !later; p = p->next)
-            if (p->type == XML_ELEMENT_NODE && order_index(order.data, (const char *)p->name) > at)
-                later = p;
-        const xmlNode *twin = NULL;
-        for (const xmlNode *p = n->prev; at >= 0 && p && !twin; p = p->prev)
-            if (is_xs(p, name))
-                twin = p;
-        if (later) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
-                        "<%s> is out of order: it goes before <%s> (line %d); in <%s> the order "
-                        "is %s",
-                        name, (const char *)later->name, line_of(lc, later), parent, order.data);
-            done = true;
-        } else if (twin) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
-                        "a second <%s> in <%s> (the first is on line %d): it may be written once "
-                        "here",
-                        name, parent, line_of(lc, twin));
-            done = true;
-        } else if (at < 0) {
-            /* The nearest known name, by edit distance over the order. */
-            const char *names[64];
-            char *copy = xstrdup(order.data);
-            size_t k = 0;
-            for (char *p = copy; k < 64 && (p = strchr(p, '<')) != NULL;) {
-                names[k++] = ++p;
-                p += strcspn(p, ">");
-                if (*p)
-                    *p++ = '\0';
-            }
-            const char *near = model_nearest(name, names, k);
-            char *best = near ? xstrdup(near) : NULL;
-            free(copy);
-            rg_buf hint = {0};
-            if (best)
-                rg_buf_printf(&hint, "did you mean <%s>? ", best);
-            free(best);
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
-                        "<%s> is not an element of <%s>; %s<%s> may hold %s", name, parent,
-                        hint.data ? hint.data : "", parent, order.data);
-            rg_buf_fini(&hint);
-            done = true;
-        }
+    const char *parent = (const char *)n->parent->name;
+    size_t k = 0, cap = 0;
+    model_sibling *before = NULL;
+    for (const xmlNode *p = n->parent->children; p != n; p = p->next) {
+        if (p->type != XML_ELEMENT_NODE)
+            continue;
+        void *arr = before;
+        xgrow(&arr, &cap, k + 1, sizeof *before);
+        before = arr;
+        before[k++] = (model_sibling){(const char *)p->name, line_of(lc, p)};
     }
+    rg_buf order = {0}, said = {0};
+    bool done = schema_order(parent, &order) &&
+                model_input_explain_unexpected((const char *)n->name, parent, order.data, before,
+                                               k, &said);
+    if (done)
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%s", said.data);
+    free(before);
     rg_buf_fini(&order);
+    rg_buf_fini(&said);
     return done;
 }
-
-/* Type errors of values that have no pattern, in words. */
-static const struct {
-    const char *type, *hint;
-} type_hints[] = {
-    {"'xs:date'", "is not a date: write YYYY-MM-DD, e.g. 2023-12-20"},
-    {"'xs:boolean'", "is not true or false: write true or false"},
-    {"'xs:nonNegativeInteger'", "is not a whole number: write 0, 1, 2 …"},
-};
 
 static void on_schema_error(void *user, xmlErrorPtr e)
 {
@@ -438,32 +290,11 @@ static void on_schema_error(void *user, xmlErrorPtr e)
         return;
     if (strstr(msg, "This element is not expected") && explain_unexpected(lc, e, line, col))
         return;
-    const char *atomic = strstr(msg, "' is not a valid value of the atomic type ");
-    const char *quote = atomic ? strstr(msg, ": '") : NULL;
-    for (size_t i = 0; quote && quote < atomic && i < sizeof type_hints / sizeof *type_hints; i++)
-        if (strstr(atomic, type_hints[i].type)) {
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s %s",
-                        (int)(atomic + 1 - msg), msg, type_hints[i].hint);
-            return;
-        }
-    if (strstr(msg, "[facet 'maxInclusive']") && strstr(msg, "'decimals'")) {
-        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
-                    "decimals=\"…\" is more than 6: write 0 to 6 decimals");
+    rg_buf said = {0};
+    if (model_input_explain(msg, &said)) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%s", said.data);
+        rg_buf_fini(&said);
         return;
-    }
-    const char *facet = strstr(msg, "[facet 'pattern'] The value '");
-    const char *accepted = facet ? strstr(facet, "' is not accepted by the pattern ") : NULL;
-    if (accepted) {
-        const char *pattern = accepted + strlen("' is not accepted by the pattern ");
-        for (size_t i = 0; i < sizeof pattern_hints / sizeof *pattern_hints; i++) {
-            if (strncmp(pattern, pattern_hints[i].pattern, strlen(pattern_hints[i].pattern)) != 0)
-                continue;
-            const char *value = facet + strlen("[facet 'pattern'] The value ");
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s%.*s %s",
-                        (int)(facet - msg), msg, (int)(accepted + 1 - value), value,
-                        pattern_hints[i].hint);
-            return;
-        }
     }
     diag_from_xml_error(lc, e);
 }
@@ -533,10 +364,6 @@ static xmlDocPtr parse(load_ctx *lc, const char *s, size_t len)
 
 /* --- walking the validated tree -------------------------------------- */
 
-static bool is_el(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
 
 static size_t count_children(const xmlNode *parent, const char *name)
 {
@@ -554,16 +381,6 @@ static const xmlNode *child(const xmlNode *parent, const char *name)
     return NULL;
 }
 
-/* Attribute value, newly allocated, or NULL when absent. */
-static char *attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    if (!v)
-        return NULL;
-    char *s = xstrdup((const char *)v);
-    xmlFree(v);
-    return s;
-}
 
 static bool attr_true(const xmlNode *n, const char *name)
 {
@@ -581,39 +398,12 @@ static char *text_of(const xmlNode *n)
     return s;
 }
 
-/* A name printed on one line: a run of blanks holding a line break or a tab
- * becomes one space, blanks at either end go. Works in place; returns s. */
-static char *one_line(char *s)
-{
-    size_t w = 0, n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        if (!is_blank(s[i])) {
-            s[w++] = s[i++];
-            continue;
-        }
-        size_t run = i;
-        bool fold = false;
-        for (; i < n && is_blank(s[i]); i++)
-            fold = fold || s[i] != ' ';
-        if (run == 0 || i == n)
-            continue;
-        if (fold) {
-            s[w++] = ' ';
-        } else {
-            memmove(s + w, s + run, i - run);
-            w += i - run;
-        }
-    }
-    s[w] = '\0';
-    return s;
-}
-
 /* A name written as an attribute (a "label" of the schema) on one line, or
  * NULL when absent; an error when nothing but blanks is written. */
 static char *label_attr(load_ctx *lc, const xmlNode *n, const char *name)
 {
     char *v = attr(n, name);
-    if (v && !*one_line(v))
+    if (v && !*model_input_one_line(v))
         node_error(lc, n, name, "%s=\"\" is blank; write the %s", name,
                    strcmp(name, "unit") == 0 ? "unit" : "text");
     return v;
@@ -622,7 +412,7 @@ static char *label_attr(load_ctx *lc, const xmlNode *n, const char *name)
 /* The same for a name written as an element's text. */
 static char *label_text(load_ctx *lc, const xmlNode *n)
 {
-    char *v = one_line(text_of(n));
+    char *v = model_input_one_line(text_of(n));
     if (!*v)
         node_error(lc, n, NULL, "<%s> is blank; write its text", (const char *)n->name);
     return v;
@@ -925,26 +715,6 @@ static void link_figures(load_ctx *lc)
     }
 }
 
-/* Removes line breaks and the indentation around them: Chinese prose has no
- * spaces between words, so a wrapped line in the file must not add one. */
-static char *clean_prose(const char *s)
-{
-    rg_buf b = {0};
-    rg_buf_append(&b, "", 0);
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        size_t ws = strspn(s + i, " \t\r\n");
-        if (ws == 0) {
-            rg_buf_putc(&b, s[i++]);
-            continue;
-        }
-        if (memchr(s + i, '\n', ws) == NULL)
-            rg_buf_append(&b, s + i, ws);
-        i += ws;
-    }
-    return rg_buf_take(&b);
-}
-
 /* Ids of the things in one list must differ (figures are checked by
  * link_figures; this catches things that carry no figure). ids[i] is the id
  * of the i-th <el> under parent. Sorted, so that a long list costs no more
@@ -1010,20 +780,16 @@ static const model_group *find_group(const model *m, const char *ref)
 /* A <v ref="…"> with how it is to be written: as="growth", decimals, in, words. */
 static void load_reference(load_ctx *lc, const xmlNode *c, const char *ref, model_inline *part)
 {
-    static const char *const phrases[] = {[MODEL_PHRASE_GROWTH] = "growth",
-                                          [MODEL_PHRASE_POINTS] = "points",
-                                          [MODEL_PHRASE_CHANGE] = "change",
-                                          [MODEL_PHRASE_ABS] = "abs"};
     part->kind = MODEL_INLINE_FIGURE;
+    part->line = line_of(lc, c);
+    part->col = col_of(lc, c);
     part->figure = model_figure_find(lc->m, ref);
     part->bare = attr_true(c, "bare");
     part->decimals = -1;
     if (!part->figure)
         unknown_ref(lc, c, "ref", ref);
     char *as = attr(c, "as"), *decimals = attr(c, "decimals"), *words = attr(c, "words");
-    for (int k = MODEL_PHRASE_GROWTH; as && k <= MODEL_PHRASE_ABS; k++)
-        if (strcmp(as, phrases[k]) == 0)
-            part->phrase = (model_phrase)k;
+    part->phrase = model_phrase_named(as);
     if (decimals)
         part->decimals = atoi(decimals);
     part->in_unit = label_attr(lc, c, "in");
@@ -1037,63 +803,13 @@ static void load_reference(load_ctx *lc, const xmlNode *c, const char *ref, mode
         if (part->phrase == MODEL_PHRASE_PLAIN || part->phrase == MODEL_PHRASE_ABS)
             node_error(lc, c, "words", "words=\"…\" needs as=\"growth\", \"points\" or "
                                        "\"change\": the words are chosen by the sign");
-        char *at = words;
-        for (int w = 0; w < 3 && at; w++) {
-            char *comma = strchr(at, ',');
-            part->words[w] = xstrndup(at, comma ? (size_t)(comma - at) : strlen(at));
-            at = comma ? comma + 1 : NULL;
-        }
-        if (!part->words[1] || at)
+        if (model_phrase_words(words, part->words) != 0)
             node_error(lc, c, "words",
                        "words=\"%s\": write the word for a rise and for a fall, and optionally "
                        "for no change, separated by commas: words=\"加快,回落,持平\"",
                        words);
     }
     free(as), free(decimals), free(words);
-}
-
-/* Does `text` end with one of the words? */
-static const char *ends_with_any(const char *text, const char *const *words)
-{
-    size_t n = strlen(text);
-    for (; *words; words++) {
-        size_t k = strlen(*words);
-        if (n >= k && memcmp(text + n - k, *words, k) == 0)
-            return *words;
-    }
-    return NULL;
-}
-
-/* A direction written before a reference must agree with the figure's sign:
- * "增长" before -14.21 prints 增长-14.21%, and before a reference phrased by
- * its sign it is said twice. */
-static void check_direction(load_ctx *lc, const xmlNode *c, const char *text,
-                            const model_inline *part)
-{
-    static const char *const up[] = {"增长", "提高", "增加", "上升", "上涨", "加快", NULL};
-    static const char *const down[] = {"下降", "减少", "降低", "下滑", "回落", NULL};
-    const char *u = ends_with_any(text, up), *d = ends_with_any(text, down);
-    const char *word = u ? u : d;
-    const model_figure *f = part->figure;
-    int sign = f->value.coef > 0 ? 1 : f->value.coef < 0 ? -1 : 0;
-    if (!word)
-        return;
-    if (part->phrase == MODEL_PHRASE_GROWTH || part->phrase == MODEL_PHRASE_POINTS ||
-        part->phrase == MODEL_PHRASE_CHANGE) {
-        rg_diag_add(lc->diags, RG_WARNING, lc->path, line_of(lc, c), col_of(lc, c),
-                    "\"%s\" is written before <v ref=\"%s\" as=\"…\">, which writes its own "
-                    "word by the sign; delete \"%s\"",
-                    word, f->id, word);
-        return;
-    }
-    if (part->phrase == MODEL_PHRASE_ABS || sign == 0 || (u && sign > 0))
-        return;
-    rg_diag_add(lc->diags, RG_WARNING, lc->path, line_of(lc, c), col_of(lc, c),
-                "\"%s\" is written before %s, which is %s (line %d): the report would say "
-                "%s%s%s; write <v ref=\"%s\" as=\"%s\"/> without the word, so that the data "
-                "chooses 增长 or 下降",
-                word, f->id, f->text, f->line, word, f->text, part->bare ? "" : f->unit, f->id,
-                strcmp(f->unit, "%") == 0 ? "growth" : "change");
 }
 
 static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
@@ -1107,14 +823,12 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
         model_inline *part = &p->parts[p->nparts];
         if (c->type == XML_TEXT_NODE) {
             part->kind = MODEL_INLINE_TEXT;
-            part->text = clean_prose((const char *)c->content);
+            part->text = model_input_clean_prose((const char *)c->content);
             p->nparts++;
         } else if (is_el(c, "v") || is_el(c, "list")) {
             char *ref = attr(c, "ref");
             if (is_el(c, "v")) {
                 load_reference(lc, c, ref, part);
-                if (part->figure && p->nparts && part[-1].kind == MODEL_INLINE_TEXT)
-                    check_direction(lc, c, part[-1].text, part);
             } else {
                 part->kind = MODEL_INLINE_LIST;
                 part->group = find_group(lc->m, ref);
@@ -1165,20 +879,17 @@ static void load_sections(load_ctx *lc, const xmlNode *parent, model_section **o
 static void load_report(load_ctx *lc, const xmlNode *root)
 {
     model *m = lc->m;
-    char *year = attr(root, "year"), *plan_year = attr(root, "plan-year");
-    m->year = atoi(year);
-    m->plan_year = atoi(plan_year);
-    free(year), free(plan_year);
     m->period = label_attr(lc, root, "period");
     m->full_year = model_period_is_full_year(m->period);
     /* The years are figures too, so prose can say <v ref="year"/>. */
-    char *years[2] = {attr(root, "year"), attr(root, "plan-year")};
     const char *year_ids[2] = {"year", "plan-year"};
+    int *years[2] = {&m->year, &m->plan_year};
     for (int i = 0; i < 2; i++) {
         model_figure *f =
             new_figure(lc, year_ids[i], i ? "计划年份" : "年份", "年", line_of(lc, root));
-        f->text = years[i];
+        f->text = attr(root, year_ids[i]);
         rg_dec_parse(f->text, &f->value);
+        *years[i] = atoi(f->text);
     }
     m->date = attr(root, "date");
     m->park = label_text(lc, child(root, "park"));
@@ -1251,7 +962,7 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
     }
     lc.src = bytes;
     lc.len = len;
-    index_tags(&lc);
+    model_input_tags(lc.src, lc.len, &lc.tags, &lc.ntags);
     size_t elements = 0;
     int too_many = count_elements(xmlDocGetRootElement(doc), &elements);
     lc.tags_match = !too_many && elements == lc.ntags;
