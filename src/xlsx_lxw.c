@@ -151,14 +151,10 @@ static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
  * the row's unit states the unit of every value in it. */
 static void put_figure_in(sheet *sh, int row, int col, const model_figure *fig, const char *unit)
 {
-    rg_dec v;
-    if (!fig || !model_figure_in(fig, unit, &v) || rg_dec_cmp(v, fig->value) == 0) {
-        put_figure(sh, row, col, fig);
-        return;
-    }
-    model_figure converted = *fig;
-    converted.value = v;
-    put_figure(sh, row, col, &converted);
+    model_figure converted = fig ? *fig : (model_figure){0};
+    if (fig && model_figure_in(fig, unit, &converted.value))
+        fig = &converted;
+    put_figure(sh, row, col, fig);
 }
 
 /* A formula with the value the model computed as its cached result. */
@@ -667,10 +663,9 @@ static int promotion_sheet(book *b, rg_diags *diags)
     const char *count_unit = p->projects ? p->projects->unit : NULL;
     const char *amount_unit = p->amount ? p->amount->unit : NULL;
     for (size_t i = 0; i < p->ncategories; i++) {
-        if (!count_unit && p->categories[i].projects)
-            count_unit = p->categories[i].projects->unit;
-        if (!amount_unit && p->categories[i].amount)
-            amount_unit = p->categories[i].amount->unit;
+        const model_category *c = &p->categories[i];
+        count_unit = count_unit ? count_unit : c->projects ? c->projects->unit : NULL;
+        amount_unit = amount_unit ? amount_unit : c->amount ? c->amount->unit : NULL;
     }
     count_unit = count_unit ? count_unit : "个";
     amount_unit = amount_unit ? amount_unit : "亿元";
@@ -722,12 +717,8 @@ static int promotion_sheet(book *b, rg_diags *diags)
                                                 formula, number_format(b, sums[c].scale),
                                                 rg_dec_to_double(sums[c])));
             put_figure(&sh, stated_row, 2 + c, stated[c]);
-            rg_dec neg, diff;
-            if (stated[c]) {
-                neg = stated[c]->value;
-                neg.coef = -neg.coef;
-            }
-            if (stated[c] && rg_dec_add(sums[c], neg, &diff) == 0) {
+            rg_dec diff;
+            if (stated[c] && rg_dec_sub(sums[c], stated[c]->value, &diff) == 0) {
                 snprintf(formula, sizeof formula, "=%c%d-%c%d", 'C' + c, sum_row + 1, 'C' + c,
                          stated_row + 1);
                 note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)diff_row,

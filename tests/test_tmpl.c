@@ -280,6 +280,18 @@ static void test_default_and_predicates(void **state)
                   ">100");
 }
 
+/* exists: a section on a name that may be missing writes a clause only for
+ * data that is there; the name is not an error then. */
+static void test_exists(void **state)
+{
+    (void)state;
+    expect_render("{{#park | exists}}有{{/park | exists}}{{#missing | exists}}无{{/missing | exists}}"
+                  "{{^n.missing | exists}}缺{{/n.missing | exists}}{{#empty | exists}}空{{/empty | exists}}"
+                  "{{#nothing_here | exists}}没有{{/nothing_here | exists}}",
+                  "有缺");
+    expect_render("{{missing | exists}} {{park | exists}}", "false true");
+}
+
 static void test_missing_name_is_an_error(void **state)
 {
     (void)state;
@@ -470,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_growth_and_points),
         cmocka_unit_test(test_list_filters),
         cmocka_unit_test(test_default_and_predicates),
+        cmocka_unit_test(test_exists),
         cmocka_unit_test(test_missing_name_is_an_error),
         cmocka_unit_test(test_filter_errors),
         cmocka_unit_test(test_syntax_errors),
