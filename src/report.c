@@ -368,7 +368,8 @@ static doc *make_doc(const report_setup *s, const model *m, rg_diags *d)
     tval *data = model_tmpl_data(m);
     rg_buf text = {0};
     doc *document = NULL;
-    if (tmpl_render(s->report_tmpl, data, &text, d) == 0)
+    /* Every name the input lacks is told at once, against the input. */
+    if (tmpl_render_collect(s->report_tmpl, data, &text, model_tmpl_missing, (void *)m, d) == 0)
         document = doc_parse(s->template_path, text.data, text.len, d);
     tval_free(data);
     rg_buf_fini(&text);

@@ -735,6 +735,34 @@ static void test_promotion_breakdowns(void **state)
     rg_diags_fini(&d);
 }
 
+/* A name a template needs and the input lacks is told against the input,
+ * at the indicator it belongs to, every one at once. */
+static void test_missing_names_told_against_the_input(void **state)
+{
+    rg_diags d = {0};
+    model *m = load_variants(*state, &d, NULL);
+    assert_non_null(m);
+    const char *src = "{{fig.output.plan}}{{fig.output.plan}}{{fig.tax.actual}}{{fig.area}}";
+    tmpl *t = tmpl_compile("r.mustache", src, strlen(src), NULL, NULL, &d);
+    assert_non_null(t);
+    tval *data = model_tmpl_data(m);
+    rg_buf out = {0};
+    assert_int_equal(tmpl_render_collect(t, data, &out, model_tmpl_missing, m, &d), -1);
+    assert_int_equal(d.errors, 3);
+    char *all = diags_text(&d);
+    assert_non_null(strstr(all, ":5: error: the template needs fig.output.plan (r.mustache:1:1), "
+                                "which this input does not have: add <plan> to <indicator "
+                                "id=\"output\">"));
+    assert_non_null(strstr(all, "add <indicator id=\"tax\"> with <actual> under <indicators>"));
+    assert_non_null(strstr(all, "add <figure id=\"area\"> under <figures>"));
+    free(all);
+    rg_buf_fini(&out);
+    tval_free(data);
+    tmpl_free(t);
+    model_free(m);
+    rg_diags_fini(&d);
+}
+
 static char *render_report(const tval *data)
 {
     rg_diags d = {0};
@@ -1086,6 +1114,7 @@ int main(void)
         cmocka_unit_test(test_units_convert),
         cmocka_unit_test(test_periods),
         cmocka_unit_test(test_promotion_breakdowns),
+        cmocka_unit_test(test_missing_names_told_against_the_input),
         cmocka_unit_test(test_type_errors_in_words),
         cmocka_unit_test(test_missing_required_figure),
         cmocka_unit_test(test_text_where_number_belongs),

@@ -292,6 +292,32 @@ static void test_exists(void **state)
     expect_render("{{missing | exists}} {{park | exists}}", "false true");
 }
 
+static void collect_missing(void *ud, const char *name, const char *where, rg_diags *diags)
+{
+    (void)diags;
+    rg_buf_printf(ud, "%s@%s;", name, where);
+}
+
+/* tmpl_render_collect: every missing name told once, in order, and the
+ * render fails at the end. */
+static void test_missing_names_collected(void **state)
+{
+    (void)state;
+    rg_diags d = {0};
+    const char *src = "{{a.b}}{{park}}{{#c}}x{{/c}}\n{{a.b}}{{^d}}y{{/d}}";
+    tmpl *t = tmpl_compile("t.mustache", src, strlen(src), NULL, NULL, &d);
+    assert_non_null(t);
+    tval *data = sample();
+    rg_buf out = {0}, told = {0};
+    assert_int_equal(tmpl_render_collect(t, data, &out, collect_missing, &told, &d), -1);
+    assert_string_equal(told.data, "a.b@t.mustache:1:1;c@t.mustache:1:16;d@t.mustache:2:8;");
+    assert_string_equal(out.data, "工业园区\ny");
+    rg_buf_fini(&out), rg_buf_fini(&told);
+    tval_free(data);
+    tmpl_free(t);
+    rg_diags_fini(&d);
+}
+
 static void test_missing_name_is_an_error(void **state)
 {
     (void)state;
@@ -483,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_list_filters),
         cmocka_unit_test(test_default_and_predicates),
         cmocka_unit_test(test_exists),
+        cmocka_unit_test(test_missing_names_collected),
         cmocka_unit_test(test_missing_name_is_an_error),
         cmocka_unit_test(test_filter_errors),
         cmocka_unit_test(test_syntax_errors),
