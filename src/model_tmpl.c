@@ -257,11 +257,15 @@ tval *model_tmpl_data(const model *m)
     return root;
 }
 
-void model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags *diags)
+bool model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags *diags)
 {
     const model *m = ud;
-    const char *id = strncmp(name, "fig.", 4) == 0 ? name + 4 : NULL;
-    const char *dot = id ? strchr(id, '.') : NULL;
+    /* Only a figure can be missing from an input; another name is the
+     * template's own mistake, told at its place. */
+    if (strncmp(name, "fig.", 4) != 0)
+        return false;
+    const char *id = name + 4;
+    const char *dot = strchr(id, '.');
     size_t head = dot ? (size_t)(dot - id) : 0;
     int line = 0;
     rg_buf what = {0};
@@ -270,7 +274,7 @@ void model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags 
             line = m->indicators[i].line;
             rg_buf_printf(&what, "add <%s> to <indicator id=\"%s\">", dot + 1, m->indicators[i].id);
         }
-    for (size_t i = 0; id && strncmp(id, "sectors.", 8) == 0 && i < m->nsectors && !line; i++) {
+    for (size_t i = 0; strncmp(id, "sectors.", 8) == 0 && i < m->nsectors && !line; i++) {
         size_t n = strlen(m->sectors[i].id);
         if (strncmp(id + 8, m->sectors[i].id, n) == 0 && id[8 + n] == '.') {
             line = m->sectors[i].line;
@@ -281,13 +285,12 @@ void model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags 
         rg_buf_printf(&what, "add <indicator id=\"%.*s\"> with <%s> under <indicators> (names: "
                              "docs/input-format.md)",
                       (int)head, id, dot + 1);
-    else if (!line && id)
-        rg_buf_printf(&what, "add <figure id=\"%s\"> under <figures>", id);
     else if (!line)
-        rg_buf_puts(&what, "it is not a name of the template data (docs/templates.md)");
+        rg_buf_printf(&what, "add <figure id=\"%s\"> under <figures>", id);
     rg_diag_add(diags, RG_ERROR, m->file, line, 0, "the template needs %s (%s), which this input "
                                                  "does not have: %s, or make the template test it "
                                                  "with | exists",
                 name, where, what.data);
     rg_buf_fini(&what);
+    return true;
 }

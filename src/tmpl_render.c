@@ -131,7 +131,10 @@ static int tell_missing(render *r, const node *nd, const tval **out)
         rg_utf8_position(u->src, nd->at, &line, &col);
         rg_buf where = {0};
         rg_buf_printf(&where, "%s:%d:%d", u->display, line, col);
-        r->missing(r->missing_ud, nd->e.path, where.data, r->diags);
+        if (!r->missing(r->missing_ud, nd->e.path, where.data, r->diags))
+            tmpl_render_error(r, nd->unit, nd->at, "\"%s\" is not in the data; if it may be "
+                                                   "missing, write {{%s | default \"…\"}}",
+                              nd->e.path, nd->e.path);
         rg_buf_fini(&where);
         rg_buf_append(&r->missed, name.data + 1, name.len - 1);
     }

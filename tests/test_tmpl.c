@@ -292,10 +292,11 @@ static void test_exists(void **state)
     expect_render("{{missing | exists}} {{park | exists}}", "false true");
 }
 
-static void collect_missing(void *ud, const char *name, const char *where, rg_diags *diags)
+static bool collect_missing(void *ud, const char *name, const char *where, rg_diags *diags)
 {
     (void)diags;
     rg_buf_printf(ud, "%s@%s;", name, where);
+    return strcmp(name, "d") != 0; /* d is left to the template's own error */
 }
 
 /* tmpl_render_collect: every missing name told once, in order, and the
@@ -312,6 +313,10 @@ static void test_missing_names_collected(void **state)
     assert_int_equal(tmpl_render_collect(t, data, &out, collect_missing, &told, &d), -1);
     assert_string_equal(told.data, "a.b@t.mustache:1:1;c@t.mustache:1:16;d@t.mustache:2:8;");
     assert_string_equal(out.data, "工业园区\ny");
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.items[0].file, "t.mustache");
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 8);
     rg_buf_fini(&out), rg_buf_fini(&told);
     tval_free(data);
     tmpl_free(t);
