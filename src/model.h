@@ -78,7 +78,7 @@ typedef enum { MODEL_BOUND_EXACT, MODEL_BOUND_AT_LEAST, MODEL_BOUND_AT_MOST } mo
 
 typedef struct model_indicator {
     char *id, *name, *unit;
-    int line;
+    int line, col;
     model_figure *slot[MODEL_SLOT_COUNT]; /* borrowed from model.figures; NULL if absent */
     char *plan_name;                      /* name of the plan item when it differs */
     model_bound plan_bound;
@@ -92,7 +92,7 @@ typedef struct model_sector {
     char *id, *name;
     model_role role;
     model_figure *firms, *output, *growth; /* each may be NULL */
-    int line;
+    int line, col;
 } model_sector;
 
 typedef struct model_category {

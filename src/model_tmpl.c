@@ -267,17 +267,17 @@ bool model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags 
     const char *id = name + 4;
     const char *dot = strchr(id, '.');
     size_t head = dot ? (size_t)(dot - id) : 0;
-    int line = 0;
+    int line = 0, col = 0;
     rg_buf what = {0};
     for (size_t i = 0; dot && i < m->nindicators && !line; i++)
         if (strlen(m->indicators[i].id) == head && strncmp(m->indicators[i].id, id, head) == 0) {
-            line = m->indicators[i].line;
+            line = m->indicators[i].line, col = m->indicators[i].col;
             rg_buf_printf(&what, "add <%s> to <indicator id=\"%s\">", dot + 1, m->indicators[i].id);
         }
     for (size_t i = 0; strncmp(id, "sectors.", 8) == 0 && i < m->nsectors && !line; i++) {
         size_t n = strlen(m->sectors[i].id);
         if (strncmp(id + 8, m->sectors[i].id, n) == 0 && id[8 + n] == '.') {
-            line = m->sectors[i].line;
+            line = m->sectors[i].line, col = m->sectors[i].col;
             rg_buf_printf(&what, "add <%s> to <sector id=\"%s\">", id + 9 + n, m->sectors[i].id);
         }
     }
@@ -287,7 +287,7 @@ bool model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags 
                       (int)head, id, dot + 1);
     else if (!line)
         rg_buf_printf(&what, "add <figure id=\"%s\"> under <figures>", id);
-    rg_diag_add(diags, RG_ERROR, m->file, line, 0, "the template needs %s (%s), which this input "
+    rg_diag_add(diags, RG_ERROR, m->file, line, col, "the template needs %s (%s), which this input "
                                                  "does not have: %s, or make the template test it "
                                                  "with | exists",
                 name, where, what.data);

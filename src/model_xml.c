@@ -525,6 +525,7 @@ static void load_indicators(load_ctx *lc, const xmlNode *parent)
         ind->name = label_attr(lc, n, "name");
         ind->unit = label_attr(lc, n, "unit");
         ind->line = line_of(lc, n);
+        ind->col = col_of(lc, n);
         for (int s = 0; s < MODEL_SLOT_COUNT; s++) {
             bool growth = s == MODEL_ACTUAL_GROWTH || s == MODEL_FORECAST_GROWTH ||
                           s == MODEL_ESTIMATE_GROWTH;
@@ -560,6 +561,7 @@ static void load_sectors(load_ctx *lc, const xmlNode *parent)
         s->id = attr(n, "id");
         s->name = label_attr(lc, n, "name");
         s->line = line_of(lc, n);
+        s->col = col_of(lc, n);
         char *role = attr(n, "role");
         s->role = !role                           ? MODEL_ROLE_OTHER
                   : strcmp(role, "leading") == 0  ? MODEL_ROLE_LEADING

@@ -750,7 +750,7 @@ static void test_missing_names_told_against_the_input(void **state)
     assert_int_equal(tmpl_render_collect(t, data, &out, model_tmpl_missing, m, &d), -1);
     assert_int_equal(d.errors, 3);
     char *all = diags_text(&d);
-    assert_non_null(strstr(all, ":5: error: the template needs fig.output.plan (r.mustache:1:1), "
+    assert_non_null(strstr(all, ":5:5: error: the template needs fig.output.plan (r.mustache:1:1), "
                                 "which this input does not have: add <plan> to <indicator "
                                 "id=\"output\">"));
     assert_non_null(strstr(all, "add <indicator id=\"tax\"> with <actual> under <indicators>"));
