@@ -787,13 +787,11 @@ static void load_reference(load_ctx *lc, const xmlNode *c, const char *ref, mode
     part->col = col_of(lc, c);
     part->figure = model_figure_find(lc->m, ref);
     part->bare = attr_true(c, "bare");
-    part->decimals = -1;
     if (!part->figure)
         unknown_ref(lc, c, "ref", ref);
     char *as = attr(c, "as"), *decimals = attr(c, "decimals"), *words = attr(c, "words");
     part->phrase = model_phrase_named(as);
-    if (decimals)
-        part->decimals = atoi(decimals);
+    part->decimals = decimals ? atoi(decimals) : -1;
     part->in_unit = label_attr(lc, c, "in");
     if (part->in_unit && part->figure &&
         !model_units_convert(part->figure->unit, part->in_unit))
