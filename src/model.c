@@ -804,3 +804,24 @@ const char *model_figure_nearest(const model *m, const char *id)
     free(ids);
     return found;
 }
+
+const model_group *model_group_find(const model *m, const char *ref)
+{
+    if (strncmp(ref, "groups.", 7) != 0)
+        return NULL;
+    for (size_t i = 0; i < m->ngroups; i++)
+        if (strcmp(m->groups[i].id, ref + 7) == 0)
+            return &m->groups[i];
+    return NULL;
+}
+
+const char *model_group_nearest(const model *m, const char *ref)
+{
+    const char **ids = xcalloc(m->ngroups + 1, sizeof *ids);
+    for (size_t i = 0; i < m->ngroups; i++)
+        ids[i] = m->groups[i].id;
+    const char *found = model_nearest(strncmp(ref, "groups.", 7) == 0 ? ref + 7 : ref, ids,
+                                      m->ngroups);
+    free(ids);
+    return found;
+}

@@ -197,6 +197,10 @@ void model_free(model *m);
 const model_figure *model_figure_find(const model *m, const char *id);
 /* The known id nearest to a misspelt one (for "did you mean"), or NULL. */
 const char *model_figure_nearest(const model *m, const char *id);
+/* The group a <list ref="groups.ID"> names, or NULL; the id of the group
+ * nearest to a misspelt one, or NULL. */
+const model_group *model_group_find(const model *m, const char *ref);
+const char *model_group_nearest(const model *m, const char *ref);
 /* The candidate nearest to a misspelt name (at most about a quarter of its
  * characters changed, and one more), or NULL. */
 const char *model_nearest(const char *name, const char *const *candidates, size_t n);

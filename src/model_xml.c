@@ -769,16 +769,6 @@ static void check_unique(load_ctx *lc, const char *what, const xmlNode *parent, 
         free(ids_);                                                                              \
     } while (0)
 
-static const model_group *find_group(const model *m, const char *ref)
-{
-    if (strncmp(ref, "groups.", 7) != 0)
-        return NULL;
-    for (size_t i = 0; i < m->ngroups; i++)
-        if (strcmp(m->groups[i].id, ref + 7) == 0)
-            return &m->groups[i];
-    return NULL;
-}
-
 /* A <v ref="…"> with how it is to be written: as="growth", decimals, in, words. */
 static void load_reference(load_ctx *lc, const xmlNode *c, const char *ref, model_inline *part)
 {
@@ -831,10 +821,12 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
                 load_reference(lc, c, ref, part);
             } else {
                 part->kind = MODEL_INLINE_LIST;
-                part->group = find_group(lc->m, ref);
+                part->group = model_group_find(lc->m, ref);
+                const char *near = part->group ? NULL : model_group_nearest(lc->m, ref);
                 if (!part->group)
-                    node_error(lc, c, "ref",
-                               "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
+                    node_error(lc, c, "ref", "<list ref=\"%s\">: no group has that id (write "
+                               "groups.ID)%s%s%s", ref, near ? "; did you mean \"groups." : "",
+                               near ? near : "", near ? "\"?" : "");
             }
             free(ref);
             p->nparts++;

@@ -499,7 +499,7 @@ static void test_unknown_reference(void **state)
                          "ref=\"output.actaul\": no figure has that id; did you mean "
                          "\"output.actual\"?");
     expect_variant_error(*state, "<list ref=\"groups.done\"/>", "<list ref=\"groups.none\"/>", 18, 69,
-                         "no group has that id");
+                         "no group has that id (write groups.ID); did you mean \"groups.done\"?");
 }
 
 static void test_duplicate_id(void **state)
