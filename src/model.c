@@ -825,3 +825,27 @@ const char *model_group_nearest(const model *m, const char *ref)
     free(ids);
     return found;
 }
+
+const char *model_derived_missing(const char *ref)
+{
+    static const struct {
+        const char *suffix, *needs;
+    } derived[] = {
+        {".completion", "an <actual> and a <target> or a <forecast>, in units that convert, and "
+                        "never for a rate (%)"},
+        {".growth-needed", "a <plan> and a full-year base (a <forecast>, or an <actual> when the "
+                           "period is 全年), and not for a rate (%): see points-needed"},
+        {".points-needed", "a <plan> of a rate (%) and a full-year base (a <forecast>, or an "
+                           "<actual> when the period is 全年)"},
+        {".actual-change", "a <previous> and an <actual> in units that convert"},
+        {".share", "the <output> (or <amount>) and the whole it is a share of (output.actual; "
+                   "the categories' amounts) in units that convert"},
+    };
+    size_t n = strlen(ref);
+    for (size_t i = 0; i < sizeof derived / sizeof *derived; i++) {
+        size_t k = strlen(derived[i].suffix);
+        if (n > k && strcmp(ref + n - k, derived[i].suffix) == 0)
+            return derived[i].needs;
+    }
+    return NULL;
+}

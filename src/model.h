@@ -201,6 +201,10 @@ const char *model_figure_nearest(const model *m, const char *id);
  * nearest to a misspelt one, or NULL. */
 const model_group *model_group_find(const model *m, const char *ref);
 const char *model_group_nearest(const model *m, const char *ref);
+/* For a reference to a derived figure that was not computed (e.g.
+ * "x.completion" without a target or forecast): what it is computed from,
+ * in words; NULL for another reference. */
+const char *model_derived_missing(const char *ref);
 /* The candidate nearest to a misspelt name (at most about a quarter of its
  * characters changed, and one more), or NULL. */
 const char *model_nearest(const char *name, const char *const *candidates, size_t n);

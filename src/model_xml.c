@@ -663,9 +663,11 @@ static int figure_cmp(const void *a, const void *b)
 /* An error for a reference to no figure, with the nearest id suggested. */
 static void unknown_ref(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *ref)
 {
-    const char *near = model_figure_nearest(lc->m, ref);
+    const char *near = model_figure_nearest(lc->m, ref), *why = model_derived_missing(ref);
     rg_buf hint = {0};
-    if (near)
+    if (why)
+        rg_buf_printf(&hint, ": it is computed only from %s", why);
+    else if (near)
         rg_buf_printf(&hint, "; did you mean \"%s\"?", near);
     else
         rg_buf_puts(&hint, "; declare it under <indicators>, <sectors>, <promotion>, <figures> or "

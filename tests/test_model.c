@@ -679,6 +679,9 @@ static void test_units_convert(void **state)
     expect_variant_error(*state, "<previous>100</previous>", "<target unit=\"户\">2</target>", 7, 7,
                          "工业总产值: output.actual is in 亿元 but output.target (line 6) is in 户, "
                          "and the two do not convert");
+    expect_variant_error(*state, "<v ref=\"output.actual\"/>", "<v ref=\"output.growth-needed\"/>",
+                         18, 41, "ref=\"output.growth-needed\": no figure has that id: it is "
+                                 "computed only from a <plan> and a full-year base");
     expect_variant_error(*state, "<v ref=\"output.actual\"/>", "<v ref=\"output.actual\" in=\"吨\"/>",
                          18, 61, "in=\"吨\": output.actual is in 亿元 (line 7), which does not convert to 吨");
 }
