@@ -58,6 +58,12 @@ typedef struct model_figure {
     int ref_col;
     /* <figure same-as="..."> restates another figure; they should agree. */
     char *same_as;
+    /* Computed by the model (model_derive), not written: ID.completion and
+     * the other names of docs/input-format.md. A per cent is num / den * 100
+     * (ratio), kept so that a figure restating it is checked at its own
+     * written precision. */
+    bool derived, ratio;
+    rg_dec num, den;
 } model_figure;
 
 typedef enum {
@@ -68,6 +74,8 @@ typedef enum {
     MODEL_FORECAST,        /* full-year forecast */
     MODEL_FORECAST_GROWTH, /* year-on-year growth of the forecast, in % */
     MODEL_PLAN,            /* next year's target */
+    MODEL_ESTIMATE,        /* a part-year estimate (上半年预计), its period in estimate_period */
+    MODEL_ESTIMATE_GROWTH, /* year-on-year growth of the estimate, in % */
     MODEL_SLOT_COUNT
 } model_slot;
 
@@ -75,7 +83,7 @@ typedef enum { MODEL_BOUND_EXACT, MODEL_BOUND_AT_LEAST, MODEL_BOUND_AT_MOST } mo
 
 typedef struct model_indicator {
     char *id, *name, *unit;
-    int line;
+    int line, col;
     model_figure *slot[MODEL_SLOT_COUNT]; /* borrowed from model.figures; NULL if absent */
     char *plan_name;                      /* name of the plan item when it differs */
     model_bound plan_bound;
@@ -85,6 +93,8 @@ typedef struct model_indicator {
     const model_figure *target_from;
     /* The indicator of the same id in the report of the year before. */
     const struct model_indicator *last_year;
+    char *estimate_period;                /* e.g. "上半年"; NULL without an estimate */
+    bool full_year_actual;                /* the report's period is the whole year */
 } model_indicator;
 
 typedef enum { MODEL_ROLE_OTHER, MODEL_ROLE_LEADING, MODEL_ROLE_FEATURED } model_role;
@@ -93,7 +103,7 @@ typedef struct model_sector {
     char *id, *name;
     model_role role;
     model_figure *firms, *output, *growth; /* each may be NULL */
-    int line;
+    int line, col;
 } model_sector;
 
 typedef struct model_category {
@@ -107,6 +117,7 @@ typedef struct model_promotion {
     model_figure *activities, *projects, *amount, *large_projects, *large_threshold;
     model_category *categories;
     size_t ncategories;
+    bool additive; /* the categories add up to the totals (checked); false: they overlap */
 } model_promotion;
 
 typedef struct model_group {
@@ -120,12 +131,26 @@ typedef struct model_group {
 
 typedef enum { MODEL_INLINE_TEXT, MODEL_INLINE_FIGURE, MODEL_INLINE_LIST } model_inline_kind;
 
+/* How prose writes a figure (<v as="...">): as it is, or worded by its sign. */
+typedef enum {
+    MODEL_PHRASE_PLAIN,  /* 124.2亿元 */
+    MODEL_PHRASE_GROWTH, /* 增长16.33% / 下降3.2% / 持平 */
+    MODEL_PHRASE_POINTS, /* 提高1.2个百分点 / 下降… / 持平 */
+    MODEL_PHRASE_CHANGE, /* 增加2.3亿元 / 减少… / 持平 */
+    MODEL_PHRASE_ABS,    /* the magnitude: 3.2% for -3.2 */
+} model_phrase;
+
 typedef struct model_inline {
     model_inline_kind kind;
     char *text;                 /* TEXT */
     const model_figure *figure; /* FIGURE */
     const model_group *group;   /* LIST */
     bool bare;                  /* FIGURE without its unit */
+    model_phrase phrase;        /* FIGURE */
+    int decimals;               /* FIGURE: rounded to this many places; -1: as written */
+    char *in_unit;              /* FIGURE: converted to this unit; NULL: its own */
+    char *words[3];             /* FIGURE: up, down, flat words; NULL: the phrase's own */
+    int line, col;              /* FIGURE: where the reference is written */
 } model_inline;
 
 typedef struct model_paragraph {
@@ -183,6 +208,7 @@ typedef struct model {
     char *file; /* the input's path, for messages */
     int year, plan_year;
     char *period; /* the report period of the actuals, e.g. "1-11月" */
+    bool full_year; /* the period is the whole year (全年, 1-12月) */
     char *park, *title, *author, *date;
     model_figure **figures; /* every figure, sorted by id */
     size_t nfigures;
@@ -222,10 +248,38 @@ void model_free(model *m);
 
 /* Figure by reference id, or NULL. */
 const model_figure *model_figure_find(const model *m, const char *id);
+/* The known id nearest to a misspelt one (for "did you mean"), or NULL. */
+const char *model_figure_nearest(const model *m, const char *id);
+/* The group a <list ref="groups.ID"> names, or NULL; the id of the group
+ * nearest to a misspelt one, or NULL. */
+const model_group *model_group_find(const model *m, const char *ref);
+const char *model_group_nearest(const model *m, const char *ref);
+/* For a reference to a derived figure that was not computed (e.g.
+ * "x.completion" without a target or forecast): what it is computed from,
+ * in words; NULL for another reference. */
+const char *model_derived_missing(const char *ref);
+/* The candidate nearest to a misspelt name (at most about a quarter of its
+ * characters changed, and one more), or NULL. */
+const char *model_nearest(const char *name, const char *const *candidates, size_t n);
+
+/* Units that convert (元/万元/亿元/万亿元, 平方米/万平方米/平方公里/公顷,
+ * 吨/万吨, 人/万人, 千瓦时/万千瓦时/亿千瓦时, 个/万个): v in `from` as a value in
+ * `to`, exactly. False when the units are not of one kind (or the value
+ * would overflow); the same unit always converts. */
+bool model_unit_convert(rg_dec v, const char *from, const char *to, rg_dec *out);
+bool model_units_convert(const char *a, const char *b);
+/* True for a period that is the whole year: 全年, 1-12月 (any dash). */
+bool model_period_is_full_year(const char *period);
+
+/* Adds the derived figures (ID.completion, ID.growth-needed, …, the names
+ * of docs/input-format.md) to m->figures, once every written figure is
+ * known; an error in d for figures compared whose units do not convert. */
+void model_derive(model *m, rg_diags *d);
 
 /* Consistency checks: totals against their parts, restated figures, growth
- * rates against both years, counts against listed items. Adds one warning per
- * disagreement, naming both numbers and their lines. */
+ * rates against both years, counts against listed items, a direction word
+ * of the prose (增长, 下降…) against the sign of the figure after it. Adds one
+ * warning per disagreement, naming both numbers and their lines. */
 void model_check(const model *m, rg_diags *diags);
 
 /* Derived figures. Each returns false when it cannot be computed (a figure is
@@ -237,9 +291,12 @@ void model_check(const model *m, rg_diags *diags);
  * differences and sums are exact. A derived figure that would have more
  * than MODEL_MAX_DIGITS significant digits is not given (false). */
 #define MODEL_PERCENT_DECIMALS 1
-/* actual / target * 100, or actual / forecast * 100 where there is no target. */
+/* actual / target * 100, or actual / forecast * 100 where there is no target
+ * (units converted); never for a rate (unit "%"). Only against a target is it 已完成 / 未完成: against a
+ * full-year forecast a part-year actual is progress. */
 bool model_completion_percent(const model_indicator *ind, rg_dec *out);
-/* (plan / base - 1) * 100, for quantities. False for rates (unit "%"). */
+/* (plan / base - 1) * 100, for quantities. False for rates (unit "%"), and
+ * without a full-year base (model_plan_base). */
 bool model_growth_needed_percent(const model_indicator *ind, rg_dec *out);
 /* plan - base in percentage points, for rates (unit "%") only; exact. */
 bool model_points_needed_exact(const model_indicator *ind, rg_dec *out);
@@ -252,8 +309,15 @@ bool model_sector_share_percent(const model *m, const model_sector *s, rg_dec *o
  * exact one is, so that the workbook leaves empty what the report does. */
 bool model_completion(const model_indicator *ind, double *out);
 const model_figure *model_completion_base(const model_indicator *ind);
-/* The figure a plan target is measured against: the forecast, else the actual. */
+/* The figure a plan target is measured against: the full-year forecast,
+ * else the actual when the report's period is the whole year; NULL when
+ * neither is there or in a unit that converts to the plan's. */
 const model_figure *model_plan_base(const model_indicator *ind);
+/* Why there is no base, in words for a table's note (e.g. "无全年数"), or
+ * NULL when there is one or no plan. */
+const char *model_plan_base_missing(const model_indicator *ind);
+/* f's value in `unit` (model_unit_convert), for a table row stated in one unit. */
+bool model_figure_in(const model_figure *f, const char *unit, rg_dec *out);
 bool model_growth_needed(const model_indicator *ind, double *out);
 bool model_points_needed(const model_indicator *ind, double *out);
 bool model_sector_share(const model *m, const model_sector *s, double *out);
@@ -262,6 +326,14 @@ bool model_promotion_sum(const model *m, rg_dec *projects, rg_dec *amount);
 
 /* Appends the figure as prose writes it: "124.2亿元", or "124.2" when bare. */
 void model_figure_write(const model_figure *f, bool bare, rg_buf *out);
+/* The phrase named by <v as="…"> (MODEL_PHRASE_PLAIN for NULL). */
+model_phrase model_phrase_named(const char *as);
+/* Splits words="up,down[,flat]" into out[0..2] (each allocated, NULL where
+ * not given); -1 when there are fewer than two or more than three. */
+int model_phrase_words(const char *words, char *out[3]);
+/* Appends a reference of prose (a FIGURE part) as it asks: phrased by the
+ * sign, rounded, converted. */
+void model_inline_write(const model_inline *part, rg_buf *out);
 /* Appends a paragraph's text with its figures and lists filled in. */
 void model_paragraph_write(const model_paragraph *p, rg_buf *out);
 

@@ -291,13 +291,14 @@ int model_chain_load(model_loader *ld, model *m, rg_diags *d)
 
 bool model_target_met(const model_indicator *ind, bool *met)
 {
-    const model_figure *act = ind->slot[MODEL_ACTUAL], *base = model_completion_base(ind);
-    rg_dec pct;
-    if (!act || !base || !model_completion_percent(ind, &pct))
+    /* Against a target only, in the target's unit: a rate (不低于30%) too,
+     * though it has no completion rate. */
+    const model_figure *act = ind->slot[MODEL_ACTUAL], *target = ind->slot[MODEL_TARGET];
+    rg_dec a;
+    if (!act || !target || !model_figure_in(act, target->unit, &a))
         return false;
-    int c = rg_dec_cmp(act->value, base->value);
-    *met = base == ind->slot[MODEL_TARGET] && ind->target_bound == MODEL_BOUND_AT_MOST ? c <= 0
-                                                                                       : c >= 0;
+    int c = rg_dec_cmp(a, target->value);
+    *met = ind->target_bound == MODEL_BOUND_AT_MOST ? c <= 0 : c >= 0;
     return true;
 }
 

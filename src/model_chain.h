@@ -36,10 +36,11 @@
  * then NULL. Warnings (of m and of the reports before it) go to diags. */
 int model_chain_load(model_loader *ld, model *m, rg_diags *diags);
 
-/* Whether the actual meets what completion is measured against
- * (model_completion_base): at most the target when it is bounded so
- * (MODEL_BOUND_AT_MOST), else at least it. False when there is no
- * completion rate (model_completion_percent); *met is then untouched. */
+/* Whether the actual meets this year's target, compared in the target's
+ * unit: at most the target when it is bounded so (MODEL_BOUND_AT_MOST),
+ * else at least it. False when there is no target, no actual, or their
+ * units do not convert; *met is then untouched. A rate (%) is compared too,
+ * though it has no completion rate. */
 bool model_target_met(const model_indicator *ind, bool *met);
 
 /* Appends where this year's target of ind (an indicator of m) came from,

@@ -4,10 +4,239 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "model.h"
+
+void model_input_tags(const char *s, size_t len, model_tag_pos **tags, size_t *ntags)
+{
+    static const struct {
+        const char *open, *close;
+    } skip[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}, {"<!", ">"}, {"</", ">"}};
+    size_t cap = 0;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '<') {
+            size_t k = 0;
+            while (k < sizeof skip / sizeof *skip &&
+                   strncmp(s + i, skip[k].open, strlen(skip[k].open)) != 0)
+                k++;
+            if (k == sizeof skip / sizeof *skip) {
+                void *arr = *tags;
+                xgrow(&arr, &cap, *ntags + 1, sizeof **tags);
+                *tags = arr;
+                (*tags)[(*ntags)++] = (model_tag_pos){i, line, col};
+            } else {
+                /* Skip to the end of what is not a start tag, counting its lines. */
+                const char *close = strstr(s + i + strlen(skip[k].open), skip[k].close);
+                size_t stop = close ? (size_t)(close - s) + strlen(skip[k].close) : len;
+                for (; i < stop; i++) {
+                    if (s[i] == '\n')
+                        line++, col = 1;
+                    else if (((unsigned char)s[i] & 0xC0) != 0x80)
+                        col++;
+                }
+                continue;
+            }
+        }
+        if (s[i] == '\n')
+            line++, col = 1;
+        else if (((unsigned char)s[i] & 0xC0) != 0x80)
+            col++;
+        i++;
+    }
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+void model_input_attr_pos(const char *s, size_t len, const model_tag_pos *t, const char *name,
+                          int *line, int *col)
+{
+    size_t i = t->at + 1, end = len, k = strlen(name), found = 0;
+    while (i < end && !is_blank(s[i]) && s[i] != '>' && s[i] != '/')
+        i++; /* the element's name */
+    while (i < end && !found) {
+        while (i < end && is_blank(s[i]))
+            i++;
+        if (i >= end || s[i] == '>' || s[i] == '/')
+            break;
+        size_t at = i;
+        while (i < end && s[i] != '=' && !is_blank(s[i]) && s[i] != '>')
+            i++;
+        if (i - at == k && memcmp(s + at, name, k) == 0)
+            found = at;
+        while (i < end && s[i] != '"' && s[i] != '\'' && s[i] != '>')
+            i++; /* to the value's quote */
+        if (i < end && s[i] != '>') {
+            const char *close = memchr(s + i + 1, s[i], end - i - 1);
+            i = close ? (size_t)(close - s) + 1 : end;
+        }
+    }
+    if (!found)
+        return;
+    for (size_t p = t->at; p < found; p++) {
+        if (s[p] == '\n')
+            ++*line, *col = 1;
+        else if (((unsigned char)s[p] & 0xC0) != 0x80)
+            ++*col;
+    }
+}
+
+char *model_input_one_line(char *s)
+{
+    size_t w = 0, n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        if (!is_blank(s[i])) {
+            s[w++] = s[i++];
+            continue;
+        }
+        size_t run = i;
+        bool fold = false;
+        for (; i < n && is_blank(s[i]); i++)
+            fold = fold || s[i] != ' ';
+        if (run == 0 || i == n)
+            continue;
+        if (fold) {
+            s[w++] = ' ';
+        } else {
+            memmove(s + w, s + run, i - run);
+            w += i - run;
+        }
+    }
+    s[w] = '\0';
+    return s;
+}
+
+char *model_input_clean_prose(const char *s)
+{
+    rg_buf b = {0};
+    rg_buf_append(&b, "", 0);
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t ws = strspn(s + i, " \t\r\n");
+        if (ws == 0) {
+            rg_buf_putc(&b, s[i++]);
+            continue;
+        }
+        if (memchr(s + i, '\n', ws) == NULL)
+            rg_buf_append(&b, s + i, ws);
+        i += ws;
+    }
+    return rg_buf_take(&b);
+}
+
+/* libxml2 names a failed pattern or type; a clerk needs to know what to write. */
+static const struct {
+    const char *pattern, *hint;
+} pattern_hints[] = {
+    {"'-?[0-9]+(\\.[0-9]+)?|待填'", "is not a number: write digits with an optional minus sign "
+                                   "and decimal point, e.g. 124.2 (no units, exponents or "
+                                   "separators), or 待填 while it is still to be filled"},
+    {"'[0-9]+|待填'", "is not a count: write a whole number, 0 or more, or 待填"},
+    {"'[12][0-9]{3}'", "is not a year: write four digits, e.g. 2023"},
+    {"'[a-z][a-z0-9]*(-[a-z0-9]+)*'", "is not an id: write lower-case letters, digits and "
+                                      "hyphens, e.g. infra-investment"},
+};
+
+static const struct {
+    const char *type, *hint;
+} type_hints[] = {
+    {"'xs:date'", "is not a date: write YYYY-MM-DD, e.g. 2023-12-20"},
+    {"'xs:boolean'", "is not true or false: write true or false"},
+    {"'xs:nonNegativeInteger'", "is not a whole number: write 0, 1, 2 …"},
+};
+
+bool model_input_explain(const char *msg, rg_buf *out)
+{
+    const char *atomic = strstr(msg, "' is not a valid value of the atomic type ");
+    const char *quote = atomic ? strstr(msg, ": '") : NULL;
+    for (size_t i = 0; quote && quote < atomic && i < sizeof type_hints / sizeof *type_hints; i++)
+        if (strstr(atomic, type_hints[i].type)) {
+            rg_buf_printf(out, "%.*s %s", (int)(atomic + 1 - msg), msg, type_hints[i].hint);
+            return true;
+        }
+    if (strstr(msg, "[facet 'maxInclusive']") && strstr(msg, "'decimals'")) {
+        rg_buf_puts(out, "decimals=\"…\" is more than 6: write 0 to 6 decimals");
+        return true;
+    }
+    const char *facet = strstr(msg, "[facet 'pattern'] The value '");
+    const char *accepted = facet ? strstr(facet, "' is not accepted by the pattern ") : NULL;
+    if (!accepted)
+        return false;
+    const char *pattern = accepted + strlen("' is not accepted by the pattern ");
+    for (size_t i = 0; i < sizeof pattern_hints / sizeof *pattern_hints; i++) {
+        if (strncmp(pattern, pattern_hints[i].pattern, strlen(pattern_hints[i].pattern)) != 0)
+            continue;
+        const char *value = facet + strlen("[facet 'pattern'] The value ");
+        rg_buf_printf(out, "%.*s%.*s %s", (int)(facet - msg), msg, (int)(accepted + 1 - value),
+                      value, pattern_hints[i].hint);
+        return true;
+    }
+    return false;
+}
+
+/* Position of "<name>" in an order ("<a>, <b>, …"), or -1. */
+static long order_index(const char *order, const char *name)
+{
+    rg_buf tag = {0};
+    rg_buf_printf(&tag, "<%s>", name);
+    const char *at = strstr(order, tag.data);
+    rg_buf_fini(&tag);
+    if (!at)
+        return -1;
+    long k = 0;
+    for (const char *p = order; p < at; p++)
+        k += *p == '<';
+    return k;
+}
+
+bool model_input_explain_unexpected(const char *name, const char *parent, const char *order,
+                                    const model_sibling *before, size_t nbefore, rg_buf *out)
+{
+    long at = order_index(order, name);
+    for (size_t i = 0; at >= 0 && i < nbefore; i++)
+        if (order_index(order, before[i].name) > at) {
+            rg_buf_printf(out, "<%s> is out of order: it goes before <%s> (line %d); in <%s> the "
+                               "order is %s",
+                          name, before[i].name, before[i].line, parent, order);
+            return true;
+        }
+    for (size_t i = nbefore; at >= 0 && i-- > 0;)
+        if (strcmp(before[i].name, name) == 0) {
+            rg_buf_printf(out, "a second <%s> in <%s> (the first is on line %d): it may be "
+                               "written once here",
+                          name, parent, before[i].line);
+            return true;
+        }
+    if (at >= 0)
+        return false;
+    /* The nearest known name, by edit distance over the order. */
+    const char **names = NULL;
+    size_t k = 0, cap = 0;
+    char *copy = xstrdup(order);
+    for (char *p = copy; (p = strchr(p, '<')) != NULL;) {
+        void *arr = names;
+        xgrow(&arr, &cap, k + 1, sizeof *names);
+        names = arr;
+        names[k++] = ++p;
+        p += strcspn(p, ">");
+        if (*p)
+            *p++ = '\0';
+    }
+    const char *near = model_nearest(name, names, k);
+    rg_buf_printf(out, "<%s> is not an element of <%s>; ", name, parent);
+    if (near)
+        rg_buf_printf(out, "did you mean <%s>? ", near);
+    rg_buf_printf(out, "<%s> may hold %s", parent, order);
+    free(copy);
+    free(names);
+    return true;
+}
 
 /* Reads the whole file; NULL with an error on failure. */
 char *model_input_read(const char *path, size_t *len, rg_diags *diags)

@@ -9,12 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static tval *figure_value(const model_figure *f)
-{
-    return f ? tval_number(f->text, f->unit) : tval_null();
-}
-
-/* A derived per cent as the model rounded it, or null. */
+/* A per cent the model computed (rounded once), or null. */
 static tval *percent_value(bool ok, rg_dec pct)
 {
     if (!ok)
@@ -24,6 +19,24 @@ static tval *percent_value(bool ok, rg_dec pct)
     tval *v = tval_number(b.data, "%");
     rg_buf_fini(&b);
     return v;
+}
+
+static tval *figure_value(const model_figure *f)
+{
+    return f ? tval_number(f->text, f->unit) : tval_null();
+}
+
+/* A figure in another unit of its kind (the row's), or as it is. */
+static tval *figure_in(const model_figure *f, const char *unit)
+{
+    rg_dec v;
+    if (!f || !unit || !model_figure_in(f, unit, &v) || strcmp(f->unit, unit) == 0)
+        return figure_value(f);
+    rg_buf b = {0};
+    rg_dec_format(v, &b);
+    tval *t = tval_number(b.data, unit);
+    rg_buf_fini(&b);
+    return t;
 }
 
 static tval *child_map(tval *map, const char *key, size_t len)
@@ -79,31 +92,58 @@ static void target_data(const model *m, const model_indicator *ind, tval *t)
     tval_set(t, "target_note", tval_string_take(rg_buf_take(&note)));
 }
 
-static tval *indicators_data(const model *m)
+/* A derived figure by its id, as the model rounded it, or null. */
+static tval *derived_value(const model *m, const char *id, const char *what)
+{
+    rg_buf b = {0};
+    rg_buf_printf(&b, "%s.%s", id, what);
+    const model_figure *f = model_figure_find(m, b.data);
+    rg_buf_fini(&b);
+    return figure_value(f);
+}
+
+static tval *indicator_data(const model *m, const model_indicator *ind)
 {
     static const char *const slot_name[MODEL_SLOT_COUNT] = {
-        "previous", "target", "actual", "actual_growth", "forecast", "forecast_growth", "plan"};
-    tval *list = tval_list();
-    for (size_t i = 0; i < m->nindicators; i++) {
-        const model_indicator *ind = &m->indicators[i];
-        tval *t = tval_push(list, tval_map());
+        "previous", "target", "actual", "actual_growth", "forecast", "forecast_growth", "plan",
+        "estimate", "estimate_growth"};
+    tval *t = tval_map();
+    {
         tval_set(t, "id", tval_string(ind->id));
         tval_set(t, "name", tval_string(ind->name));
         tval_set(t, "unit", tval_string(ind->unit));
         for (int s = 0; s < MODEL_SLOT_COUNT; s++)
             tval_set(t, slot_name[s], figure_value(ind->slot[s]));
         tval_set(t, "plan_name", tval_string(ind->plan_name ? ind->plan_name : ind->name));
-        tval_set(t, "base", figure_value(model_plan_base(ind)));
+        tval_set(t, "base", figure_in(model_plan_base(ind),
+                                      ind->slot[MODEL_PLAN] ? ind->slot[MODEL_PLAN]->unit : NULL));
         tval_set(t, "at_least", tval_bool(ind->plan_bound == MODEL_BOUND_AT_LEAST));
         tval_set(t, "at_most", tval_bool(ind->plan_bound == MODEL_BOUND_AT_MOST));
-        rg_dec x;
-        bool ok = model_completion_percent(ind, &x);
-        tval_set(t, "completion", percent_value(ok, x));
-        ok = model_growth_needed_percent(ind, &x);
-        tval_set(t, "growth_needed", percent_value(ok, x));
+        tval_set(t, "estimate_period",
+                 ind->estimate_period ? tval_string(ind->estimate_period) : tval_null());
+        const model_figure *base = model_plan_base(ind);
+        tval_set(t, "base_kind", !base ? tval_null()
+                                 : base == ind->slot[MODEL_FORECAST] ? tval_string("全年预计")
+                                                                     : tval_string("全年实际"));
+        const char *missing = model_plan_base_missing(ind);
+        tval_set(t, "base_missing", missing ? tval_string(missing) : tval_null());
+        tval *completion = derived_value(m, ind->id, "completion");
+        bool against_target = completion->kind != TVAL_NULL && ind->slot[MODEL_TARGET];
+        tval_set(t, "completion", completion);
+        tval_set(t, "completion_against",
+                 completion->kind == TVAL_NULL ? tval_null()
+                 : against_target              ? tval_string("target")
+                                               : tval_string("forecast"));
+        bool met;
+        tval_set(t, "completion_status", against_target && model_target_met(ind, &met)
+                                             ? tval_string(met ? "已完成" : "未完成")
+                                             : tval_null());
+        tval_set(t, "growth_needed", derived_value(m, ind->id, "growth-needed"));
+        tval_set(t, "points_needed", derived_value(m, ind->id, "points-needed"));
+        tval_set(t, "actual_change", derived_value(m, ind->id, "actual-change"));
         target_data(m, ind, t);
     }
-    return list;
+    return t;
 }
 
 /* A chain of reports (model_chain.h): each indicator's completion in each
@@ -148,24 +188,80 @@ static tval *history_data(const model *m)
     return h;
 }
 
-static tval *sectors_data(const model *m)
+/* The indicators, and the lists of those that have an actual, an estimate,
+ * a forecast, a completion rate, a plan: a template joins them with no gap. */
+static void indicators_data(const model *m, tval *root)
+{
+    tval *all = tval_set(root, "indicators", tval_list());
+    tval *with[5] = {tval_set(root, "actuals", tval_list()),
+                     tval_set(root, "estimates", tval_list()),
+                     tval_set(root, "forecasts", tval_list()),
+                     tval_set(root, "completions", tval_list()),
+                     tval_set(root, "plans", tval_list())};
+    bool against_target = false, against_forecast = false, plan_note = false;
+    for (size_t i = 0; i < m->nindicators; i++) {
+        const model_indicator *ind = &m->indicators[i];
+        rg_dec x;
+        bool completion = model_completion_percent(ind, &x);
+        bool has[5] = {ind->slot[MODEL_ACTUAL] != NULL, ind->slot[MODEL_ESTIMATE] != NULL,
+                       ind->slot[MODEL_FORECAST] != NULL, completion,
+                       ind->slot[MODEL_PLAN] != NULL};
+        tval_push(all, indicator_data(m, ind));
+        for (int k = 0; k < 5; k++)
+            if (has[k])
+                tval_push(with[k], indicator_data(m, ind));
+        against_target = against_target || (completion && ind->slot[MODEL_TARGET]);
+        against_forecast = against_forecast || (completion && !ind->slot[MODEL_TARGET]);
+        const char *missing = model_plan_base_missing(ind);
+        plan_note = plan_note || (missing && strcmp(missing, "无全年数") == 0);
+    }
+    /* What the completion rates are measured against, for captions. */
+    tval_set(root, "completion_against",
+             against_target && against_forecast ? tval_string("目标（无目标的为全年预计）")
+             : against_target                   ? tval_string("目标")
+             : against_forecast                 ? tval_string("全年预计")
+                                                : tval_null());
+    tval_set(root, "plan_base_note", tval_bool(plan_note));
+}
+
+static tval *sector_data(const model *m, const model_sector *s, const char *output_unit)
 {
     static const char *const role_name[] = {"other", "leading", "featured"};
-    tval *list = tval_list();
+    tval *t = tval_map();
+    tval_set(t, "id", tval_string(s->id));
+    tval_set(t, "name", tval_string(s->name));
+    tval_set(t, "role", tval_string(role_name[s->role]));
+    tval_set(t, "firms", figure_value(s->firms));
+    tval_set(t, "output", figure_value(s->output));
+    /* In the unit of the park's output (else the first sector's), for a chart. */
+    tval_set(t, "output_shown", figure_in(s->output, output_unit));
+    tval_set(t, "growth", figure_value(s->growth));
+    rg_buf b = {0};
+    rg_buf_printf(&b, "sectors.%s", s->id);
+    tval_set(t, "share", derived_value(m, b.data, "share"));
+    rg_buf_fini(&b);
+    return t;
+}
+
+/* The sectors; those that have an output, and the unit they are shown in:
+ * the park's output's, else the first sector's. */
+static void sectors_data(const model *m, tval *root)
+{
+    tval *all = tval_set(root, "sectors", tval_list());
+    tval *outputs = tval_set(root, "sector_outputs", tval_list());
+    const model_figure *total = model_figure_find(m, "output.actual");
+    const char *unit = total ? total->unit : NULL;
+    for (size_t i = 0; i < m->nsectors && !unit; i++)
+        if (m->sectors[i].output)
+            unit = m->sectors[i].output->unit;
+    bool any = false;
     for (size_t i = 0; i < m->nsectors; i++) {
         const model_sector *s = &m->sectors[i];
-        tval *t = tval_push(list, tval_map());
-        tval_set(t, "id", tval_string(s->id));
-        tval_set(t, "name", tval_string(s->name));
-        tval_set(t, "role", tval_string(role_name[s->role]));
-        tval_set(t, "firms", figure_value(s->firms));
-        tval_set(t, "output", figure_value(s->output));
-        tval_set(t, "growth", figure_value(s->growth));
-        rg_dec share;
-        bool ok = model_sector_share_percent(m, s, &share);
-        tval_set(t, "share", percent_value(ok, share));
+        tval_push(all, sector_data(m, s, unit));
+        if (s->output)
+            tval_push(outputs, sector_data(m, s, unit)), any = true;
     }
-    return list;
+    tval_set(root, "sector_output_unit", any ? tval_string(unit) : tval_null());
 }
 
 static tval *groups_data(const model *m)
@@ -204,6 +300,7 @@ static tval *sections_data(const model_section *ss, size_t n)
         tval_set(s, "title", tval_string(ss[i].title));
         tval_set(s, "paragraphs", paragraphs_data(ss[i].paragraphs, ss[i].nparagraphs));
         tval_set(s, "sections", sections_data(ss[i].sections, ss[i].nsections));
+        tval_set(s, "has_sections", tval_bool(ss[i].nsections > 0));
     }
     return list;
 }
@@ -267,17 +364,56 @@ tval *model_tmpl_data(const model *m)
     tval_set(root, "period", tval_string(m->period));
     tval_set(root, "title", m->title ? tval_string(m->title) : tval_null());
     tval_set(root, "fig", figures_data(m));
-    tval_set(root, "indicators", indicators_data(m));
+    tval_set(root, "full_year", tval_bool(m->full_year));
+    indicators_data(m, root);
+    sectors_data(m, root);
     bool targets = false;
     for (size_t i = 0; i < m->nindicators && !targets; i++)
         targets = m->indicators[i].slot[MODEL_TARGET] != NULL;
     tval_set(root, "has_targets", tval_bool(targets));
     tval_set(root, "unfilled", tval_bool(m->nunfilled > 0));
     tval_set(root, "history", history_data(m));
-    tval_set(root, "sectors", sectors_data(m));
     tval_set(root, "groups", groups_data(m));
     tval_set(root, "intro", paragraphs_data(m->intro, m->nintro));
     tval_set(root, "sections", sections_data(m->sections, m->nsections));
     tval_set(root, "frame", frame_data(m, root));
     return root;
+}
+
+bool model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags *diags)
+{
+    const model *m = ud;
+    /* Only a figure can be missing from an input; another name is the
+     * template's own mistake, told at its place. */
+    if (strncmp(name, "fig.", 4) != 0)
+        return false;
+    const char *id = name + 4;
+    const char *dot = strchr(id, '.');
+    size_t head = dot ? (size_t)(dot - id) : 0;
+    int line = 0, col = 0;
+    rg_buf what = {0};
+    for (size_t i = 0; dot && i < m->nindicators && !line; i++)
+        if (strlen(m->indicators[i].id) == head && strncmp(m->indicators[i].id, id, head) == 0) {
+            line = m->indicators[i].line, col = m->indicators[i].col;
+            rg_buf_printf(&what, "add <%s> to <indicator id=\"%s\">", dot + 1, m->indicators[i].id);
+        }
+    for (size_t i = 0; strncmp(id, "sectors.", 8) == 0 && i < m->nsectors && !line; i++) {
+        size_t n = strlen(m->sectors[i].id);
+        if (strncmp(id + 8, m->sectors[i].id, n) == 0 && id[8 + n] == '.') {
+            line = m->sectors[i].line, col = m->sectors[i].col;
+            rg_buf_printf(&what, "add <%s> to <sector id=\"%s\">", id + 9 + n, m->sectors[i].id);
+        }
+    }
+    if (!line && dot)
+        rg_buf_printf(&what, "add <indicator id=\"%.*s\"> with <%s> under <indicators> (names: "
+                             "docs/input-format.md)",
+                      (int)head, id, dot + 1);
+    else if (!line)
+        rg_buf_printf(&what, "add <figure id=\"%s\"> under <figures>", id);
+    rg_diag_add(diags, RG_ERROR, m->file, line, col, "the template needs %s (%s), which this input "
+                                                 "does not have: %s, or make the template test it "
+                                                 "with | exists",
+                name, where, what.data);
+    rg_buf_fini(&what);
+    return true;
 }

@@ -12,4 +12,11 @@
 
 tval *model_tmpl_data(const model *m);
 
+/* A name the report's template asks for and the input lacks
+ * (tmpl_missing_fn; ud is the model): for a figure (fig.…), an error against
+ * the input, at the indicator or sector it belongs to when there is one,
+ * saying what to add and where the template asks for it, and true; false
+ * for any other name, which is the template's mistake. */
+bool model_tmpl_missing(void *ud, const char *name, const char *where, rg_diags *diags);
+
 #endif

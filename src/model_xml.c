@@ -27,13 +27,6 @@ struct model_loader {
     xmlSchemaPtr schema;
 };
 
-/* Where a start tag is in the input: libxml2 keeps only a line per element,
- * and messages and figures need columns. */
-typedef struct tag_pos {
-    size_t at; /* byte offset of its '<' */
-    int line, col;
-} tag_pos;
-
 /* A figure and the element it was read from, for messages about its
  * attributes once every figure is known. */
 typedef struct figure_node {
@@ -50,7 +43,7 @@ typedef struct load_ctx {
     size_t errors_before;
     model *m;
     size_t figures_cap;
-    tag_pos *tags; /* every start tag, in document order */
+    model_tag_pos *tags; /* every start tag, in document order */
     size_t ntags;
     bool tags_match; /* one per element, so an element's index finds its tag */
     figure_node *fnodes;
@@ -59,51 +52,8 @@ typedef struct load_ctx {
     size_t nunfilled, unfilled_cap;
 } load_ctx;
 
-/* Finds every start tag and its line and column in one pass: a comment, a
- * processing instruction or a CDATA section may hold a '<', an attribute
- * value may not. */
-static void index_tags(load_ctx *lc)
-{
-    static const struct {
-        const char *open, *close;
-    } skip[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<?", "?>"}, {"<!", ">"}, {"</", ">"}};
-    size_t cap = 0;
-    int line = 1, col = 1;
-    const char *s = lc->src;
-    for (size_t i = 0; i < lc->len;) {
-        if (s[i] == '<') {
-            size_t k = 0;
-            while (k < sizeof skip / sizeof *skip &&
-                   strncmp(s + i, skip[k].open, strlen(skip[k].open)) != 0)
-                k++;
-            if (k == sizeof skip / sizeof *skip) {
-                void *arr = lc->tags;
-                xgrow(&arr, &cap, lc->ntags + 1, sizeof *lc->tags);
-                lc->tags = arr;
-                lc->tags[lc->ntags++] = (tag_pos){i, line, col};
-            } else {
-                /* Skip to the end of what is not a start tag, counting its lines. */
-                const char *close = strstr(s + i + strlen(skip[k].open), skip[k].close);
-                size_t stop = close ? (size_t)(close - s) + strlen(skip[k].close) : lc->len;
-                for (; i < stop; i++) {
-                    if (s[i] == '\n')
-                        line++, col = 1;
-                    else if (((unsigned char)s[i] & 0xC0) != 0x80)
-                        col++;
-                }
-                continue;
-            }
-        }
-        if (s[i] == '\n')
-            line++, col = 1;
-        else if (((unsigned char)s[i] & 0xC0) != 0x80)
-            col++;
-        i++;
-    }
-}
-
 /* The start tag of element n, or NULL when it is not known. */
-static const tag_pos *tag_of(const load_ctx *lc, const xmlNode *n)
+static const model_tag_pos *tag_of(const load_ctx *lc, const xmlNode *n)
 {
     uintptr_t k = n && n->type == XML_ELEMENT_NODE ? (uintptr_t)n->_private : 0;
     return lc->tags_match && k >= 1 && k <= lc->ntags ? &lc->tags[k - 1] : NULL;
@@ -111,59 +61,25 @@ static const tag_pos *tag_of(const load_ctx *lc, const xmlNode *n)
 
 static int line_of(const load_ctx *lc, const xmlNode *n)
 {
-    const tag_pos *t = tag_of(lc, n);
+    const model_tag_pos *t = tag_of(lc, n);
     return t ? t->line : (int)xmlGetLineNo(n);
 }
 
 static int col_of(const load_ctx *lc, const xmlNode *n)
 {
-    const tag_pos *t = tag_of(lc, n);
+    const model_tag_pos *t = tag_of(lc, n);
     return t ? t->col : 0;
 }
 
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* Line and column of attribute `name` of element n (of the element itself
- * when the attribute is not written there), found within its start tag. */
+ * when the attribute is not written there). */
 static void attr_pos(const load_ctx *lc, const xmlNode *n, const char *name, int *line, int *col)
 {
-    const tag_pos *t = tag_of(lc, n);
+    const model_tag_pos *t = tag_of(lc, n);
     *line = t ? t->line : n ? (int)xmlGetLineNo(n) : 0;
     *col = t ? t->col : 0;
-    if (!t)
-        return;
-    const char *s = lc->src;
-    size_t i = t->at + 1, end = lc->len, k = strlen(name), found = 0;
-    while (i < end && !is_blank(s[i]) && s[i] != '>' && s[i] != '/')
-        i++; /* the element's name */
-    while (i < end && !found) {
-        while (i < end && is_blank(s[i]))
-            i++;
-        if (i >= end || s[i] == '>' || s[i] == '/')
-            break;
-        size_t at = i;
-        while (i < end && s[i] != '=' && !is_blank(s[i]) && s[i] != '>')
-            i++;
-        if (i - at == k && memcmp(s + at, name, k) == 0)
-            found = at;
-        while (i < end && s[i] != '"' && s[i] != '\'' && s[i] != '>')
-            i++; /* to the value's quote */
-        if (i < end && s[i] != '>') {
-            const char *close = memchr(s + i + 1, s[i], end - i - 1);
-            i = close ? (size_t)(close - s) + 1 : end;
-        }
-    }
-    if (!found)
-        return;
-    for (size_t p = t->at; p < found; p++) {
-        if (s[p] == '\n')
-            ++*line, *col = 1;
-        else if (((unsigned char)s[p] & 0xC0) != 0x80)
-            ++*col;
-    }
+    if (t)
+        model_input_attr_pos(lc->src, lc->len, t, name, line, col);
 }
 
 /* An error about element n (attr NULL) or one of its attributes. */
@@ -255,18 +171,114 @@ static int count_elements(xmlNode *n, size_t *count)
     return 0;
 }
 
-/* libxml2 names a failed pattern; a clerk needs to know what to write. */
-static const struct {
-    const char *pattern, *hint;
-} pattern_hints[] = {
-    {"'-?[0-9]+(\\.[0-9]+)?|待填'", "is not a number: write digits with an optional minus sign "
-                                   "and decimal point, e.g. 124.2 (no units, exponents or "
-                                   "separators), or 待填 while it is still to be filled"},
-    {"'[0-9]+|待填'", "is not a count: write a whole number, 0 or more, or 待填"},
-    {"'[12][0-9]{3}'", "is not a year: write four digits, e.g. 2023"},
-    {"'[a-z][a-z0-9]*(-[a-z0-9]+)*'", "is not an id: write lower-case letters, digits and "
-                                      "hyphens, e.g. infra-investment"},
-};
+static bool is_el(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+/* Attribute value, newly allocated, or NULL when absent. */
+static char *attr(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+/* The xs:sequence of the complex type `n` (an xs:element or xs:complexType). */
+static const xmlNode *xs_sequence(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (is_el(c, "sequence"))
+            return c;
+        if (is_el(c, "complexType")) {
+            const xmlNode *q = xs_sequence(c);
+            if (q)
+                return q;
+        }
+    }
+    return NULL;
+}
+
+static const xmlNode *xs_find(const xmlNode *n, const char *kind, const char *name)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        char *v = is_el(n, kind) ? attr(n, "name") : NULL;
+        bool hit = v && strcmp(v, name) == 0 && (strcmp(kind, "complexType") == 0 || xs_sequence(n) ||
+                                                 xmlHasProp(n, (const xmlChar *)"type"));
+        free(v);
+        if (hit)
+            return n;
+        const xmlNode *in = xs_find(n->children, kind, name);
+        if (in)
+            return in;
+    }
+    return NULL;
+}
+
+/* The children of element `parent` in the order the built-in schema gives
+ * them, read from the schema itself (so it cannot fall out of step), joined
+ * by ", " into out, each between < >. False when the schema has no sequence
+ * for it. */
+static bool schema_order(const char *parent, rg_buf *out)
+{
+    xmlDocPtr xsd = xmlReadMemory(parkreport_xsd, (int)parkreport_xsd_len, "parkreport.xsd", NULL,
+                                  XML_PARSE_NONET);
+    if (!xsd)
+        return false;
+    const xmlNode *root = xmlDocGetRootElement(xsd);
+    const xmlNode *decl = xs_find(root ? root->children : NULL, "element", parent);
+    const xmlNode *seq = decl ? xs_sequence(decl) : NULL;
+    char *type = decl && !seq ? attr(decl, "type") : NULL;
+    if (type) {
+        const xmlNode *ct = xs_find(root->children, "complexType", type);
+        seq = ct ? xs_sequence(ct) : NULL;
+        free(type);
+    }
+    bool any = false;
+    for (const xmlNode *c = seq ? seq->children : NULL; c; c = c->next) {
+        char *name = is_el(c, "element") ? attr(c, "name") : NULL;
+        if (name)
+            rg_buf_printf(out, "%s<%s>", any ? ", " : "", name), any = true;
+        free(name);
+    }
+    xmlFreeDoc(xsd);
+    return any;
+}
+
+/* "This element is not expected", said as what to do
+ * (model_input_explain_unexpected). */
+static bool explain_unexpected(load_ctx *lc, const xmlError *e, int line, int col)
+{
+    const xmlNode *n = e->node;
+    if (!n || n->type != XML_ELEMENT_NODE || !n->parent || n->parent->type != XML_ELEMENT_NODE)
+        return false;
+    const char *parent = (const char *)n->parent->name;
+    size_t k = 0, cap = 0;
+    model_sibling *before = NULL;
+    for (const xmlNode *p = n->parent->children; p != n; p = p->next) {
+        if (p->type != XML_ELEMENT_NODE)
+            continue;
+        void *arr = before;
+        xgrow(&arr, &cap, k + 1, sizeof *before);
+        before = arr;
+        before[k++] = (model_sibling){(const char *)p->name, line_of(lc, p)};
+    }
+    rg_buf order = {0}, said = {0};
+    bool done = schema_order(parent, &order) &&
+                model_input_explain_unexpected((const char *)n->name, parent, order.data, before,
+                                               k, &said);
+    if (done)
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%s", said.data);
+    free(before);
+    rg_buf_fini(&order);
+    rg_buf_fini(&said);
+    return done;
+}
 
 static void on_schema_error(void *user, xmlErrorPtr e)
 {
@@ -278,19 +290,13 @@ static void on_schema_error(void *user, xmlErrorPtr e)
     if (strstr(msg, "is not a valid value of the atomic type") && lc->diags->count &&
         lc->diags->items[lc->diags->count - 1].line == line)
         return;
-    const char *facet = strstr(msg, "[facet 'pattern'] The value '");
-    const char *accepted = facet ? strstr(facet, "' is not accepted by the pattern ") : NULL;
-    if (accepted) {
-        const char *pattern = accepted + strlen("' is not accepted by the pattern ");
-        for (size_t i = 0; i < sizeof pattern_hints / sizeof *pattern_hints; i++) {
-            if (strncmp(pattern, pattern_hints[i].pattern, strlen(pattern_hints[i].pattern)) != 0)
-                continue;
-            const char *value = facet + strlen("[facet 'pattern'] The value ");
-            rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s%.*s %s",
-                        (int)(facet - msg), msg, (int)(accepted + 1 - value), value,
-                        pattern_hints[i].hint);
-            return;
-        }
+    if (strstr(msg, "This element is not expected") && explain_unexpected(lc, e, line, col))
+        return;
+    rg_buf said = {0};
+    if (model_input_explain(msg, &said)) {
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%s", said.data);
+        rg_buf_fini(&said);
+        return;
     }
     diag_from_xml_error(lc, e);
 }
@@ -360,10 +366,6 @@ static xmlDocPtr parse(load_ctx *lc, const char *s, size_t len)
 
 /* --- walking the validated tree -------------------------------------- */
 
-static bool is_el(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
 
 static size_t count_children(const xmlNode *parent, const char *name)
 {
@@ -381,16 +383,6 @@ static const xmlNode *child(const xmlNode *parent, const char *name)
     return NULL;
 }
 
-/* Attribute value, newly allocated, or NULL when absent. */
-static char *attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    if (!v)
-        return NULL;
-    char *s = xstrdup((const char *)v);
-    xmlFree(v);
-    return s;
-}
 
 static bool attr_true(const xmlNode *n, const char *name)
 {
@@ -408,39 +400,12 @@ static char *text_of(const xmlNode *n)
     return s;
 }
 
-/* A name printed on one line: a run of blanks holding a line break or a tab
- * becomes one space, blanks at either end go. Works in place; returns s. */
-static char *one_line(char *s)
-{
-    size_t w = 0, n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        if (!is_blank(s[i])) {
-            s[w++] = s[i++];
-            continue;
-        }
-        size_t run = i;
-        bool fold = false;
-        for (; i < n && is_blank(s[i]); i++)
-            fold = fold || s[i] != ' ';
-        if (run == 0 || i == n)
-            continue;
-        if (fold) {
-            s[w++] = ' ';
-        } else {
-            memmove(s + w, s + run, i - run);
-            w += i - run;
-        }
-    }
-    s[w] = '\0';
-    return s;
-}
-
 /* A name written as an attribute (a "label" of the schema) on one line, or
  * NULL when absent; an error when nothing but blanks is written. */
 static char *label_attr(load_ctx *lc, const xmlNode *n, const char *name)
 {
     char *v = attr(n, name);
-    if (v && !*one_line(v))
+    if (v && !*model_input_one_line(v))
         node_error(lc, n, name, "%s=\"\" is blank; write the %s", name,
                    strcmp(name, "unit") == 0 ? "unit" : "text");
     return v;
@@ -449,7 +414,7 @@ static char *label_attr(load_ctx *lc, const xmlNode *n, const char *name)
 /* The same for a name written as an element's text. */
 static char *label_text(load_ctx *lc, const xmlNode *n)
 {
-    char *v = one_line(text_of(n));
+    char *v = model_input_one_line(text_of(n));
     if (!*v)
         node_error(lc, n, NULL, "<%s> is blank; write its text", (const char *)n->name);
     return v;
@@ -500,7 +465,7 @@ static void check_number(load_ctx *lc, const xmlNode *n, const char *attr_name, 
 static bool still_to_fill(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *id)
 {
     char *text = attr_name ? attr(n, attr_name) : text_of(n);
-    bool unfilled = text && strcmp(one_line(text), TO_FILL) == 0;
+    bool unfilled = text && strcmp(model_input_one_line(text), TO_FILL) == 0;
     free(text);
     if (!unfilled)
         return false;
@@ -584,7 +549,8 @@ static const char *const slot_element[MODEL_SLOT_COUNT] = {
     [MODEL_PREVIOUS] = "previous",   [MODEL_TARGET] = "target",
     [MODEL_ACTUAL] = "actual",       [MODEL_ACTUAL_GROWTH] = "actual-growth",
     [MODEL_FORECAST] = "forecast",   [MODEL_FORECAST_GROWTH] = "forecast-growth",
-    [MODEL_PLAN] = "plan",
+    [MODEL_PLAN] = "plan",           [MODEL_ESTIMATE] = "estimate",
+    [MODEL_ESTIMATE_GROWTH] = "estimate-growth",
 };
 
 static model_bound bound_of(const xmlNode *n)
@@ -612,11 +578,16 @@ static void load_indicators(load_ctx *lc, const xmlNode *parent)
         ind->name = label_attr(lc, n, "name");
         ind->unit = label_attr(lc, n, "unit");
         ind->line = line_of(lc, n);
+        ind->col = col_of(lc, n);
         for (int s = 0; s < MODEL_SLOT_COUNT; s++) {
-            bool growth = s == MODEL_ACTUAL_GROWTH || s == MODEL_FORECAST_GROWTH;
+            bool growth = s == MODEL_ACTUAL_GROWTH || s == MODEL_FORECAST_GROWTH ||
+                          s == MODEL_ESTIMATE_GROWTH;
             ind->slot[s] = opt_figure(lc, n, slot_element[s], ind->id, ind->name,
                                       growth ? "%" : ind->unit);
         }
+        ind->full_year_actual = m->full_year;
+        if (child(n, "estimate"))
+            ind->estimate_period = label_attr(lc, child(n, "estimate"), "period");
         const xmlNode *plan = child(n, "plan");
         if (plan) {
             ind->plan_name = label_attr(lc, plan, "name");
@@ -640,6 +611,7 @@ static void load_sectors(load_ctx *lc, const xmlNode *parent)
         s->id = attr(n, "id");
         s->name = label_attr(lc, n, "name");
         s->line = line_of(lc, n);
+        s->col = col_of(lc, n);
         char *role = attr(n, "role");
         s->role = !role                           ? MODEL_ROLE_OTHER
                   : strcmp(role, "leading") == 0  ? MODEL_ROLE_LEADING
@@ -658,6 +630,9 @@ static void load_promotion(load_ctx *lc, const xmlNode *n)
 {
     model_promotion *p = &lc->m->promotion;
     p->present = true;
+    char *additive = attr(n, "additive");
+    p->additive = !additive || strcmp(additive, "true") == 0 || strcmp(additive, "1") == 0;
+    free(additive);
     p->activities = opt_figure(lc, n, "activities", "promotion", "招商活动", "次");
     p->projects = opt_figure(lc, n, "projects", "promotion", "招引项目", "个");
     p->amount = opt_figure(lc, n, "amount", "promotion", "招引项目总投资", "亿元");
@@ -763,7 +738,33 @@ static void drop_unfilled_refs(load_ctx *lc)
     m->nfigures = kept;
 }
 
-/* Sorts the figures, rejects duplicate ids, resolves ref="…" and checks same-as. */
+/* An error for a reference to no figure, with the nearest id suggested. */
+static void unknown_ref(load_ctx *lc, const xmlNode *n, const char *attr_name, const char *ref)
+{
+    const char *near = model_figure_nearest(lc->m, ref), *why = model_derived_missing(ref);
+    rg_buf hint = {0};
+    if (why)
+        rg_buf_printf(&hint, ": it is computed only from %s", why);
+    else if (near)
+        rg_buf_printf(&hint, "; did you mean \"%s\"?", near);
+    else
+        rg_buf_puts(&hint, "; declare it under <indicators>, <sectors>, <promotion>, <figures> or "
+                           "<groups> (derived names: docs/input-format.md)");
+    node_error(lc, n, attr_name, "%s=\"%s\": no figure has that id%s", attr_name, ref, hint.data);
+    rg_buf_fini(&hint);
+}
+
+/* same-as="…" names a figure, written or derived. */
+static void check_same_as(load_ctx *lc)
+{
+    for (size_t i = 0; i < lc->nfnodes; i++) {
+        const model_figure *f = lc->fnodes[i].figure;
+        if (f->same_as && !model_figure_find(lc->m, f->same_as) && !is_unfilled(lc, f->same_as))
+            unknown_ref(lc, lc->fnodes[i].node, "same-as", f->same_as);
+    }
+}
+
+/* Sorts the figures, rejects duplicate ids and resolves ref="…". */
 static void link_figures(load_ctx *lc)
 {
     model *m = lc->m;
@@ -778,13 +779,11 @@ static void link_figures(load_ctx *lc)
     for (size_t i = 0; i < lc->nfnodes; i++) {
         model_figure *f = lc->fnodes[i].figure;
         const xmlNode *n = lc->fnodes[i].node;
-        if (f->same_as && !model_figure_find(m, f->same_as) && !is_unfilled(lc, f->same_as))
-            node_error(lc, n, "same-as", "same-as=\"%s\": no figure has that id", f->same_as);
         if (!f->ref || is_unfilled(lc, f->ref))
             continue;
         const model_figure *t = model_figure_find(m, f->ref);
         if (!t) {
-            node_error(lc, n, "ref", "ref=\"%s\": no figure has that id", f->ref);
+            unknown_ref(lc, n, "ref", f->ref);
             continue;
         }
         if (t->ref) {
@@ -801,26 +800,6 @@ static void link_figures(load_ctx *lc)
     if (lc->nunfilled)
         drop_unfilled_refs(lc);
     m->nunfilled = lc->nunfilled;
-}
-
-/* Removes line breaks and the indentation around them: Chinese prose has no
- * spaces between words, so a wrapped line in the file must not add one. */
-static char *clean_prose(const char *s)
-{
-    rg_buf b = {0};
-    rg_buf_append(&b, "", 0);
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        size_t ws = strspn(s + i, " \t\r\n");
-        if (ws == 0) {
-            rg_buf_putc(&b, s[i++]);
-            continue;
-        }
-        if (memchr(s + i, '\n', ws) == NULL)
-            rg_buf_append(&b, s + i, ws);
-        i += ws;
-    }
-    return rg_buf_take(&b);
 }
 
 /* Ids of the things in one list must differ (figures are checked by
@@ -875,14 +854,42 @@ static void check_unique(load_ctx *lc, const char *what, const xmlNode *parent, 
         free(ids_);                                                                              \
     } while (0)
 
-static const model_group *find_group(const model *m, const char *ref)
+/* A <v ref="…"> with how it is to be written: as="growth", decimals, in, words. */
+static void load_reference(load_ctx *lc, const xmlNode *c, const char *ref, model_inline *part)
 {
-    if (strncmp(ref, "groups.", 7) != 0)
-        return NULL;
-    for (size_t i = 0; i < m->ngroups; i++)
-        if (strcmp(m->groups[i].id, ref + 7) == 0)
-            return &m->groups[i];
-    return NULL;
+    part->kind = MODEL_INLINE_FIGURE;
+    part->line = line_of(lc, c);
+    part->col = col_of(lc, c);
+    part->figure = model_figure_find(lc->m, ref);
+    part->bare = attr_true(c, "bare");
+    if (!part->figure && is_unfilled(lc, ref)) { /* warned where it is written */
+        part->kind = MODEL_INLINE_TEXT;
+        part->text = xstrdup("（" TO_FILL "）");
+        return;
+    }
+    if (!part->figure)
+        unknown_ref(lc, c, "ref", ref);
+    char *as = attr(c, "as"), *decimals = attr(c, "decimals"), *words = attr(c, "words");
+    part->phrase = model_phrase_named(as);
+    part->decimals = decimals ? atoi(decimals) : -1;
+    part->in_unit = label_attr(lc, c, "in");
+    if (part->in_unit && part->figure &&
+        !model_units_convert(part->figure->unit, part->in_unit))
+        node_error(lc, c, "in",
+                   "in=\"%s\": %s is in %s (line %d), which does not convert to %s; units of "
+                   "one kind convert: 元/万元/亿元, 平方米/万平方米/平方公里, 吨/万吨, 人/万人",
+                   part->in_unit, ref, part->figure->unit, part->figure->line, part->in_unit);
+    if (words) {
+        if (part->phrase == MODEL_PHRASE_PLAIN || part->phrase == MODEL_PHRASE_ABS)
+            node_error(lc, c, "words", "words=\"…\" needs as=\"growth\", \"points\" or "
+                                       "\"change\": the words are chosen by the sign");
+        if (model_phrase_words(words, part->words) != 0)
+            node_error(lc, c, "words",
+                       "words=\"%s\": write the word for a rise and for a fall, and optionally "
+                       "for no change, separated by commas: words=\"加快,回落,持平\"",
+                       words);
+    }
+    free(as), free(decimals), free(words);
 }
 
 static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
@@ -896,28 +903,20 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
         model_inline *part = &p->parts[p->nparts];
         if (c->type == XML_TEXT_NODE) {
             part->kind = MODEL_INLINE_TEXT;
-            part->text = clean_prose((const char *)c->content);
+            part->text = model_input_clean_prose((const char *)c->content);
             p->nparts++;
         } else if (is_el(c, "v") || is_el(c, "list")) {
             char *ref = attr(c, "ref");
             if (is_el(c, "v")) {
-                part->kind = MODEL_INLINE_FIGURE;
-                part->figure = model_figure_find(lc->m, ref);
-                part->bare = attr_true(c, "bare");
-                if (!part->figure && is_unfilled(lc, ref)) { /* warned where it is written */
-                    part->kind = MODEL_INLINE_TEXT;
-                    part->text = xstrdup("（" TO_FILL "）");
-                } else if (!part->figure)
-                    node_error(lc, c, "ref",
-                               "<v ref=\"%s\">: no figure has that id; declare it under "
-                               "<indicators>, <sectors>, <promotion>, <figures> or <groups>",
-                               ref);
+                load_reference(lc, c, ref, part);
             } else {
                 part->kind = MODEL_INLINE_LIST;
-                part->group = find_group(lc->m, ref);
+                part->group = model_group_find(lc->m, ref);
+                const char *near = part->group ? NULL : model_group_nearest(lc->m, ref);
                 if (!part->group)
-                    node_error(lc, c, "ref",
-                               "<list ref=\"%s\">: no group has that id (write groups.ID)", ref);
+                    node_error(lc, c, "ref", "<list ref=\"%s\">: no group has that id (write "
+                               "groups.ID)%s%s%s", ref, near ? "; did you mean \"groups." : "",
+                               near ? near : "", near ? "\"?" : "");
             }
             free(ref);
             p->nparts++;
@@ -962,17 +961,17 @@ static void load_sections(load_ctx *lc, const xmlNode *parent, model_section **o
 static void load_report(load_ctx *lc, const xmlNode *root)
 {
     model *m = lc->m;
-    /* The years are figures too, so prose can say <v ref="year"/>. */
-    char *years[2] = {attr(root, "year"), attr(root, "plan-year")};
-    m->year = atoi(years[0]);
-    m->plan_year = atoi(years[1]);
     m->period = label_attr(lc, root, "period");
+    m->full_year = model_period_is_full_year(m->period);
+    /* The years are figures too, so prose can say <v ref="year"/>. */
     const char *year_ids[2] = {"year", "plan-year"};
+    int *years[2] = {&m->year, &m->plan_year};
     for (int i = 0; i < 2; i++) {
         model_figure *f =
             new_figure(lc, year_ids[i], i ? "计划年份" : "年份", "年", line_of(lc, root));
-        f->text = years[i];
+        f->text = attr(root, year_ids[i]);
         rg_dec_parse(f->text, &f->value);
+        *years[i] = atoi(f->text);
     }
     m->date = attr(root, "date");
     m->previous = attr(root, "previous");
@@ -1012,6 +1011,8 @@ static void load_report(load_ctx *lc, const xmlNode *root)
                  m->promotion.categories, m->promotion.ncategories);
     CHECK_UNIQUE(lc, "groups", child(root, "groups"), "group", m->groups, m->ngroups);
     link_figures(lc);
+    model_derive(m, lc->diags);
+    check_same_as(lc);
 
     const xmlNode *narrative = child(root, "narrative");
     if (child(narrative, "intro"))
@@ -1054,7 +1055,7 @@ model *model_load_buffer(model_loader *ld, const char *path, const char *data, s
     }
     lc.src = bytes;
     lc.len = len;
-    index_tags(&lc);
+    model_input_tags(lc.src, lc.len, &lc.tags, &lc.ntags);
     size_t elements = 0;
     int too_many = count_elements(xmlDocGetRootElement(doc), &elements);
     lc.tags_match = !too_many && elements == lc.ntags;

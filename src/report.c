@@ -399,7 +399,8 @@ static doc *make_doc(const report_setup *s, const model *m, rg_diags *d)
     tval *data = model_tmpl_data(m);
     rg_buf text = {0};
     doc *document = NULL;
-    if (tmpl_render(s->report_tmpl, data, &text, d) == 0)
+    /* Every name the input lacks is told at once, against the input. */
+    if (tmpl_render_collect(s->report_tmpl, data, &text, model_tmpl_missing, (void *)m, d) == 0)
         document = doc_parse(s->template_path, text.data, text.len, d);
     tval_free(data);
     rg_buf_fini(&text);
@@ -511,6 +512,19 @@ static void hold_stops(sigset_t *old)
     sigprocmask(SIG_BLOCK, &stop, old);
 }
 
+/* A name too long for a file: an error. */
+static bool name_fits(const char *final, const char *input, rg_diags *d)
+{
+    size_t base = strlen(base_name(final));
+    if (base > NAME_MAX) {
+        rg_diag_add(d, RG_ERROR, input, 0, 0,
+                    "the output name %s is longer than the %d bytes a file name may have; "
+                    "give the input a shorter name", base_name(final), NAME_MAX);
+        return false;
+    }
+    return true;
+}
+
 static bool output_start(output *o, const char *dir, const char *input, const char *ext,
                          rg_diags *d)
 {
@@ -521,13 +535,8 @@ static bool output_start(output *o, const char *dir, const char *input, const ch
                     "rename the input", TEMP_PREFIX);
         return false;
     }
-    size_t base = strlen(base_name(o->final));
-    if (base > NAME_MAX) {
-        rg_diag_add(d, RG_ERROR, input, 0, 0,
-                    "the output name %s is longer than the %d bytes a file name may have; "
-                    "give the input a shorter name", base_name(o->final), NAME_MAX);
+    if (!name_fits(o->final, input, d))
         return false;
-    }
     o->temp = temp_file(dir, ext, o->final, &o->fd, d);
     return o->temp != NULL;
 }
@@ -611,6 +620,39 @@ static int write_eml(const char *dir, const char *input, const rg_buf *bytes, rg
     return rc;
 }
 
+/* The message's text from templates/mail.mustache: 0, or -1 with errors. */
+static int mail_text_make(report_setup *s, const model *m, mail_text *mt, rg_diags *d)
+{
+    tval *data = model_tmpl_data(m);
+    mail_clean_data(data); /* no line break from the data in the header lines */
+    rg_buf text = {0};
+    int rc = tmpl_render(s->mail_tmpl, data, &text, d) == 0 &&
+                     mail_text_parse(s->mail_template_path, text.data, mt, d) == 0
+                 ? 0
+                 : -1;
+    tval_free(data);
+    rg_buf_fini(&text);
+    return rc;
+}
+
+/* What a run would do short of writing: the output names checked. (--check
+ * cannot be combined with mailing.) */
+static int check_outputs(const report_setup *s, const char *input, rg_diags *d)
+{
+    const report_options *o = s->opt;
+    const char *exts[2] = {o->want_pdf ? ".pdf" : NULL, o->want_xlsx ? ".xlsx" : NULL};
+    int rc = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!exts[i])
+            continue;
+        char *final = report_output_name(o->output_dir, input, exts[i]);
+        if (!name_fits(final, input, d))
+            rc = -1;
+        free(final);
+    }
+    return rc;
+}
+
 /* The input's message to the county, from templates/mail.mustache, with the
  * files just written attached (the bytes written, never a file read again by
  * its name): sent, or written for --mail-dry-run. */
@@ -618,18 +660,12 @@ static int mail_report(report_setup *s, const model *m, const char *input, const
                        const output *xlsx, rg_diags *d)
 {
     const report_options *o = s->opt;
-    tval *data = model_tmpl_data(m);
-    mail_clean_data(data); /* no line break from the data in the header lines */
-    rg_buf text = {0};
     mail_text mt = {0};
-    int rc = tmpl_render(s->mail_tmpl, data, &text, d) == 0 &&
-                     mail_text_parse(s->mail_template_path, text.data, &mt, d) == 0
-                 ? 0
-                 : -1;
-    tval_free(data);
-    rg_buf_fini(&text);
-    if (rc != 0)
+    int rc = mail_text_make(s, m, &mt, d);
+    if (rc != 0) {
+        mail_text_fini(&mt);
         return -1;
+    }
     mail_part parts[2];
     size_t n = 0;
     if (o->attach_xlsx)
@@ -719,6 +755,7 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
             layout_result *laid = layout_run(document, &s->style, &mx);
             warn_missing(s, laid, input, &d);
             layout_free(laid);
+            rc = check_outputs(s, input, &d);
         } else {
             /* SIGINT, SIGTERM and SIGHUP wait while the temporary files
              * exist: they take effect once both are renamed into place or

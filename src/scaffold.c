@@ -94,7 +94,8 @@ static void put_indicator(rg_buf *out, const model_indicator *ind)
             put_attr(out, "unit", actual->unit);
         rg_buf_puts(out, "/>\n");
     } else if (actual || plan) { /* a target is measured against an actual */
-        put_to_fill(out, 3, "actual", actual, ind->unit);
+        /* in the target's unit, which last year's plan gave */
+        put_to_fill(out, 3, "actual", plan ? plan : actual, ind->unit);
     }
     if (ind->slot[MODEL_ACTUAL_GROWTH])
         put_to_fill(out, 3, "actual-growth", NULL, NULL);

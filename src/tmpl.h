@@ -105,6 +105,15 @@ tmpl *tmpl_load(const char *dir, const char *file, const tmpl_options *opt, rg_d
  * the walk TMPL_MAX_STEPS steps.
  * out then holds a partial result the caller must discard. */
 int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags);
+/* Told of a name the data lacks: `name` as the template writes it, `where`
+ * the template's FILE:LINE:COL asking for it. Returns true when it has told
+ * it; false leaves it to the usual error at the template's place. */
+typedef bool (*tmpl_missing_fn)(void *ud, const char *name, const char *where, rg_diags *diags);
+/* tmpl_render, but a name the data lacks (in strict mode) goes to `missing`,
+ * once per name, and the render goes on as if it were empty, so that every
+ * missing name is told at once; -1 at the end when there was one. */
+int tmpl_render_collect(const tmpl *t, const tval *data, rg_buf *out, tmpl_missing_fn missing,
+                        void *ud, rg_diags *diags);
 void tmpl_free(tmpl *t);
 
 #endif

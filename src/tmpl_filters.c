@@ -262,6 +262,18 @@ static int f_default(render *r, const node *nd, const filter_call *fc, const tva
     return 0;
 }
 
+/* True when the name is in the data and holds something: a section on it
+ * writes a clause only for data that is there. */
+static int f_exists(render *r, const node *nd, const filter_call *fc, const tval *in,
+                    const tval **out)
+{
+    (void)nd, (void)fc;
+    *out = tmpl_keep(r, tval_bool(in && in->kind != TVAL_NULL &&
+                                  !(in->kind == TVAL_STRING && !*in->s) &&
+                                  !(in->kind == TVAL_LIST && in->n == 0)));
+    return 0;
+}
+
 static int f_with_unit(render *r, const node *nd, const filter_call *fc, const tval *in,
                        const tval **out)
 {
@@ -341,6 +353,7 @@ const filter_def tmpl_filters[] = {
     {"map", "s", f_map},
     {"count", "", f_count},
     {"default", "a", f_default},
+    {"exists", "", f_exists},
     {"unit", "", f_unit},
     {"with_unit", "", f_with_unit},
     {"pos", "", f_pos},

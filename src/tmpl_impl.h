@@ -105,6 +105,9 @@ struct render {
     bool too_long;        /* past TMPL_MAX_OUTPUT: nothing more is written */
     size_t steps;         /* tags and texts rendered, up to TMPL_MAX_STEPS */
     rg_diags *diags;
+    tmpl_missing_fn missing; /* names the data lacks go to it (tmpl_render_collect) */
+    void *missing_ud;
+    rg_buf missed;        /* the names told, each followed by a line break */
 };
 
 /* The filters, ended by an entry with a NULL name (tmpl_filters.c). */

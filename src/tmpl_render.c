@@ -117,24 +117,58 @@ static const tval *lookup(render *r, const char *name)
     return v;
 }
 
+/* A name the data lacks, told once (tmpl_render_collect); the render goes
+ * on as if it were empty. */
+static int tell_missing(render *r, const node *nd, const tval **out)
+{
+    rg_buf name = {0};
+    rg_buf_printf(&name, "\n%s\n", nd->e.path);
+    bool told = r->missed.len && (strncmp(r->missed.data, name.data + 1, name.len - 1) == 0 ||
+                                  strstr(r->missed.data, name.data));
+    if (!told) {
+        const unit *u = &r->t->units[nd->unit];
+        int line, col;
+        rg_utf8_position(u->src, nd->at, &line, &col);
+        rg_buf where = {0};
+        rg_buf_printf(&where, "%s:%d:%d", u->display, line, col);
+        if (!r->missing(r->missing_ud, nd->e.path, where.data, r->diags))
+            tmpl_render_error(r, nd->unit, nd->at, "\"%s\" is not in the data; if it may be "
+                                                   "missing, write {{%s | default \"…\"}}",
+                              nd->e.path, nd->e.path);
+        rg_buf_fini(&where);
+        rg_buf_append(&r->missed, name.data + 1, name.len - 1);
+    }
+    rg_buf_fini(&name);
+    *out = NULL;
+    return 0;
+}
+
+/* default and exists are the filters that may be given a missing name. */
+static bool takes_missing(const filter_call *fc)
+{
+    return strcmp(fc->def->name, "default") == 0 || strcmp(fc->def->name, "exists") == 0;
+}
+
 /* The value of an expression; -1 (reported) on an error. *out is NULL for
  * a missing name in lenient mode. */
 static int evaluate(render *r, const node *nd, const tval **out)
 {
     const expr *e = &nd->e;
     const tval *v = lookup(r, e->path);
-    bool defaulted = e->nfilters > 0 && strcmp(e->filters[0].def->name, "default") == 0;
+    bool defaulted = e->nfilters > 0 && takes_missing(&e->filters[0]);
     if (!v && !defaulted && !r->t->opt.lenient) {
         if (e->path[0] == '@')
             return tmpl_render_error(r, nd->unit, nd->at, "%s is defined only inside a section over "
                                                      "a list", e->path);
+        if (r->missing)
+            return tell_missing(r, nd, out);
         return tmpl_render_error(r, nd->unit, nd->at, "\"%s\" is not in the data; if it may be "
                                                  "missing, write {{%s | default \"…\"}}",
                             e->path, e->path);
     }
     for (size_t i = 0; i < e->nfilters; i++) {
         const filter_call *fc = &e->filters[i];
-        if (!v && strcmp(fc->def->name, "default") != 0) {
+        if (!v && !takes_missing(fc)) {
             if (r->t->opt.lenient)
                 continue;
         }
@@ -251,6 +285,8 @@ static int render_var(render *r, const node *nd)
     if (evaluate(r, nd, &v) != 0)
         return -1;
     const char *text = NULL;
+    if (!v && r->missing)
+        return 0; /* told already */
     if (!v || v->kind == TVAL_NULL) {
         if (!r->t->opt.lenient)
             return tmpl_render_error(r, nd->unit, nd->at, "\"%s\" is empty here; if that is "
@@ -383,7 +419,13 @@ static int render_nodes(render *r, const node *nodes, size_t n)
 
 int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags)
 {
-    render r = {.t = t, .out = out, .diags = diags};
+    return tmpl_render_collect(t, data, out, NULL, NULL, diags);
+}
+
+int tmpl_render_collect(const tmpl *t, const tval *data, rg_buf *out, tmpl_missing_fn missing,
+                        void *ud, rg_diags *diags)
+{
+    render r = {.t = t, .out = out, .diags = diags, .missing = missing, .missing_ud = ud};
     rg_buf_append(out, "", 0);
     r.start = out->len;
     int rc = push(&r, &t->units[0].root, (frame){.v = data});
@@ -395,6 +437,9 @@ int tmpl_render(const tmpl *t, const tval *data, rg_buf *out, rg_diags *diags)
     free(r.stack);
     free(r.parents);
     rg_buf_fini(&r.indent);
+    if (rc == 0 && r.missed.len)
+        rc = -1;
+    rg_buf_fini(&r.missed);
     return rc;
 }
 

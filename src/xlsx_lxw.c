@@ -150,6 +150,16 @@ static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
     }
 }
 
+/* A figure in the unit of its row: 1.69 亿元 in a 万元 row is 16900, so that
+ * the row's unit states the unit of every value in it. */
+static void put_figure_in(sheet *sh, int row, int col, const model_figure *fig, const char *unit)
+{
+    model_figure converted = fig ? *fig : (model_figure){0};
+    if (fig && model_figure_in(fig, unit, &converted.value))
+        fig = &converted;
+    put_figure(sh, row, col, fig);
+}
+
 /* A formula with the value the model computed as its cached result. */
 static void put_formula(sheet *sh, int row, int col, const char *formula, double value,
                         lxw_format *format)
@@ -383,14 +393,19 @@ static lxw_chart *add_chart(sheet *sh, uint8_t type, int first_row, int last_row
 
 /* The status of a completion rate in cell `rate`: 已完成 when the actual is
  * at least the target, or at most it when the target is bounded so. */
-static void put_status(sheet *sh, int row, int col, const model_indicator *ind, const char *rate)
+static void put_status(sheet *sh, int row, int col, const model_indicator *ind, int actual_col,
+                       int target_col)
 {
     bool met = false;
     model_target_met(ind, &met);
     bool at_most = ind->slot[MODEL_TARGET] && ind->target_bound == MODEL_BOUND_AT_MOST;
-    char formula[64];
-    snprintf(formula, sizeof formula, "=IF(%s%s1,\"已完成\",\"未完成\")", rate,
-             at_most ? "<=" : ">=");
+    /* The actual against the target, both shown in the row's unit: a rate
+     * (不低于30%) too, which has no completion rate. */
+    char actual[16], target[16], formula[64];
+    cell_name(row, actual_col, actual, sizeof actual);
+    cell_name(row, target_col, target, sizeof target);
+    snprintf(formula, sizeof formula, "=IF(%s%s%s,\"已完成\",\"未完成\")", actual,
+             at_most ? "<=" : ">=", target);
     put_formula_text(sh, row, col, formula, met ? "已完成" : "未完成");
 }
 
@@ -424,6 +439,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
     /* The completion rates again, beside the table, for the chart: only the
      * indicators that have one, so the chart has no gaps. */
     int chart_row = 3;
+    bool against_target = false, against_forecast = false;
     for (size_t i = 0; rc == 0 && i < m->nindicators; i++) {
         const model_indicator *ind = &m->indicators[i];
         if (!ind->slot[MODEL_TARGET] && !ind->slot[MODEL_ACTUAL] && !ind->slot[MODEL_FORECAST])
@@ -431,21 +447,30 @@ static int actuals_sheet(book *b, rg_diags *diags)
         put_serial(&sh, row, ++n);
         put_text(&sh, row, 1, ind->name, b->text);
         const model_figure *act = ind->slot[MODEL_ACTUAL];
-        put_text(&sh, row, 2, act ? act->unit : ind->unit, b->text);
-        put_figure(&sh, row, 3, ind->slot[MODEL_TARGET]);
+        const char *unit = act ? act->unit : ind->unit;
+        put_text(&sh, row, 2, unit, b->text);
+        put_figure_in(&sh, row, 3, ind->slot[MODEL_TARGET], unit);
         put_figure(&sh, row, 4, act);
         put_figure(&sh, row, 5, ind->slot[MODEL_ACTUAL_GROWTH]);
-        put_figure(&sh, row, 6, ind->slot[MODEL_FORECAST]);
+        put_figure_in(&sh, row, 6, ind->slot[MODEL_FORECAST], unit);
         put_figure(&sh, row, 7, ind->slot[MODEL_FORECAST_GROWTH]);
         double completion;
         if (model_completion(ind, &completion)) {
+            against_target = against_target || ind->slot[MODEL_TARGET];
+            against_forecast = against_forecast || !ind->slot[MODEL_TARGET];
             char a[16], base[16], formula[64], rate[16];
             cell_name(row, 4, a, sizeof a);
             cell_name(row, ind->slot[MODEL_TARGET] ? 3 : 6, base, sizeof base);
             snprintf(formula, sizeof formula, "=%s/%s", a, base);
             put_formula(&sh, row, 8, formula, completion, b->percent);
             cell_name(row, 8, rate, sizeof rate);
-            put_status(&sh, row, 9, ind, rate);
+            if (ind->slot[MODEL_TARGET]) {
+                put_status(&sh, row, 9, ind, 4, 3);
+            } else {
+                /* A part of the year against the whole year's forecast is
+                 * progress: neither done nor missed. */
+                put_text(&sh, row, 9, "全年进度", b->text);
+            }
             char name_ref[16];
             cell_name(row, 1, name_ref, sizeof name_ref);
             snprintf(formula, sizeof formula, "=%s", name_ref);
@@ -456,8 +481,12 @@ static int actuals_sheet(book *b, rg_diags *diags)
                                                 b->percent, completion));
             chart_row++;
         } else {
+            bool met;
             put_blank(&sh, row, 8);
-            put_blank(&sh, row, 9);
+            if (model_target_met(ind, &met))
+                put_status(&sh, row, 9, ind, 4, 3);
+            else
+                put_blank(&sh, row, 9);
         }
         put_target_note(&sh, row, 10, ind);
         row++;
@@ -465,7 +494,8 @@ static int actuals_sheet(book *b, rg_diags *diags)
     if (rc == 0) {
         highlight_missed(&sh, 3, row - 1, 8);
         note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
-                                       "注：完成率为实际值与目标之比；无目标时为与全年预计之比。",
+                                       "注：完成率为实际值与目标之比，据以判断已完成、未完成；"
+                                       "无目标时为与全年预计之比，只表示全年进度。",
                                        NULL));
         note(b, worksheet_print_area(sh.ws, 0, 0, (lxw_row_t)(row + 1), 10));
         if (chart_row > 3) {
@@ -473,7 +503,10 @@ static int actuals_sheet(book *b, rg_diags *diags)
             note(b, worksheet_write_string(sh.ws, 2, 13, "完成率", b->header));
             note(b, worksheet_set_column(sh.ws, 12, 13, 16, NULL));
             rg_buf ct = {0};
-            rg_buf_printf(&ct, "%s%d年%s主要指标完成率", m->park, m->year, m->period);
+            rg_buf_printf(&ct, "%s%d年%s主要指标完成率（%s）", m->park, m->year, m->period,
+                          against_target && against_forecast ? "对目标，无目标的对全年预计"
+                          : against_target                   ? "对目标"
+                                                             : "对全年预计");
             lxw_chart *chart = add_chart(&sh, LXW_CHART_COLUMN, 3, chart_row - 1, 12, 13, ct.data, false);
             rg_buf_fini(&ct);
             if (chart) {
@@ -527,11 +560,12 @@ static int plan_sheet(book *b, rg_diags *diags)
         put_serial(&sh, row, ++n);
         put_text(&sh, row, 1, ind->plan_name ? ind->plan_name : ind->name, b->text);
         put_text(&sh, row, 2, plan->unit, b->text);
-        put_figure(&sh, row, 3, base);
+        put_figure_in(&sh, row, 3, base, plan->unit);
+        const char *missing = model_plan_base_missing(ind);
         put_text(&sh, row, 4,
-                 !base ? ""
+                 missing ? missing
                  : base == ind->slot[MODEL_FORECAST] ? "全年预计"
-                                                     : "实际",
+                                                     : "全年实际",
                  b->text);
         put_figure(&sh, row, 5, plan);
         put_text(&sh, row, 6, bound_text(ind->plan_bound), b->text);
@@ -551,8 +585,13 @@ static int plan_sheet(book *b, rg_diags *diags)
         }
         row++;
     }
-    if (rc == 0)
+    if (rc == 0) {
+        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
+                                       "注：需增长按本年全年数（全年预计，无预计时为全年实际）计算；"
+                                       "只有部分时期数字的，不计算。",
+                                       NULL));
         close_sheet(&sh);
+    }
     rg_buf_fini(&name);
     rg_buf_fini(&title);
     rg_buf_fini(&h_base);
@@ -573,10 +612,14 @@ static int sectors_sheet(book *b, rg_diags *diags)
     if (m->nsectors == 0)
         return 0;
     const model_figure *total = model_figure_find(m, "output.actual");
-    const char *output_unit = total ? total->unit : "亿元";
-    for (size_t i = 0; i < m->nsectors; i++)
+    /* Every output in the park's unit (else the first sector's): 8000 万元
+     * in a row of 亿元 is 0.8. */
+    const char *output_unit = total ? total->unit : NULL;
+    for (size_t i = 0; i < m->nsectors && !output_unit; i++)
         if (m->sectors[i].output)
             output_unit = m->sectors[i].output->unit;
+    if (!output_unit)
+        output_unit = "亿元";
     rg_buf title = {0}, h_output = {0}, units = {0};
     rg_buf_printf(&title, "%s%d年%s主要产业发展情况", m->park, m->year, m->period);
     rg_buf_printf(&h_output, "产值（%s）", output_unit);
@@ -592,7 +635,7 @@ static int sectors_sheet(book *b, rg_diags *diags)
         put_text(&sh, row, 1, s->name, b->text);
         put_text(&sh, row, 2, role_text(s->role), b->text);
         put_figure(&sh, row, 3, s->firms);
-        put_figure(&sh, row, 4, s->output);
+        put_figure_in(&sh, row, 4, s->output, output_unit);
         put_figure(&sh, row, 5, s->growth);
     }
     int total_row = row;
@@ -625,13 +668,13 @@ static int sectors_sheet(book *b, rg_diags *diags)
                                                 s->name));
             cell_name(first + (int)i, 4, ref, sizeof ref);
             snprintf(formula, sizeof formula, "=%s", ref);
+            rg_dec v = s->output->value;
+            bool in_unit = model_figure_in(s->output, output_unit, &v);
             note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)chart_row, 10, formula,
-                                                number_format(b, s->output->value.scale),
-                                                rg_dec_to_double(s->output->value)));
-            rg_dec neg = s->output->value;
+                                                number_format(b, v.scale), rg_dec_to_double(v)));
+            rg_dec neg = v;
             neg.coef = -neg.coef;
-            rest_ok = rest_ok && strcmp(s->output->unit, total->unit) == 0 &&
-                      rg_dec_add(rest, neg, &rest) == 0;
+            rest_ok = rest_ok && in_unit && rg_dec_add(rest, neg, &rest) == 0;
             chart_row++;
         }
         if (chart_row > 3 && rest_ok && rest.coef > 0) {
@@ -670,10 +713,16 @@ static int promotion_sheet(book *b, rg_diags *diags)
     const model_promotion *p = &m->promotion;
     if (!p->present || p->ncategories == 0)
         return 0;
-    /* A figure written 待填 is absent (model.h). */
-    const model_category *first = &p->categories[0];
-    const char *count_unit = first->projects ? first->projects->unit : "个";
-    const char *amount_unit = first->amount ? first->amount->unit : "亿元";
+    /* Each column in one unit: the stated total's, else the first category's. */
+    const char *count_unit = p->projects ? p->projects->unit : NULL;
+    const char *amount_unit = p->amount ? p->amount->unit : NULL;
+    for (size_t i = 0; i < p->ncategories; i++) {
+        const model_category *c = &p->categories[i];
+        count_unit = count_unit ? count_unit : c->projects ? c->projects->unit : NULL;
+        amount_unit = amount_unit ? amount_unit : c->amount ? c->amount->unit : NULL;
+    }
+    count_unit = count_unit ? count_unit : "个";
+    amount_unit = amount_unit ? amount_unit : "亿元";
     rg_buf title = {0}, h_count = {0}, h_amount = {0}, units = {0};
     rg_buf_printf(&title, "%s%d年%s招商引资情况", m->park, m->year, m->period);
     rg_buf_printf(&h_count, "项目数（%s）", count_unit);
@@ -683,33 +732,47 @@ static int promotion_sheet(book *b, rg_diags *diags)
     sheet sh;
     int rc = open_sheet(b, &sh, "招商引资", title.data, units.data, 4, headers, diags);
     int row = 3;
+    const char *unit_of[2] = {count_unit, amount_unit};
+    rg_dec sums[2] = {{0, 0}, {0, 0}};
+    bool any[2] = {false, false}, sum_ok[2] = {true, true};
     for (size_t i = 0; rc == 0 && i < p->ncategories; i++, row++) {
+        const model_figure *f[2] = {p->categories[i].projects, p->categories[i].amount};
         put_serial(&sh, row, (int)i + 1);
         put_text(&sh, row, 1, p->categories[i].name, b->text);
-        put_figure(&sh, row, 2, p->categories[i].projects);
-        put_figure(&sh, row, 3, p->categories[i].amount);
+        for (int c = 0; c < 2; c++) {
+            put_figure_in(&sh, row, 2 + c, f[c], unit_of[c]);
+            rg_dec v;
+            if (!f[c])
+                continue;
+            any[c] = true;
+            sum_ok[c] = sum_ok[c] && model_figure_in(f[c], unit_of[c], &v) &&
+                        rg_dec_add(sums[c], v, &sums[c]) == 0;
+        }
     }
-    rg_dec projects, amount;
-    if (rc == 0 && model_promotion_sum(m, &projects, &amount)) {
+    if (rc == 0 && !p->additive) {
+        note(b, worksheet_write_string(sh.ws, (lxw_row_t)(row + 1), 0,
+                                       "注：各类别有交叉或未列全，不相加，不与总数核对。", NULL));
+    } else if (rc == 0 && (any[0] || any[1])) {
         int sum_row = row, stated_row = row + 1, diff_row = row + 2;
-        const rg_dec sums[2] = {projects, amount};
         const model_figure *stated[2] = {p->projects, p->amount};
         put_text(&sh, sum_row, 1, "分类合计", b->header);
         put_text(&sh, stated_row, 1, "上报总数", b->header);
         put_text(&sh, diff_row, 1, "差额（合计－总数）", b->header);
         for (int c = 0; c < 2; c++) {
             char formula[64];
+            if (!any[c] || !sum_ok[c]) {
+                put_blank(&sh, sum_row, 2 + c);
+                put_figure(&sh, stated_row, 2 + c, stated[c]);
+                put_blank(&sh, diff_row, 2 + c);
+                continue;
+            }
             snprintf(formula, sizeof formula, "=SUM(%c4:%c%d)", 'C' + c, 'C' + c, sum_row);
             note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)sum_row, (lxw_col_t)(2 + c),
                                                 formula, number_format(b, sums[c].scale),
                                                 rg_dec_to_double(sums[c])));
             put_figure(&sh, stated_row, 2 + c, stated[c]);
-            rg_dec neg, diff;
-            if (stated[c]) {
-                neg = stated[c]->value;
-                neg.coef = -neg.coef;
-            }
-            if (stated[c] && rg_dec_add(sums[c], neg, &diff) == 0) {
+            rg_dec diff;
+            if (stated[c] && rg_dec_sub(sums[c], stated[c]->value, &diff) == 0) {
                 snprintf(formula, sizeof formula, "=%c%d-%c%d", 'C' + c, sum_row + 1, 'C' + c,
                          stated_row + 1);
                 note(b, worksheet_write_formula_num(sh.ws, (lxw_row_t)diff_row,
@@ -801,26 +864,30 @@ static int years_sheet(book *b, rg_diags *diags)
             put_text(&sh, row, 0, at->name, b->text);
             put_number(&sh, row, 1, (rg_dec){y->year, 0});
             put_text(&sh, row, 2, act ? act->unit : at->unit, b->text);
-            put_figure(&sh, row, 3, at->slot[MODEL_TARGET]);
+            put_figure_in(&sh, row, 3, at->slot[MODEL_TARGET], act ? act->unit : at->unit);
             put_text(&sh, row, 4, at->slot[MODEL_TARGET] ? bound_text(at->target_bound) : "",
                      b->text);
             put_figure(&sh, row, 5, act);
             put_text(&sh, row, 6, act ? y->period : "", b->text);
-            put_figure(&sh, row, 7, at->slot[MODEL_FORECAST]);
+            put_figure_in(&sh, row, 7, at->slot[MODEL_FORECAST], act ? act->unit : at->unit);
             double completion;
-            if (model_completion(at, &completion)) {
+            bool rated = model_completion(at, &completion), met;
+            if (rated) {
                 char a[16], base[16], formula[48];
                 cell_name(row, 5, a, sizeof a);
                 cell_name(row, at->slot[MODEL_TARGET] ? 3 : 7, base, sizeof base);
                 snprintf(formula, sizeof formula, "=%s/%s", a, base);
                 put_formula(&sh, row, 8, formula, completion, b->percent);
-                cell_name(row, 8, a, sizeof a);
-                put_status(&sh, row, 9, at, a);
                 any_completion = true;
             } else {
                 put_blank(&sh, row, 8);
-                put_blank(&sh, row, 9);
             }
+            if (at->slot[MODEL_TARGET] && model_target_met(at, &met))
+                put_status(&sh, row, 9, at, 5, 3);
+            else if (rated) /* a part of the year against the full-year forecast */
+                put_text(&sh, row, 9, "全年进度", b->text);
+            else
+                put_blank(&sh, row, 9);
             put_figure(&sh, row, 10, at->slot[MODEL_ACTUAL_GROWTH]);
             row++;
         }

@@ -52,8 +52,10 @@ for r, c in zip(ws.iter_rows(min_row=4), wc.iter_rows(min_row=4)):
     bound = {'at-least': '不低于；', 'at-most': '不高于；'}.get(plan.get('bound'), '')
     named = '“' + plan.get('name') + '”' if plan.get('name') else ''
     assert r[10].value == f'{bound}取自park-2023.xml第{plan_line[name]}行的2024年计划{named}', (name, r[10].value)
+    want = '已完成' if c[4].value >= c[3].value else '未完成'
+    assert c[9].value == want, (name, c[9].value, want)
     if r[8].value is None:
-        assert name == '实施技改扩能', name  # 个 against 户: no completion
+        assert r[2].value == '%', name  # a rate: its status, but no completion rate
         continue
     assert r[8].value == f'=E{r[0].row}/D{r[0].row}', r[8].value
     rate = c[4].value / c[3].value
@@ -80,7 +82,7 @@ check "pdf: the completion table uses last year's plan, its status and its sourc
     tr -d ' \\n' < '$T/r/park-2024.txt' | grep -q '未完成取自park-2023.xml第17行的2024年计划' &&
     grep -q '招引项目 *个 *≥15 *18 *120.0% *已完成' '$T/r/park-2024.txt' &&
     grep -q '2023—2024年主要指标完成率' '$T/r/park-2024.txt' &&
-    tr -d ' \\n' < '$T/r/park-2024.txt' | grep -q '附图12024年1-11月主要指标完成情况'"
+    tr -d ' \\n' < '$T/r/park-2024.txt' | grep -q '附图12024年1-11月主要指标完成目标（无目标的为全年预计）情况'"
 
 # --- growth against last year's figures, and targets that disagree --------
 mkdir -p "$T/g" && cp "$SEED_XML" "$T/g/park-2023.xml"

@@ -280,6 +280,49 @@ static void test_default_and_predicates(void **state)
                   ">100");
 }
 
+/* exists: a section on a name that may be missing writes a clause only for
+ * data that is there; the name is not an error then. */
+static void test_exists(void **state)
+{
+    (void)state;
+    expect_render("{{#park | exists}}有{{/park | exists}}{{#missing | exists}}无{{/missing | exists}}"
+                  "{{^n.missing | exists}}缺{{/n.missing | exists}}{{#empty | exists}}空{{/empty | exists}}"
+                  "{{#nothing_here | exists}}没有{{/nothing_here | exists}}",
+                  "有缺");
+    expect_render("{{missing | exists}} {{park | exists}}", "false true");
+}
+
+static bool collect_missing(void *ud, const char *name, const char *where, rg_diags *diags)
+{
+    (void)diags;
+    rg_buf_printf(ud, "%s@%s;", name, where);
+    return strcmp(name, "d") != 0; /* d is left to the template's own error */
+}
+
+/* tmpl_render_collect: every missing name told once, in order, and the
+ * render fails at the end. */
+static void test_missing_names_collected(void **state)
+{
+    (void)state;
+    rg_diags d = {0};
+    const char *src = "{{a.b}}{{park}}{{#c}}x{{/c}}\n{{a.b}}{{^d}}y{{/d}}";
+    tmpl *t = tmpl_compile("t.mustache", src, strlen(src), NULL, NULL, &d);
+    assert_non_null(t);
+    tval *data = sample();
+    rg_buf out = {0}, told = {0};
+    assert_int_equal(tmpl_render_collect(t, data, &out, collect_missing, &told, &d), -1);
+    assert_string_equal(told.data, "a.b@t.mustache:1:1;c@t.mustache:1:16;d@t.mustache:2:8;");
+    assert_string_equal(out.data, "工业园区\ny");
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.items[0].file, "t.mustache");
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 8);
+    rg_buf_fini(&out), rg_buf_fini(&told);
+    tval_free(data);
+    tmpl_free(t);
+    rg_diags_fini(&d);
+}
+
 static void test_missing_name_is_an_error(void **state)
 {
     (void)state;
@@ -470,6 +513,8 @@ int main(void)
         cmocka_unit_test(test_growth_and_points),
         cmocka_unit_test(test_list_filters),
         cmocka_unit_test(test_default_and_predicates),
+        cmocka_unit_test(test_exists),
+        cmocka_unit_test(test_missing_names_collected),
         cmocka_unit_test(test_missing_name_is_an_error),
         cmocka_unit_test(test_filter_errors),
         cmocka_unit_test(test_syntax_errors),

@@ -189,7 +189,7 @@ static void test_seed_workbook(void **state)
     assert_non_null(strstr(sheet, "<v>16.33</v>"));
     char *chart = part(path, "xl/charts/chart1.xml");
     assert_non_null(strstr(chart, "<c:title><c:tx><c:strRef><c:f>'2023年指标完成情况'!$M$2</c:f>"));
-    assert_non_null(strstr(chart, "<c:v>工业园区2023年1-11月主要指标完成率</c:v>"));
+    assert_non_null(strstr(chart, "<c:v>工业园区2023年1-11月主要指标完成率（对全年预计）</c:v>"));
     assert_non_null(strstr(chart, "<c:ser><c:idx val=\"0\"/><c:order val=\"0\"/><c:tx><c:strRef>"));
     DIR *dir = opendir(f->dir);
     struct dirent *e;
@@ -224,11 +224,11 @@ static void test_formula_like_park_stays_text(void **state)
         rg_buf_fini(&core);
         char *strings = part(path, "xl/sharedStrings.xml");
         rg_buf title = {0};
-        rg_buf_printf(&title, "<t>%s2023年1-11月主要指标完成率</t>", names[i]);
+        rg_buf_printf(&title, "<t>%s2023年1-11月主要指标完成率（对全年预计）</t>", names[i]);
         assert_non_null(strstr(strings, title.data));
         char *chart = part(path, "xl/charts/chart1.xml");
         rg_buf cached = {0};
-        rg_buf_printf(&cached, "<c:v>%s2023年1-11月主要指标完成率</c:v>", names[i]);
+        rg_buf_printf(&cached, "<c:v>%s2023年1-11月主要指标完成率（对全年预计）</c:v>", names[i]);
         assert_non_null(strstr(chart, cached.data));
         char *pie = part(path, "xl/charts/chart2.xml");
         const char *pie_title = strstr(pie, "<c:title><c:tx><c:strRef><c:f>");
@@ -406,6 +406,46 @@ static void test_failed_write_is_told_once(void **state)
     unlink(path);
 }
 
+/* A target in 万元 on an indicator in 亿元 is shown in the row's unit; a
+ * status is said only against a target, and only that row is red below
+ * 100%; a rate against a forecast is progress. */
+static void test_units_and_status(void **state)
+{
+    fixture *f = *state;
+    char *path = write_variant(f, "<actual>124.2</actual>",
+                               "<target unit=\"万元\">1500000</target><actual>124.2</actual>");
+    char *sheet = part(path, "xl/worksheets/sheet1.xml");
+    char *strings = part(path, "xl/sharedStrings.xml");
+    /* 1500000 万元 is 150 亿元, with no decimals added. */
+    assert_non_null(strstr(sheet, "<c r=\"D5\" s=\""));
+    assert_non_null(strstr(sheet, "<v>150</v>"));
+    assert_null(strstr(sheet, "<v>1500000</v>"));
+    /* 124.2 / 150: a formula on the row's cells, and its status. */
+    assert_non_null(strstr(sheet, "<f>E5/D5</f>"));
+    assert_non_null(strstr(sheet, "<f>IF(E5&gt;=D5,\"已完成\",\"未完成\")</f>"));
+    /* 规上企业 against its forecast: 全年进度, no IF, no red. */
+    assert_non_null(strstr(strings, "<t>全年进度</t>"));
+    assert_null(strstr(sheet, "IF(I4"));
+    /* One rule, red where the status is 未完成: never on 全年进度. */
+    assert_int_equal(count(sheet, "<conditionalFormatting "), 1);
+    assert_non_null(strstr(sheet, "=\"未完成\"</formula>"));
+    char *chart = part(path, "xl/charts/chart1.xml");
+    assert_non_null(strstr(chart, "主要指标完成率（对目标，无目标的对全年预计）"));
+    free(sheet), free(strings), free(chart), free(path);
+}
+
+/* Growth needed only from a full-year base: the plan sheet says why not. */
+static void test_plan_base_said(void **state)
+{
+    fixture *f = *state;
+    char *path = write_variant(f, "<park>", "<park>");
+    char *strings = part(path, "xl/sharedStrings.xml");
+    assert_non_null(strstr(strings, "<t>全年预计</t>"));
+    assert_non_null(strstr(strings, "<t>无全年数</t>"));
+    assert_non_null(strstr(strings, "<t>计量单位不同</t>")); /* 技改扩能: 个 this year, 户 next */
+    free(strings), free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +456,8 @@ int main(void)
         cmocka_unit_test(test_numbers_keep_their_digits),
         cmocka_unit_test(test_too_many_digits_refused),
         cmocka_unit_test(test_failed_write_is_told_once),
+        cmocka_unit_test(test_units_and_status),
+        cmocka_unit_test(test_plan_base_said),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
