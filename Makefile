@@ -23,7 +23,7 @@ HB_CFLAGS = $(shell pkg-config --cflags harfbuzz)
 HB_LIBS = $(shell pkg-config --libs harfbuzz)
 LIBS = -lhpdf -ldeflate -lz $(XML_LIBS) -lm -pthread
 
-SRC = util.c report.c batch.c model_input.c model_xml.c model_xml_tree.c model.c model_chain.c model_frame.c scaffold.c model_tmpl.c tmpl.c tmpl_render.c tmpl_filters.c doc.c layout.c layout_items.c layout_style.c layout_table.c layout_frame.c font_ttf.c flate.c pdf_pack.c pdf_font.c pdf_haru.c xlsx_lxw.c \
+SRC = util.c report.c batch.c model_input.c model_xml.c model_xml_tree.c model.c model_chain.c model_frame.c scaffold.c model_tmpl.c tmpl.c tmpl_render.c tmpl_filters.c doc.c layout.c layout_items.c layout_style.c layout_table.c layout_frame.c font_ttf.c flate.c pdf_pack.c pdf_font.c pdf_haru.c xlsx_lxw.c xlsx_file.c \
       mail.c mail_curl.c
 OBJ = $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema_xsd.o
 TESTS = test_util test_model test_chain test_tmpl test_doc test_layout test_frame test_font test_flate test_pdf_pack test_pdf test_mail test_xlsx

@@ -13,16 +13,13 @@
 #include <xlsxwriter.h>
 
 #include "model_chain.h"
+#include "xlsx_file.h"
 
 #define MAX_COLS 16
 
-/* Excel's limits; libxlsxwriter refuses longer strings with a bare code. */
-#define XLSX_MAX_STRING 32767
-#define XLSX_MAX_HEADER 255
 /* The significant digits a number cell shows as written: Excel displays 15. */
 #define XLSX_MAX_DIGITS 15
 /* Free space below which a failed write is put down to a full folder. */
-#define NEARLY_FULL_BYTES (1024 * 1024)
 
 typedef struct book {
     lxw_workbook *wb;
@@ -187,71 +184,6 @@ static void cell_name(int row, int col, char *out, size_t n)
     snprintf(out, n, "%c%d", 'A' + col, row + 1);
 }
 
-/* Page headers take & as a code (&P, &"font", &12), so one from the data is
- * doubled. libxlsxwriter counts "&G" and "&[Picture]" anywhere in the text as
- * picture places and refuses a header whose count it cannot match, "&&G"
- * included: such an & is written as the full-width ＆ instead. */
-static void escape_amp(const char *s, size_t n, rg_buf *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        bool picture = i + 1 < n && (s[i + 1] == 'G' || (n - i > 9 && memcmp(s + i + 1, "[Picture]", 9) == 0));
-        if (s[i] == '&' && picture)
-            rg_buf_puts(out, "＆");
-        else if (s[i] == '&')
-            rg_buf_puts(out, "&&");
-        else
-            rg_buf_putc(out, s[i]);
-    }
-}
-
-/* Characters of `s` escaped, as libxlsxwriter counts them. */
-static size_t header_chars(const char *s, size_t n)
-{
-    size_t chars = 0;
-    for (size_t i = 0; i < n; i++)
-        chars += s[i] == '&' ? 2 : ((unsigned char)s[i] & 0xC0) != 0x80;
-    return chars;
-}
-
-/* Appends `s` escaped in at most `room` characters: whole, or the longest
- * start of it that fits with "…" after it. */
-static void header_part(const char *s, size_t room, rg_buf *out)
-{
-    size_t n = strlen(s);
-    if (header_chars(s, n) > room) {
-        size_t cut = 0, used = 0;
-        for (size_t i = 0; i < n;) {
-            size_t next = i;
-            rg_utf8_next(s, n, &next);
-            used += header_chars(s + i, next - i);
-            if (used + 1 > room) /* and the "…" */
-                break;
-            cut = i = next;
-        }
-        escape_amp(s, cut, out);
-        rg_buf_puts(out, "…");
-    } else {
-        escape_amp(s, n, out);
-    }
-}
-
-/* "&L" park "&R" title, within Excel's 255 characters: each side gets half,
- * and what one leaves unused goes to the other; a longer side is shortened. */
-static void page_header(const char *park, const char *title, rg_buf *out)
-{
-    size_t room = XLSX_MAX_HEADER - 4; /* "&L" and "&R" */
-    size_t left = header_chars(park, strlen(park)), right = header_chars(title, strlen(title));
-    size_t left_room = room / 2, right_room = room - room / 2;
-    if (left < left_room)
-        right_room += left_room - left;
-    else if (right < right_room)
-        left_room += right_room - right;
-    rg_buf_puts(out, "&L");
-    header_part(park, left_room, out);
-    rg_buf_puts(out, "&R");
-    header_part(title, right_room, out);
-}
-
 /* The heading block of a Chinese statistical form (title; 填报单位, 报告期,
  * 计量单位), the header row, and the page set-up for A4 landscape. */
 static int open_sheet(book *b, sheet *sh, const char *name, const char *title, const char *units,
@@ -282,7 +214,7 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
     worksheet_fit_to_pages(sh->ws, 1, 0);
     note(b, worksheet_repeat_rows(sh->ws, 2, 2));
     rg_buf head = {0};
-    page_header(b->m->park, title, &head);
+    xlsx_page_header(b->m->park, title, &head);
     note(b, worksheet_set_header(sh->ws, head.data));
     rg_buf_fini(&head);
     note(b, worksheet_set_footer(sh->ws, "&C第 &P 页，共 &N 页"));
@@ -963,60 +895,6 @@ static int add_formats(book *b)
     return 0;
 }
 
-/* The folder of `path`. */
-static char *folder_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return xstrdup(".");
-    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-}
-
-static bool nearly_full(const char *folder)
-{
-    struct statvfs fs;
-    return statvfs(folder, &fs) == 0 &&
-           (double)fs.f_bavail * (double)fs.f_frsize < NEARLY_FULL_BYTES;
-}
-
-/* libxlsxwriter writes each part of a workbook to a scratch file of its own
- * (about 25 a workbook), made and unlinked at once, then reads it back to
- * zip it. In the output folder on a disk (ext4) that cost 1.9 to 19 ms of
- * system time a workbook, as the disk was busy or not; in /dev/shm the
- * whole workbook took 0.9 to 2.7 ms. So /dev/shm when it has room to
- * spare, else the output folder, which has room for the output anyway.
- * $TMPDIR is not consulted: a full one does not matter. */
-#define SCRATCH_IN_MEMORY "/dev/shm"
-#define SCRATCH_ROOM_BYTES (64.0 * 1024 * 1024)
-static const char *scratch_folder(const char *folder)
-{
-    struct statvfs fs;
-    if (access(SCRATCH_IN_MEMORY, W_OK | X_OK) == 0 && statvfs(SCRATCH_IN_MEMORY, &fs) == 0 &&
-        (double)fs.f_bavail * (double)fs.f_frsize >= SCRATCH_ROOM_BYTES)
-        return SCRATCH_IN_MEMORY;
-    return folder;
-}
-
-/* Why writing into `folder` (scratch files in `scratch`) failed, for the
- * message: a full folder is named, since the user can do something about it. */
-static void tell_write_failure(const char *name, const char *folder, const char *scratch, int err,
-                               const char *what, rg_diags *diags)
-{
-    if (strcmp(scratch, folder) != 0 && nearly_full(scratch) && !nearly_full(folder))
-        folder = scratch;
-    if (err == ENOSPC || err == EDQUOT || nearly_full(folder))
-        rg_diag_add(diags, RG_ERROR, name, 0, 0,
-                    "cannot write the workbook: the folder %s is full; make room there or "
-                    "write the reports to another folder", folder);
-    else if (err == EFBIG)
-        rg_diag_add(diags, RG_ERROR, name, 0, 0,
-                    "cannot write the workbook: it would be larger than this process may "
-                    "write (ulimit -f)");
-    else
-        rg_diag_add(diags, RG_ERROR, name, 0, 0, "cannot write the workbook in %s: %s%s%s", folder,
-                    what, err ? ": " : "", err ? strerror(err) : "");
-}
-
 /* workbook_close assembles the file, and when that fails libxlsxwriter
  * prints its own lines to stderr ("[ERROR][packager.c:1541]...") before
  * returning the code; the caller's message says it instead. So stderr is
@@ -1043,8 +921,8 @@ static lxw_error close_quietly(lxw_workbook *wb, int *err)
 
 int xlsx_write(const model *m, const char *path, const char *name, time_t created, rg_diags *diags)
 {
-    char *folder = folder_of(name); /* path may be /proc/self/fd/N */
-    const char *scratch = scratch_folder(folder);
+    char *folder = xlsx_folder_of(name); /* path may be /proc/self/fd/N */
+    const char *scratch = xlsx_scratch_folder(folder);
     lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)scratch};
     book b = {.m = m};
     b.wb = workbook_new_opt(path, &opt);
@@ -1098,7 +976,7 @@ int xlsx_write(const model *m, const char *path, const char *name, time_t create
     lxw_error closed = close_quietly(b.wb, &err); /* frees the workbook in every case */
     rg_buf_fini(&title);
     if (rc == 0 && closed != LXW_NO_ERROR) {
-        tell_write_failure(name, folder, scratch, err, lxw_strerror(closed), diags);
+        xlsx_tell_write_failure(name, folder, scratch, err, lxw_strerror(closed), diags);
         rc = -1;
     }
     if (rc == 0)
@@ -1107,51 +985,3 @@ int xlsx_write(const model *m, const char *path, const char *name, time_t create
     return rc;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t le16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-int xlsx_verify(const char *path, const char *name, rg_diags *diags)
-{
-    rg_buf data = {0};
-    rg_read_file(path, (size_t)1 << 30, &data); /* unreadable is as bad as empty: said below */
-    const unsigned char *z = (const unsigned char *)data.data;
-    size_t len = data.len;
-    const char *problem = NULL;
-    /* The end-of-central-directory record: 22 bytes, no zip comment from libxlsxwriter. */
-    if (len < 22 || le32(z + len - 22) != 0x06054b50) {
-        problem = "it is not a complete zip file";
-    } else {
-        uint16_t entries = le16(z + len - 22 + 10);
-        uint32_t offset = le32(z + len - 22 + 16);
-        for (uint16_t i = 0; i < entries && !problem; i++) {
-            if ((size_t)offset + 46 > len || le32(z + offset) != 0x02014b50) {
-                problem = "its zip directory is damaged";
-                break;
-            }
-            if (le32(z + offset + 24) == 0)
-                problem = "a part of it is empty";
-            offset += 46u + le16(z + offset + 28) + le16(z + offset + 30) + le16(z + offset + 32);
-        }
-        if (!problem && entries == 0)
-            problem = "it has no parts";
-    }
-    rg_buf_fini(&data);
-    if (!problem)
-        return 0;
-    /* libxlsxwriter can miss a failed write of a scratch part: its part is then empty. */
-    char *folder = folder_of(name);
-    const char *scratch = scratch_folder(folder);
-    if (nearly_full(folder) || nearly_full(scratch))
-        tell_write_failure(name, folder, scratch, ENOSPC, problem, diags);
-    else
-        rg_diag_add(diags, RG_ERROR, name, 0, 0, "the workbook written is unusable: %s", problem);
-    free(folder);
-    return -1;
-}
