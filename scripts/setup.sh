@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config zlib1g-dev libhpdf-dev libdeflate-dev libxlsxwriter-dev libxml2-dev libcurl4-openssl-dev
 libcmocka-dev libjson-c-dev libharfbuzz-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 poppler-utils qpdf mupdf-tools python3-openpyxl
-gnumeric valgrind parallel python3-aiosmtpd openssl fonts-hanazono unzip procps"
+gnumeric valgrind parallel python3-aiosmtpd openssl fonts-hanazono unzip procps time"
 # `setup.sh fuzz`: also what the fuzz targets need.
 [ "${1:-}" = fuzz ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 

@@ -41,6 +41,8 @@ typedef struct load_ctx {
     size_t nfnodes, fnodes_cap;
     char **unfilled; /* ids of the figures written 待填, sorted once all are known */
     size_t nunfilled, unfilled_cap;
+    size_t expanded;      /* bytes the narrative's <list>s write out, bounded */
+    bool expansion_told;
 } load_ctx;
 
 /* Where element n (or its attribute `name`) is in the input. */

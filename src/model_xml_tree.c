@@ -564,6 +564,17 @@ static void load_paragraph(load_ctx *lc, const xmlNode *n, model_paragraph *p)
                     mx_node_error(lc, c, "ref", "<list ref=\"%s\">: no group has that id (write "
                                "groups.ID)%s%s%s", ref, near ? "; did you mean \"groups." : "",
                                near ? near : "", near ? "\"?" : "");
+                /* Each <list> writes its names out again: bounded, so that
+                 * a small input cannot expand past what an input may hold. */
+                for (size_t item = 0; part->group && item < part->group->nitems; item++)
+                    lc->expanded += strlen(part->group->items[item]) + 3;
+                if (lc->expanded > MODEL_MAX_FILE_BYTES && !lc->expansion_told) {
+                    lc->expansion_told = true;
+                    mx_node_error(lc, c, "ref",
+                                  "the lists the narrative names would write more than %d MB "
+                                  "of names; name each list once, or shorten it",
+                                  MODEL_MAX_FILE_BYTES / (1024 * 1024));
+                }
             }
             free(ref);
             p->nparts++;

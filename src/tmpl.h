@@ -35,7 +35,7 @@
 #define TMPL_MAX_RENDER_DEPTH 256
 /* The most one render writes: a template that repeats its data past this
  * (sections nested over lists multiply) is reported, not rendered. */
-#define TMPL_MAX_OUTPUT ((size_t)64 << 20)
+#define TMPL_MAX_OUTPUT ((size_t)20 << 20)
 /* Likewise the tags and texts one render walks, which bounds its time when
  * nested sections write little. */
 #define TMPL_MAX_STEPS ((size_t)16000000)

@@ -103,6 +103,20 @@ for i in $(seq 1 15); do
 done
 check "two runs writing the same names leave one run's pair, never a mix (15 tries)" test "$mixed" -eq 0
 
+# --- a small input that would expand -----------------------------------------
+/usr/bin/python3 - "$SEED_XML" "$T/expand.xml" <<'PYEOF'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+names = "".join(f"<item>{'名' * 190}{i:03d}</item>" for i in range(300))
+s = s.replace("<groups>", f'<groups><group id="many" status="在建">{names}</group>', 1)
+s = s.replace("</narrative>", "<section title=\"清单\"><p>" + '<list ref="groups.many"/>' * 300 + "</p></section></narrative>", 1)
+open(sys.argv[2], "w", encoding="utf-8").write(s)
+PYEOF
+/usr/bin/time -f '%M' -o "$T/expand.mem" "$BIN" -q -o "$T/expand-out" "$T/expand.xml" 2> "$T/expand.err"
+check "a 200 KB input naming a long list 300 times: refused at the <list>, in little memory" sh -c "
+    test $? -eq 1 && grep -q 'expand.xml:[0-9]*:[0-9]*: error: the lists the narrative names would write more than 16 MB' '$T/expand.err' &&
+    test \$(tail -1 '$T/expand.mem') -lt 200000"
+
 # --- messages ---------------------------------------------------------------
 bidi=$(printf 'x\342\200\256lmx')
 "$BIN" --check "$T/$bidi.xml" 2> "$T/bidi.err"

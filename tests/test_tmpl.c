@@ -462,7 +462,7 @@ static void expect_bounded(const char *src, tval *data, int col)
     assert_int_equal(d.errors, 1);
     assert_int_equal(d.items[0].line, 1);
     assert_int_equal(d.items[0].col, col);
-    assert_non_null(strstr(d.items[0].msg, "the template's output passes 64 MB, or its tags are "
+    assert_non_null(strstr(d.items[0].msg, "the template's output passes 20 MB, or its tags are "
                                            "rendered more than 16 million times, here"));
     rg_buf_fini(&out);
     tmpl_free(t);
@@ -473,7 +473,7 @@ static void expect_bounded(const char *src, tval *data, int col)
 static void test_output_bounded(void **state)
 {
     (void)state;
-    /* 64^3 x 1000 bytes would be 262 MB: it stops at the tag that passes 64 MB. */
+    /* 64^3 x 1000 bytes would be 262 MB: it stops at the tag that passes 20 MB. */
     expect_bounded("{{#l}}{{#l}}{{#l}}{{s}}{{/l}}{{/l}}{{/l}}", repeated(64, 1000), 19);
     /* 300^4 empty iterations write nothing: the walk's steps bound them. */
     expect_bounded("{{#l}}{{#l}}{{#l}}{{#l}}{{/l}}{{/l}}{{/l}}{{/l}}", repeated(300, 1), 19);
