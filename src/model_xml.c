@@ -98,8 +98,14 @@ static void diag_from_xml_error(load_ctx *lc, const xmlError *e)
     int line = e->line, col = e->int2;
     if (e->domain != XML_FROM_PARSER)
         schema_error_pos(lc, e, &line, &col);
-    rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s", (int)n,
-                e->message ? e->message : "invalid XML");
+    /* libxml2's own limit on one text (10,000,000 bytes), said in words. */
+    if (e->message && (strstr(e->message, "Huge input lookup") || strstr(e->message, "huge text")))
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                    "a text of more than 10 MB in one element; split it into several "
+                    "paragraphs (<p>)");
+    else
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col, "%.*s", (int)n,
+                    e->message ? e->message : "invalid XML");
 }
 
 static void on_parser_error(void *user, xmlErrorPtr e)

@@ -117,6 +117,15 @@ check "a 200 KB input naming a long list 300 times: refused at the <list>, in li
     test $? -eq 1 && grep -q 'expand.xml:[0-9]*:[0-9]*: error: the lists the narrative names would write more than 16 MB' '$T/expand.err' &&
     test \$(tail -1 '$T/expand.mem') -lt 200000"
 
+/usr/bin/python3 -c "
+import sys
+s = open('$SEED_XML', encoding='utf-8').read()
+s = s.replace('</narrative>', '<section title=\"长\"><p>' + 'a ' * 5000001 + '</p></section></narrative>', 1)
+open('$T/huge.xml', 'w', encoding='utf-8').write(s)"
+"$BIN" --check "$T/huge.xml" > /dev/null 2> "$T/huge.err"
+check "a paragraph of more than 10 MB: refused at its line, saying to split it" sh -c "
+    test $? -eq 1 && grep -q 'huge.xml:[0-9]*:[0-9]*: error: a text of more than 10 MB in one element; split it' '$T/huge.err'"
+
 # --- messages ---------------------------------------------------------------
 bidi=$(printf 'x\342\200\256lmx')
 "$BIN" --check "$T/$bidi.xml" 2> "$T/bidi.err"
