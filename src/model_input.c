@@ -139,6 +139,8 @@ static const struct {
                                    "separators), or 待填 while it is still to be filled"},
     {"'[0-9]+|待填'", "is not a count: write a whole number, 0 or more, or 待填"},
     {"'[12][0-9]{3}'", "is not a year: write four digits, e.g. 2023"},
+    {"'[12][0-9]{3}-[0-9]{2}-[0-9]{2}'", "is not a date: write YYYY-MM-DD, e.g. 2023-12-20, with "
+                                         "a year from 1000 to 2999 and no time zone"},
     {"'[a-z][a-z0-9]*(-[a-z0-9]+)*'", "is not an id: write lower-case letters, digits and "
                                       "hyphens, e.g. infra-investment"},
 };
@@ -147,6 +149,7 @@ static const struct {
     const char *type, *hint;
 } type_hints[] = {
     {"'xs:date'", "is not a date: write YYYY-MM-DD, e.g. 2023-12-20"},
+    {"'day'", "is not a date: write YYYY-MM-DD, a day that exists, e.g. 2023-12-20"},
     {"'xs:boolean'", "is not true or false: write true or false"},
     {"'xs:nonNegativeInteger'", "is not a whole number: write 0, 1, 2 …"},
 };

@@ -329,7 +329,13 @@ static void test_element_order(void **state)
 static void test_type_errors_in_words(void **state)
 {
     expect_variant_error(*state, "period=\"1-11月\">", "period=\"1-11月\" date=\"2023-6-1\">", 2,
-                         53, "'2023-6-1' is not a date: write YYYY-MM-DD, e.g. 2023-12-20");
+                         53, "'2023-6-1' is not a date: write YYYY-MM-DD");
+    /* A date the workbook and the PDF would disagree on: refused too. */
+    expect_variant_error(*state, "period=\"1-11月\">", "period=\"1-11月\" date=\"0999-01-01\">", 2,
+                         53, "'0999-01-01' is not a date: write YYYY-MM-DD, e.g. 2023-12-20, with "
+                             "a year from 1000 to 2999 and no time zone");
+    expect_variant_error(*state, "period=\"1-11月\">", "period=\"1-11月\" date=\"2023-12-20+14:00\">",
+                         2, 53, "'2023-12-20+14:00' is not a date");
     expect_variant_error(*state, "<v ref=\"output.actual\"/>", "<v ref=\"output.actual\" bare=\"yes\"/>",
                          18, 61, "is not true or false: write true or false");
 }
