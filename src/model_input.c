@@ -134,10 +134,12 @@ char *model_input_clean_prose(const char *s)
 static const struct {
     const char *pattern, *hint;
 } pattern_hints[] = {
-    {"'-?[0-9]+(\\.[0-9]+)?|待填'", "is not a number: write digits with an optional minus sign "
-                                   "and decimal point, e.g. 124.2 (no units, exponents or "
-                                   "separators), or 待填 while it is still to be filled"},
-    {"'[0-9]+|待填'", "is not a count: write a whole number, 0 or more, or 待填"},
+    {"'-?(0|[1-9][0-9]*)(\\.[0-9]+)?|待填'", "is not a number: write digits with an optional minus "
+                                              "sign and decimal point, e.g. 124.2 (no leading "
+                                              "zeros, units, exponents or separators), or 待填 "
+                                              "while it is still to be filled"},
+    {"'(0|[1-9][0-9]*)|待填'", "is not a count: write a whole number, 0 or more, without leading "
+                              "zeros, or 待填"},
     {"'[12][0-9]{3}'", "is not a year: write four digits, e.g. 2023"},
     {"'[12][0-9]{3}-[0-9]{2}-[0-9]{2}'", "is not a date: write YYYY-MM-DD, e.g. 2023-12-20, with "
                                          "a year from 1000 to 2999 and no time zone"},

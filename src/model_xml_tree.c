@@ -96,6 +96,10 @@ static void check_number(load_ctx *lc, const xmlNode *n, const char *attr_name, 
                    el, id, f->text, RG_DEC_MAX_DIGITS);
     else if (f->text[0] == '-' && f->value.coef == 0)
         mx_node_error(lc, n, attr_name, "<%s> of %s: \"%s\" is minus zero; write 0", el, id, f->text);
+    else if (f->text[f->text[0] == '-'] == '0' && f->text[(f->text[0] == '-') + 1] >= '0' &&
+             f->text[(f->text[0] == '-') + 1] <= '9') /* shown as written: 00012亿元 */
+        mx_node_error(lc, n, attr_name, "<%s> of %s: \"%s\" has leading zeros; write it without "
+                      "them", el, id, f->text);
     else if (rg_dec_digits(f->value) > MODEL_MAX_DIGITS)
         mx_node_error(lc, n, attr_name,
                    "<%s> of %s: %s has %d significant digits, more than the %d a spreadsheet "

@@ -372,6 +372,13 @@ static void test_odd_numbers(void **state)
     expect_variant_error(*state, "<forecast>140</forecast>",
                          "<forecast>1234567890123456789.5</forecast>", 9, 7,
                          "at most 18 digits");
+    /* 00012 would show as written in the PDF and as 12 in the workbook. */
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>00140</forecast>", 9, 7,
+                         "'00140' is not a number");
+    expect_variant_error(*state, "<forecast>140</forecast>", "<forecast>-007.5</forecast>", 9, 7,
+                         "'-007.5' is not a number");
+    expect_variant_error(*state, "<actual>124.2</actual>", "<actual>0124.2</actual>", 7, 7,
+                         "\"0124.2\" has leading zeros; write it without them");
 }
 
 static void test_byte_order_mark_is_read(void **state)
