@@ -262,6 +262,29 @@ static int f_default(render *r, const node *nd, const filter_call *fc, const tva
     return 0;
 }
 
+/* A run-in heading's text with the full stop it ends in: 。 added unless it
+ * ends in a mark of its own (。？！：；…), which would make 。。 or ？。 */
+static int f_stop(render *r, const node *nd, const filter_call *fc, const tval *in,
+                  const tval **out)
+{
+    (void)fc;
+    if (!in || in->kind != TVAL_STRING)
+        return filter_error(r, nd, fc, "needs a text");
+    static const char *const ends[] = {"。", "？", "！", "：", "；", "…", "?", "!"};
+    size_t n = strlen(in->s);
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t k = strlen(ends[i]);
+        if (n >= k && memcmp(in->s + n - k, ends[i], k) == 0) {
+            *out = in;
+            return 0;
+        }
+    }
+    rg_buf b = {0};
+    rg_buf_printf(&b, "%s。", in->s);
+    *out = tmpl_keep(r, tval_string_take(rg_buf_take(&b)));
+    return 0;
+}
+
 /* True when the name is in the data and holds something: a section on it
  * writes a clause only for data that is there. */
 static int f_exists(render *r, const node *nd, const filter_call *fc, const tval *in,
@@ -354,6 +377,7 @@ const filter_def tmpl_filters[] = {
     {"count", "", f_count},
     {"default", "a", f_default},
     {"exists", "", f_exists},
+    {"stop", "", f_stop},
     {"unit", "", f_unit},
     {"with_unit", "", f_with_unit},
     {"pos", "", f_pos},

@@ -21,6 +21,8 @@ static tval *sample(void)
     tval_set(root, "nothing_here", tval_null());
     tval_set(root, "empty", tval_list());
     tval_set(root, "html", tval_string("<a & \"b\">"));
+    tval_set(root, "asked", tval_string("加快建设？"));
+    tval_set(root, "stopped", tval_string("a2。"));
     tval *meta = tval_set(root, "meta", tval_map());
     tval_set(meta, "year", tval_string("2023"));
     tval *items = tval_set(root, "items", tval_list());
@@ -292,6 +294,13 @@ static void test_exists(void **state)
     expect_render("{{missing | exists}} {{park | exists}}", "false true");
 }
 
+/* stop: a run-in heading ends in one full stop, never 。。 or ？。 */
+static void test_stop(void **state)
+{
+    (void)state;
+    expect_render("{{park | stop}}|{{asked | stop}}|{{stopped | stop}}", "工业园区。|加快建设？|a2。");
+}
+
 static bool collect_missing(void *ud, const char *name, const char *where, rg_diags *diags)
 {
     (void)diags;
@@ -514,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_list_filters),
         cmocka_unit_test(test_default_and_predicates),
         cmocka_unit_test(test_exists),
+        cmocka_unit_test(test_stop),
         cmocka_unit_test(test_missing_names_collected),
         cmocka_unit_test(test_missing_name_is_an_error),
         cmocka_unit_test(test_filter_errors),
