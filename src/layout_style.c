@@ -220,6 +220,21 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
         free(ln);
     }
     double body = st->role[DOC_STYLE_BODY].size;
+    /* Sizes a page can hold: every role from 4 pt, at most a tenth of the
+     * block's width (so a line holds ten characters), the body at most the
+     * line pitch (so lines do not overlap). */
+    const layout_font_role *sized_roles[] = {
+        &st->role[DOC_STYLE_BODY], &st->role[DOC_STYLE_TITLE], &st->role[DOC_STYLE_H1],
+        &st->role[DOC_STYLE_H2], &st->role[DOC_STYLE_H3], &st->role[DOC_STYLE_H4], &st->table,
+        &st->page_number, &st->issuer, &st->imprint};
+    for (size_t r = 0; diags->errors == errors && r < sizeof sized_roles / sizeof *sized_roles; r++) {
+        double size = sized_roles[r]->size;
+        if (size < 4 || (size > st->block_w / 10 && sized_roles[r] != &st->issuer) ||
+            size > st->block_w)
+            rg_diag_add(diags, RG_ERROR, name, 0, 0,
+                        "a type size of %.1f pt does not fit the text block: give sizes from 4 pt "
+                        "to a tenth of the block's width (%.1f pt)", size, st->block_w / 10);
+    }
     if (diags->errors == errors && (body <= 0 || st->block_h <= body || st->block_w <= 2 * body ||
                                     st->margin_left + st->block_w > st->page_w ||
                                     st->margin_top + st->block_h > st->page_h)) {
@@ -237,6 +252,10 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
                     characters, body, st->pitch, st->block_w / body);
     /* The first baseline one body size below the block's top, the last on its bottom. */
     st->line_pitch = (st->block_h - body) / (lines - 1);
+    if (diags->errors == errors && st->line_pitch > 0 && body > st->line_pitch + 0.01)
+        rg_diag_add(diags, RG_ERROR, name, 0, 0,
+                    "the body size (%.1f pt) is larger than the distance between lines (%.1f pt): "
+                    "give fewer lines or a smaller body", body, st->line_pitch);
     st->page_number_gap = gap + st->page_number.size;
     return diags->errors == errors ? 0 : -1;
 }

@@ -847,6 +847,19 @@ static void test_style_files(void **state)
     assert_non_null(strstr(d.items[0].msg, "2 to 200"));
     assert_non_null(strstr(d.items[1].msg, "outside"));
     rg_diags_fini(&d);
+    /* Sizes that would set text outside the block, or lines on each other. */
+    bad = "body 200pt\n";
+    assert_int_equal(layout_style_parse("s.style", bad, strlen(bad), &parsed, &d), -1);
+    assert_non_null(strstr(d.items[0].msg, "a type size of 200.0 pt does not fit the text block"));
+    rg_diags_fini(&d);
+    bad = "heading1 1pt\n";
+    assert_int_equal(layout_style_parse("s.style", bad, strlen(bad), &parsed, &d), -1);
+    assert_non_null(strstr(d.items[0].msg, "a type size of 1.0 pt"));
+    rg_diags_fini(&d);
+    bad = "lines 60\n";
+    assert_int_equal(layout_style_parse("s.style", bad, strlen(bad), &parsed, &d), -1);
+    assert_non_null(strstr(d.items[0].msg, "is larger than the distance between lines"));
+    rg_diags_fini(&d);
     /* Not a style file: three errors, then it is given up; none quotes it. */
     bad = "root:x:0:0:secret\nsecret 1\nbody secret\nsecret4\nsecret5\n";
     assert_int_equal(layout_style_parse("s.style", bad, strlen(bad), &parsed, &d), -1);
