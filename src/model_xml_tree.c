@@ -377,6 +377,13 @@ static void drop_unfilled_refs(load_ctx *lc)
             *actual = NULL;
     }
     size_t kept = 0;
+    for (size_t i = 0; i < lc->nfnodes; i++) { /* forget them before they go */
+        const model_figure *f = lc->fnodes[i].figure;
+        if (!(f->ref && is_unfilled(lc, f->ref)))
+            lc->fnodes[kept++] = lc->fnodes[i];
+    }
+    lc->nfnodes = kept;
+    kept = 0;
     for (size_t i = 0; i < m->nfigures; i++) {
         model_figure *f = m->figures[i];
         if (f->ref && is_unfilled(lc, f->ref)) {
