@@ -333,16 +333,31 @@ static void draw_page(const pdf_job *j, const layout_result *r, const layout_sty
     }
     /* Page number "— N —" below the text block: one character in from its
      * right edge on odd pages, from its left edge on even ones (or centred). */
-    char num[48];
-    snprintf(num, sizeof num, "\xE2\x80\x94 %d \xE2\x80\x94", page + 1);
-    layout_item number = {.font = st->page_number.font, .size = st->page_number.size, .text = num};
-    double w = text_width(j, &number, codes), em = st->page_number.size;
-    number.x = !st->page_number_outside ? (st->page_w - w) / 2
+    /* The digits in the role's Latin font (Times-like beside Song), the
+     * dashes in its own: three items side by side. */
+    char digits[24], before[] = "\xE2\x80\x94 ", after[] = " \xE2\x80\x94";
+    snprintf(digits, sizeof digits, "%d", page + 1);
+    const layout_font_role *role = &st->page_number;
+    int digit_font = role->latin > 0 ? role->latin : role->font;
+    layout_item parts[3] = {
+        {.font = role->font, .size = role->size, .text = before},
+        {.font = digit_font, .size = role->size, .text = digits},
+        {.font = role->font, .size = role->size, .text = after},
+    };
+    double widths[3], w = 0, em = role->size;
+    for (int k = 0; k < 3; k++)
+        w += widths[k] = text_width(j, &parts[k], codes);
+    double x = !st->page_number_outside ? (st->page_w - w) / 2
                : page % 2 == 0          ? st->margin_left + st->block_w - em - w
                                         : st->margin_left + em;
-    number.y = st->margin_top + st->block_h + st->page_number_gap;
-    const uint32_t only = 0;
-    put_line(j, st, &number, &only, 1, &pos, codes, text);
+    for (int k = 0; k < 3; k++) {
+        parts[k].x = x;
+        parts[k].y = st->margin_top + st->block_h + st->page_number_gap;
+        x += widths[k];
+    }
+    const uint32_t in_order[3] = {0, 1, 2};
+    for (size_t k = 0; k < 3; k++) /* put_line sets items of one font */
+        put_line(j, st, parts, in_order + k, 1, &pos, codes, text);
     rg_buf_puts(text, "ET\n");
     draw_rules(r, st, order, from, to, text);
 }
@@ -484,6 +499,8 @@ int pdf_write(pdf_cache *c, const layout_result *r, const layout_style *st, cons
         if (r->items[i].text)
             used_add_text(&used[pdf_file_of(fonts, r->items[i].font)], r->items[i].text);
     used_add_text(&used[pdf_file_of(fonts, st->page_number.font)], "\xE2\x80\x94 0123456789");
+    if (st->page_number.latin > 0)
+        used_add_text(&used[pdf_file_of(fonts, st->page_number.latin)], "0123456789");
     int rc = -1;
     for (int k = 0; k < fonts->nfiles; k++) {
         if (used[k].n == 0)
