@@ -107,4 +107,19 @@ steps = [round(b - a, 2) for xs in rows.values() for a, b in zip(sorted(xs), sor
 assert max(set(steps), key=steps.count) == 12.0, sorted(steps)[:20]
 PYEOF
 
+mutool draw -q -F stext -o "$T/seed-p1.xml" "$T/seed/park-2023.pdf" 1 2> /dev/null
+check "fonts: the page number's digits in the Latin font, its dashes in the body's" $PY - "$T/seed-p1.xml" <<'PYEOF'
+import re, sys
+xml = open(sys.argv[1], encoding="utf-8").read()
+# the last line of the page is its number, "— 1 —" below the block
+fonts = re.findall(r'<font name="([^"]+)" size="14">(.*?)</font>', xml, re.S)
+chars = [(name, "\u2014" if c == "&#x2014;" else c)
+         for name, body in fonts for c in re.findall(r' c="([^"]*)"', body)]
+tail = chars[-5:]
+assert [c for _, c in tail] == ["\u2014", " ", "1", " ", "\u2014"] or \
+       [c for _, c in tail if c != " "] == ["\u2014", "1", "\u2014"], tail
+assert [n for n, c in tail if c == "1"] == ["LiberationSerif"], tail
+assert all(n.startswith("UMing") for n, c in tail if c == "\u2014"), tail
+PYEOF
+
 summary e2e_grid
