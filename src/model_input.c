@@ -169,6 +169,39 @@ bool model_input_explain(const char *msg, rg_buf *out)
         rg_buf_puts(out, "decimals=\"…\" is more than 6: write 0 to 6 decimals");
         return true;
     }
+    /* One of a set: the set in words, and the member the value most
+     * likely meant. */
+    const char *en = strstr(msg, "[facet 'enumeration'] The value '");
+    const char *in_set = en ? strstr(en, "' is not an element of the set {") : NULL;
+    if (in_set) {
+        const char *value = en + strlen("[facet 'enumeration'] The value '");
+        char *wrong = xstrndup(value, (size_t)(in_set - value));
+        const char *p = in_set + strlen("' is not an element of the set {");
+        rg_buf members = {0};
+        const char *best = NULL;
+        size_t best_len = 0;
+        int best_edits = 3;
+        rg_buf_append(&members, "", 0);
+        while (*p == '\'') {
+            const char *end = strchr(p + 1, '\'');
+            if (!end)
+                break;
+            char *member = xstrndup(p + 1, (size_t)(end - p - 1));
+            int e = rg_edits(wrong, member);
+            if (e < best_edits)
+                best = p + 1, best_len = (size_t)(end - p - 1), best_edits = e;
+            rg_buf_printf(&members, "%s%s", members.len ? ", " : "", member);
+            free(member);
+            p = end + 1;
+            p += strspn(p, ", ");
+        }
+        rg_buf_printf(out, "%.*s\"%s\" is not one of %s", (int)(en - msg), msg, wrong, members.data);
+        if (best)
+            rg_buf_printf(out, "; did you mean %.*s?", (int)best_len, best);
+        free(wrong);
+        rg_buf_fini(&members);
+        return true;
+    }
     const char *facet = strstr(msg, "[facet 'pattern'] The value '");
     const char *accepted = facet ? strstr(facet, "' is not accepted by the pattern ") : NULL;
     if (!accepted)

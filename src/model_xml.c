@@ -252,6 +252,74 @@ static bool explain_unexpected(load_ctx *lc, const xmlError *e, int line, int co
     return done;
 }
 
+/* Every xs:attribute name under n, into names. */
+static void schema_attributes(const xmlNode *n, char ***names, size_t *count, size_t *cap)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        char *name = mx_is_el(n, "attribute") ? mx_attr(n, "name") : NULL;
+        if (name) {
+            void *arr = *names;
+            xgrow(&arr, cap, *count + 1, sizeof **names);
+            *names = arr;
+            (*names)[(*count)++] = name;
+        }
+        if (!mx_is_el(n, "element")) /* not those of nested elements */
+            schema_attributes(n->children, names, count, cap);
+    }
+}
+
+/* "The attribute 'untit' is not allowed": the attributes the element takes,
+ * read from the built-in schema, and the one it most likely meant. */
+static bool explain_attribute(load_ctx *lc, const xmlError *e, int line, int col)
+{
+    const xmlNode *n = e->node;
+    const char *msg = e->message, *a = strstr(msg, "The attribute '");
+    if (!n || n->type != XML_ELEMENT_NODE || !a)
+        return false;
+    a += strlen("The attribute '");
+    const char *end = strchr(a, '\'');
+    if (!end)
+        return false;
+    char *wrong = xstrndup(a, (size_t)(end - a));
+    xmlDocPtr xsd = xmlReadMemory(parkreport_xsd, (int)parkreport_xsd_len, "parkreport.xsd", NULL,
+                                  XML_PARSE_NONET);
+    const xmlNode *root = xsd ? xmlDocGetRootElement(xsd) : NULL;
+    const xmlNode *decl = root ? xs_find(root->children, "element", (const char *)n->name) : NULL;
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    if (decl) {
+        schema_attributes(decl->children, &names, &count, &cap);
+        char *type = mx_attr(decl, "type");
+        const xmlNode *ct = type ? xs_find(root->children, "complexType", type) : NULL;
+        if (ct)
+            schema_attributes(ct->children, &names, &count, &cap);
+        free(type);
+    }
+    rg_buf said = {0};
+    const char *near = NULL;
+    int near_edits = 3;
+    for (size_t i = 0; i < count; i++) {
+        rg_buf_printf(&said, "%s%s", i ? ", " : "", names[i]);
+        int d = rg_edits(wrong, names[i]);
+        if (d < near_edits)
+            near = names[i], near_edits = d;
+    }
+    if (count)
+        rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
+                    "<%s> takes no attribute \"%s\"%s%s%s (it takes %s)", (const char *)n->name,
+                    wrong, near ? "; did you mean " : "", near ? near : "", near ? "?" : "",
+                    said.data);
+    rg_buf_fini(&said);
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    free(wrong);
+    xmlFreeDoc(xsd);
+    return count > 0;
+}
+
 static void on_schema_error(void *user, xmlErrorPtr e)
 {
     load_ctx *lc = user;
@@ -263,6 +331,8 @@ static void on_schema_error(void *user, xmlErrorPtr e)
         lc->diags->items[lc->diags->count - 1].line == line)
         return;
     if (strstr(msg, "This element is not expected") && explain_unexpected(lc, e, line, col))
+        return;
+    if (strstr(msg, "is not allowed") && explain_attribute(lc, e, line, col))
         return;
     rg_buf said = {0};
     if (model_input_explain(msg, &said)) {

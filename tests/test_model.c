@@ -325,6 +325,17 @@ static void test_element_order(void **state)
                          "a second <forecast> in <indicator> (the first is on line 9)");
 }
 
+/* A value outside a set, and an attribute the element does not take: said
+ * with what would do, and the nearest. */
+static void test_did_you_mean(void **state)
+{
+    expect_variant_error(*state, "<sector id=\"food\"", "<sector id=\"food\" role=\"leadng\"", 12,
+                         30, "\"leadng\" is not one of leading, featured, other; did you mean leading?");
+    expect_variant_error(*state, "unit=\"亿元\">", "unit=\"亿元\" untit=\"万元\">", 5, 51,
+                         "<indicator> takes no attribute \"untit\"; did you mean unit? (it takes id, "
+                         "name, unit)");
+}
+
 /* Values without a pattern are explained in words too. */
 static void test_type_errors_in_words(void **state)
 {
@@ -1056,8 +1067,7 @@ static void test_columns_point_at_the_offender(void **state)
     expect_variant_error(*state, "<sector id=\"food\" name=\"食品\">",
                          "<sector id=\"food\" name=\"食品\"><firms>1</firms></sector>"
                          "<sector id=\"b\" name=\"乙\" colour=\"red\">",
-                         12, 89, "Element 'sector', attribute 'colour': The attribute 'colour' "
-                                 "is not allowed");
+                         12, 89, "<sector> takes no attribute \"colour\" (it takes id, name, role)");
     /* An attribute on a line after its element's. */
     expect_variant_error(*state, "<sector id=\"food\"",
                          "<sector id=\"food\" name=\"x\"/><sector\n     id=\"food\"", 13, 6,
@@ -1132,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_promotion_breakdowns),
         cmocka_unit_test(test_missing_names_told_against_the_input),
         cmocka_unit_test(test_type_errors_in_words),
+        cmocka_unit_test(test_did_you_mean),
         cmocka_unit_test(test_missing_required_figure),
         cmocka_unit_test(test_text_where_number_belongs),
         cmocka_unit_test(test_negative_count),
