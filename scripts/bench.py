@@ -1,6 +1,6 @@
 """make bench: how fast parkreport is, as medians (with min and max) over
-repeated runs. Prints one report from process start to exit (also on one
-thread, and with --pdf-compression small); a batch at -j 1
+repeated runs. Prints one report from process start to exit (also at -j 1,
+and with --pdf-compression small); a batch at -j 1
 and -j 2 as wall and CPU time per report (to disk, and to tmpfs); peak
 memory, also for batches of 10 and 100; the outputs' sizes;
 the time split between the stages; 100 different reports at both
@@ -138,7 +138,7 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"  sizes: PDF {os.path.getsize(os.path.join(out, 'park-2023.pdf')):,} bytes, "
           f"workbook {os.path.getsize(os.path.join(out, 'park-2023.xlsx')):,} bytes")
 
-    for label, extra in (("at -j 1 (one thread)", ["-j", "1"]),
+    for label, extra in (("at -j 1", ["-j", "1"]),
                          ("--pdf-compression small", ["--pdf-compression", "small"])):
         alt = [run(["-q"] + extra + ["-o", out, seed]) for _ in range(runs)]
         print(f"one report, {label}:".ljust(36), summary([s[0] for s in alt], 1e3),
@@ -151,7 +151,6 @@ with tempfile.TemporaryDirectory() as tmp:
         for name, value in re.findall(r"(\w+) ([0-9.]+) ms", text):
             stages.setdefault(name, []).append(float(value))
     print("  time split: " + ", ".join(f"{k} {statistics.median(v):.2f} ms" for k, v in stages.items()))
-    print("  (the workbook is written on a thread of its own, beside the PDF)")
 
     inputs = os.path.join(tmp, "batch")
     os.mkdir(inputs)

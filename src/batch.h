@@ -1,6 +1,6 @@
 /* batch.h - the inputs of a run, and the processes that write them.
  *
- * Every process and thread parkreport starts:
+ * Every process parkreport starts:
  *
  * - The main process reads the command line and the run's set-up (report.h)
  *   and gathers the inputs. With one input or -j 1 it writes the reports
@@ -18,10 +18,8 @@
  *   passes them on to the workers, which finish the report they are writing
  *   (report.c holds the signals while temporary files exist) and take no
  *   other; then it dies of the signal itself.
- * - Within a process, a report may write its workbook on one thread beside
- *   the PDF when a processor is spare (one report on a machine of several):
- *   the thread reads the model and writes only the workbook, and is joined
- *   before the report's files are renamed.
+ * - No other thread: each process writes its reports one after another,
+ *   the PDF and then the workbook.
  */
 #ifndef RG_BATCH_H
 #define RG_BATCH_H

@@ -112,8 +112,8 @@ static void usage(FILE *out, const report_options *opt)
             "      --pdf-compression fast|small\n"
             "                        the PDF's fonts at libdeflate's level 5 (default),\n"
             "                        or its strongest: 3%% smaller, 40 ms slower\n"
-            "  -j, --jobs N          use N processors: worker processes for several inputs,\n"
-            "                        threads for one (default: the number of processors)\n"
+            "  -j, --jobs N          use N worker processes for several inputs (default: the\n"
+            "                        number of processors)\n"
             "  -q, --quiet           print only problems\n"
             "  -v, --verbose         print more\n"
             "      --check           validate and run the consistency checks; write nothing\n"
@@ -409,7 +409,6 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         int jobs = jobs_asked > 0 ? jobs_asked : processors;
         if (jobs < 1 || opt.emit_doc) /* the document forms in input order */
             jobs = 1;
-        setup.workbook_beside = in.n == 1 && (jobs_asked > 1 || (jobs_asked <= 0 && processors > 1));
         batch_tally t = {.failed = clashes};
         double start = now_seconds();
         batch_run(&setup, &in, jobs, opt.verbosity > 0, &t);

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -426,39 +425,25 @@ static void output_drop(output *o)
     *o = (output){.fd = -1};
 }
 
-/* The workbook, written on a thread of its own beside the PDF when the run
- * has a processor to spare: diagnostics of its own, merged after. */
-typedef struct workbook_job {
-    const report_setup *s;
-    const model *m;
-    output *out;
-    time_t when;
-    rg_diags diags;
-    int rc;
-    double seconds;
-} workbook_job;
-
-static void *write_workbook(void *arg)
+/* The workbook into its temporary file, then read back through the
+ * descriptor that made it. */
+static int write_workbook(const model *m, output *o, time_t when, rg_diags *d)
 {
-    workbook_job *w = arg;
-    double t0 = now_seconds();
-    output *o = w->out;
     /* libxlsxwriter opens the file by a path: the descriptor's own, so that
      * a name swapped for a link meanwhile cannot send its bytes elsewhere. */
     rg_buf by_fd = {0};
     rg_buf_printf(&by_fd, "/proc/self/fd/%d", o->fd);
     const char *path = access(by_fd.data, W_OK) == 0 ? by_fd.data : o->temp;
-    w->rc = xlsx_write(w->m, path, o->final, w->when, &w->diags);
+    int rc = xlsx_write(m, path, o->final, when, d);
     rg_buf_fini(&by_fd);
     /* Read back through the descriptor made before libxlsxwriter wrote it:
      * what is checked, renamed and mailed is that file's bytes. */
-    if (w->rc == 0 && (!same_file(o->fd, o->temp) || read_back(o->fd, &o->bytes) != 0)) {
-        rg_diag_add(&w->diags, RG_ERROR, o->final, 0, 0,
+    if (rc == 0 && (!same_file(o->fd, o->temp) || read_back(o->fd, &o->bytes) != 0)) {
+        rg_diag_add(d, RG_ERROR, o->final, 0, 0,
                     "the workbook's temporary file was changed while it was written");
-        w->rc = -1;
+        rc = -1;
     }
-    w->seconds = now_seconds() - t0;
-    return NULL;
+    return rc;
 }
 
 static int verify_pdf(const rg_buf *b, const char *name, rg_diags *d)
@@ -549,10 +534,6 @@ static int write_outputs(report_setup *s, const model *m, const doc *document, c
         (o->want_xlsx && !output_start(xlsx, o->output_dir, input, ".xlsx", d)))
         return -1;
     time_t when = document_time(s, m);
-    workbook_job wb = {.s = s, .m = m, .out = xlsx, .when = when};
-    pthread_t beside;
-    bool threaded = xlsx->temp && pdf->temp && s->workbook_beside &&
-                    pthread_create(&beside, NULL, write_workbook, &wb) == 0;
     int rc = 0;
     if (pdf->temp) {
         double t0 = now_seconds();
@@ -577,14 +558,11 @@ static int write_outputs(report_setup *s, const model *m, const doc *document, c
         if (rc == 0)
             rc = verify_pdf(&pdf->bytes, pdf->final, d);
     }
-    if (threaded)
-        pthread_join(beside, NULL);
-    else if (rc == 0 && xlsx->temp)
-        write_workbook(&wb);
-    rg_diags_move(d, &wb.diags);
-    times->workbook = wb.seconds;
-    if (rc == 0)
-        rc = wb.rc;
+    if (rc == 0 && xlsx->temp) {
+        double t0 = now_seconds();
+        rc = write_workbook(m, xlsx, when, d);
+        times->workbook = now_seconds() - t0;
+    }
     if (rc == 0)
         rc = rename_pair(o->output_dir, pdf, xlsx, d);
     if (rc == 0 && o->verbosity > 1)

@@ -55,7 +55,6 @@ typedef struct report_setup {
     pdf_cache *cache;   /* the fonts' metrics and last subsets: this process's */
     layout_style style; /* the page, read once */
     time_t epoch;       /* SOURCE_DATE_EPOCH, or -1 */
-    bool workbook_beside; /* a spare processor: the workbook on a thread beside the PDF */
     tmpl *mail_tmpl;      /* when mailing */
     char *mail_template_path;
     char *mail_from_addr;
