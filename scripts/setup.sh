@@ -7,7 +7,7 @@ PACKAGES="build-essential pkg-config zlib1g-dev libhpdf-dev libdeflate-dev libxl
 libcmocka-dev libjson-c-dev libharfbuzz-dev fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-liberation2 poppler-utils qpdf mupdf-tools python3-openpyxl
 gnumeric valgrind parallel python3-aiosmtpd openssl fonts-hanazono unzip procps time"
 # `setup.sh fuzz`: also what the fuzz targets need.
-[ "${1:-}" = fuzz ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+[ "${1:-}" = fuzz ] && PACKAGES="$PACKAGES clang libclang-rt-dev"
 
 missing=""
 for p in $PACKAGES; do
