@@ -650,7 +650,10 @@ static size_t break_lines(const para *p, double width, double indent, double em,
     break_pass(p, first, width, indent, em, false, 0, stub, s);
     if (s[p->na].best == HUGE_VALF)
         break_pass(p, first, width, indent, em, false, 0, stub = true, s);
-    break_pass(p, first, width, indent, em, true, s[p->na].best, stub, s);
+    /* When no line need leave the grid, the first pass's breaks are already
+     * the best by the second pass's measure too. */
+    if (s[p->na].best > 0.002f)
+        break_pass(p, first, width, indent, em, true, s[p->na].best, stub, s);
     size_t n = 0;
     for (size_t j = p->na; j > first; j = s[j].from)
         n++;
