@@ -810,11 +810,11 @@ static void paginate(layout_result *r, const lines *ls, const layout_style *st)
             size_t k = i + 1; /* past the caption's own lines */
             while (k < ls->n && ls->l[k].kind == LINE_HEADING && !ls->l[k].para_first)
                 k++;
-            if (k < ls->n && ls->l[k].keep)
-                need = (int)(k - i) + ls->l[k].keep; /* a caption stays with its chart */
-        }
-        if (ln->keep > need)
-            need = ln->keep; /* a chart is not split */
+            if (k < ls->n && ls->l[k].keep) /* a caption stays with its chart, */
+                need = (int)(k - i) + (ls->l[k].keep <= per_page ? ls->l[k].keep : 2);
+        } /* or with its first two lines when the chart is taller than a page */
+        if (ln->keep > need && ln->keep <= per_page)
+            need = ln->keep; /* a chart is not split, if a page can hold it */
         if (ln->kind == LINE_TABLE_ROW && ln->para_first) {
             /* A header, all its lines, never ends a page. */
             size_t k = i + 1;

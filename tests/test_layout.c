@@ -751,6 +751,25 @@ static void test_chart_kept_on_one_page(void **state)
     assert_non_null(find_item(r, "甲", 1));
     assert_non_null(find_item(r, "乙", 1));
     layout_free(r);
+    /* A chart taller than a page is split, its caption kept with its first
+     * bars, never alone at a page's foot. */
+    char doc_text[2048] = "一\n\n二\n\n#chart 图\n| 亿元 | 值 |\n";
+    for (int i = 0; i < 12; i++)
+        snprintf(doc_text + strlen(doc_text), sizeof doc_text - strlen(doc_text), "| 行%d | %d |\n",
+                 i, i + 1);
+    r = lay_result(doc_text, &st);
+    int caption_page = -1, first_bar_page = -1;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const char *t = r->items[i].text;
+        if (t && strcmp(t, "图") == 0)
+            caption_page = r->items[i].page;
+        if (t && strncmp(t, "行", strlen("行")) == 0 && first_bar_page < 0)
+            first_bar_page = r->items[i].page; /* the first row's label */
+    }
+    assert_true(caption_page >= 0);
+    assert_int_equal(caption_page, first_bar_page);
+    assert_true(r->npages >= 3);
+    layout_free(r);
 }
 
 /* Font 0 lacks 鿏; the fallback font has everything. */
