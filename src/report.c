@@ -565,6 +565,16 @@ static int write_outputs(report_setup *s, const model *m, const doc *document, c
     }
     if (rc == 0)
         rc = rename_pair(o->output_dir, pdf, xlsx, d);
+    /* -f writes one of the pair: an older file of the other kind beside it
+     * is not from this run, and may be from another input of that name. */
+    const char *other = !o->want_xlsx ? ".xlsx" : !o->want_pdf ? ".pdf" : NULL;
+    char *older = rc == 0 && other ? report_output_name(o->output_dir, input, other) : NULL;
+    struct stat st;
+    if (older && lstat(older, &st) == 0)
+        rg_diag_add(d, RG_WARNING, older, 0, 0,
+                    "left as it was, from an earlier run: only the %s was written now (-f)",
+                    o->want_pdf ? "PDF" : "workbook");
+    free(older);
     if (rc == 0 && o->verbosity > 1)
         say("%s: times: load %.2f ms, template %.2f ms, layout %.2f ms, pdf %.2f ms, "
             "workbook %.2f ms", input, times->load * 1e3, times->templating * 1e3,

@@ -103,6 +103,12 @@ for i in $(seq 1 15); do
 done
 check "two runs writing the same names leave one run's pair, never a mix (15 tries)" test "$mixed" -eq 0
 
+# --- one of the pair ---------------------------------------------------------
+"$BIN" -q -o "$T/fpair" "$SEED_XML" 2> /dev/null
+"$BIN" -q -f pdf -o "$T/fpair" "$SEED_XML" 2> "$T/fpair.err"
+check "-f pdf beside an older workbook of that name: written, and the workbook said to be older" sh -c "
+    test $? -eq 0 && grep -q 'park-2023.xlsx: warning: left as it was, from an earlier run: only the PDF was written now' '$T/fpair.err'"
+
 # --- a small input that would expand -----------------------------------------
 /usr/bin/python3 - "$SEED_XML" "$T/expand.xml" <<'PYEOF'
 import sys
