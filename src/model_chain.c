@@ -302,6 +302,11 @@ bool model_target_met(const model_indicator *ind, bool *met)
     return true;
 }
 
+const char *model_status(const model *m, bool met)
+{
+    return met ? "已完成" : m->full_year ? "未完成" : "尚未完成";
+}
+
 void model_target_note(const model *m, const model_indicator *ind, rg_buf *out)
 {
     const model_figure *target = ind->slot[MODEL_TARGET];

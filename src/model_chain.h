@@ -42,6 +42,9 @@ int model_chain_load(model_loader *ld, model *m, rg_diags *diags);
  * units do not convert; *met is then untouched. A rate (%) is compared too,
  * though it has no completion rate. */
 bool model_target_met(const model_indicator *ind, bool *met);
+/* The status said of a target: 已完成 when met; when not, 未完成 for a
+ * whole year's actual, 尚未完成 (not yet) for a part of the year's. */
+const char *model_status(const model *m, bool met);
 
 /* Appends where this year's target of ind (an indicator of m) came from,
  * as the workbook and the report print it: "取自park-2023.xml第52行的

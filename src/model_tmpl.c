@@ -85,8 +85,14 @@ static void target_data(const model *m, const model_indicator *ind, tval *t)
     tval_set(t, "target_at_least", tval_bool(bounded && ind->target_bound == MODEL_BOUND_AT_LEAST));
     tval_set(t, "target_at_most", tval_bool(bounded && ind->target_bound == MODEL_BOUND_AT_MOST));
     bool met;
-    tval_set(t, "status", model_target_met(ind, &met) ? tval_string(met ? "已完成" : "未完成")
+    tval_set(t, "status", model_target_met(ind, &met) ? tval_string(model_status(m, met))
                                                        : tval_null());
+    /* The target and the actual in one unit, the actual's (as the
+     * workbook's row): 12亿元 beside 98600万元 is 120000. */
+    const model_figure *act = ind->slot[MODEL_ACTUAL];
+    const char *row_unit = act ? act->unit : ind->unit;
+    tval_set(t, "row_unit", tval_string(row_unit));
+    tval_set(t, "target_shown", figure_in(ind->slot[MODEL_TARGET], row_unit));
     rg_buf note = {0};
     model_target_note(m, ind, &note);
     tval_set(t, "target_note", tval_string_take(rg_buf_take(&note)));
@@ -136,7 +142,7 @@ static tval *indicator_data(const model *m, const model_indicator *ind)
                                                : tval_string("forecast"));
         bool met;
         tval_set(t, "completion_status", against_target && model_target_met(ind, &met)
-                                             ? tval_string(met ? "已完成" : "未完成")
+                                             ? tval_string(model_status(m, met))
                                              : tval_null());
         tval_set(t, "growth_needed", derived_value(m, ind->id, "growth-needed"));
         tval_set(t, "points_needed", derived_value(m, ind->id, "points-needed"));

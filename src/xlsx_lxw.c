@@ -24,7 +24,8 @@
 typedef struct book {
     lxw_workbook *wb;
     const model *m;
-    lxw_format *title, *info, *header, *text, *number[RG_DEC_MAX_DIGITS + 1], *percent, *points, *missed,
+    lxw_format *title, *info, *header, *text, *number[RG_DEC_MAX_DIGITS + 1], *percent,
+        *points_at[RG_DEC_MAX_DIGITS + 1], *missed,
         *mismatch;
     lxw_chart *completion_chart, *sector_chart; /* given sheets of their own at the end */
     lxw_chart *years_chart;
@@ -51,6 +52,32 @@ static void note(book *b, lxw_error e)
 
 /* "0", "0.0", ... "0.000000000000": as many decimals as the number was
  * written with, so it shows as written and never with an exponent. */
+/* 个百分点 with `scale` decimals: the precision the two rates were written
+ * with, as the PDF shows the difference (0.3, not 0.30). */
+static lxw_format *points_format(book *b, int scale)
+{
+    if (scale < 0 || scale > RG_DEC_MAX_DIGITS)
+        scale = RG_DEC_MAX_DIGITS;
+    if (!b->points_at[scale]) {
+        rg_buf fmt = {0};
+        rg_buf_puts(&fmt, scale > 0 ? "0." : "0");
+        for (int i = 0; i < scale; i++)
+            rg_buf_putc(&fmt, '0');
+        rg_buf_puts(&fmt, "\"个百分点\"");
+        lxw_format *f = workbook_add_format(b->wb);
+        if (!f) {
+            rg_buf_fini(&fmt);
+            note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return NULL;
+        }
+        format_set_num_format(f, fmt.data);
+        rg_buf_fini(&fmt);
+        format_set_border(f, LXW_BORDER_THIN);
+        b->points_at[scale] = f;
+    }
+    return b->points_at[scale];
+}
+
 static lxw_format *number_format(book *b, int scale)
 {
     if (scale < 0 || scale > RG_DEC_MAX_DIGITS)
@@ -333,12 +360,14 @@ static void put_status(sheet *sh, int row, int col, const model_indicator *ind, 
     bool at_most = ind->slot[MODEL_TARGET] && ind->target_bound == MODEL_BOUND_AT_MOST;
     /* The actual against the target, both shown in the row's unit: a rate
      * (不低于30%) too, which has no completion rate. */
-    char actual[16], target[16], formula[64];
+    char actual[16], target[16], formula[96];
     cell_name(row, actual_col, actual, sizeof actual);
     cell_name(row, target_col, target, sizeof target);
-    snprintf(formula, sizeof formula, "=IF(%s%s%s,\"已完成\",\"未完成\")", actual,
-             at_most ? "<=" : ">=", target);
-    put_formula_text(sh, row, col, formula, met ? "已完成" : "未完成");
+    /* Not met in a part of the year is 尚未完成 (not yet), not 未完成. */
+    const char *unmet = model_status(sh->b->m, false);
+    snprintf(formula, sizeof formula, "=IF(%s%s%s,\"已完成\",\"%s\")", actual,
+             at_most ? "<=" : ">=", target, unmet);
+    put_formula_text(sh, row, col, formula, met ? "已完成" : unmet);
 }
 
 /* Where the target came from (model_target_note), with its bound. */
@@ -510,7 +539,8 @@ static int plan_sheet(book *b, rg_diags *diags)
             put_formula(&sh, row, 7, formula, need, b->percent);
         } else if (model_points_needed(ind, &need)) {
             snprintf(formula, sizeof formula, "=%s-%s", p, bs);
-            put_formula(&sh, row, 7, formula, need, b->points);
+            int scale = plan->value.scale > base->value.scale ? plan->value.scale : base->value.scale;
+            put_formula(&sh, row, 7, formula, need, points_format(b, scale));
             grow(&sh, 7, 14);
         } else {
             put_blank(&sh, row, 7);
@@ -864,7 +894,7 @@ static int years_sheet(book *b, rg_diags *diags)
 /* The formats every sheet uses; -1 when libxlsxwriter has no memory for one. */
 static int add_formats(book *b)
 {
-    lxw_format **all[] = {&b->title, &b->info, &b->header, &b->text, &b->percent, &b->points,
+    lxw_format **all[] = {&b->title, &b->info, &b->header, &b->text, &b->percent,
                           &b->missed, &b->mismatch};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!(*all[i] = workbook_add_format(b->wb))) {
@@ -885,8 +915,6 @@ static int add_formats(book *b)
     format_set_border(b->text, LXW_BORDER_THIN);
     format_set_num_format(b->percent, "0.0%");
     format_set_border(b->percent, LXW_BORDER_THIN);
-    format_set_num_format(b->points, "0.00\"个百分点\"");
-    format_set_border(b->points, LXW_BORDER_THIN);
     /* Conditional formats: a target not met, a sum that disagrees. */
     format_set_bg_color(b->missed, 0xFFC7CE);
     format_set_font_color(b->missed, 0x9C0006);

@@ -128,7 +128,7 @@ check "pdf: figures from the data in the prose" sh -c "
 check "pdf: the table of next year's targets, a row a line, from the template" sh -c "
     pdftotext -layout -enc UTF-8 '$T/a/park-2023.pdf' - 2>/dev/null > '$T/a.layout' &&
     grep -q '附表 *2024年主要工作目标' '$T/a.layout' &&
-    grep -Eq '^ *工业总产值 +亿元 +140 +200 +42.9%$' '$T/a.layout' &&
+    grep -Eq '^ *工业总产值 +亿元 +140 +200 +增长42.9%$' '$T/a.layout' &&
     grep -Eq '^ *培育规上企业 +户 +— +≥11 +—$' '$T/a.layout' &&
     grep -q '只有1-11月等部分时期数字的指标，不据以计算需增长' '$T/a.flat'"
 check "pdf: the charts of completion and of the leading sectors, with their labels" sh -c "

@@ -121,7 +121,7 @@ check "three indicators: the headline has the sentences whose figures exist" has
 check "three indicators: flat decided on the rounded value, a fall in another unit" has xincheng \
     完成目标的107.0%，与上年持平。 税收0.482亿元，同比下降3.5%。 比今年增长15.5%
 check "three indicators: growth needed from the full-year actual" row xincheng \
-    '工业总产值 +亿元 +56.3 +65 +15.5%' '税收 +万元 +4820 +5000 +3.7%' '工业投资 +亿元 +21.4 +≥25 +16.8%'
+    '工业总产值 +亿元 +56.3 +65 +增长15.5%' '税收 +万元 +4820 +5000 +增长3.7%' '工业投资 +亿元 +21.4 +≥25 +增长16.8%'
 check "three indicators: no chart or sheet of what is not there" sh -c "
     ! grep -qF '各产业产值' '$T/xincheng.flat' &&
     grep -qF '2023年全年主要指标完成目标情况' '$T/xincheng.flat'"
@@ -142,7 +142,7 @@ check "1-10月: completions, changes, shares and points from the data" has gaoxi
     占总投资的77.2% 生物医药类5个14.2亿元 比今年预计增长13.5% 税收2.3亿元，增长12.2% \
     提高2.9个百分点
 check "1-10月: the plan table in the plan's unit, points for a rate" row gaoxin \
-    '税收 +亿元 +2.05 +2.3 +12.2%' '高新技术产业产值占比 +% +40.1 +43 +提高2.9个百分点'
+    '税收 +亿元 +2.05 +2.3 +增长12.2%' '高新技术产业产值占比 +% +40.1 +43 +提高2.9个百分点'
 check "1-10月: one unit in the sectors' chart" row gaoxin '电子信息 +38.5' '生物医药 +15.23'
 check "1-10月: every workbook cell; completion digits as in the PDF" workbook gaoxin "$P" 10
 
@@ -185,5 +185,13 @@ check "the seed with its growth signs flipped says 下降 everywhere, never 增�
     grep -qF '同比下降14.21%' '$T/seed.flat' && grep -qF '同比下降22.62%' '$T/seed.flat' &&
     grep -qF '同比下降16.33%' '$T/seed.flat' && ! grep -qF '增长-' '$T/seed.flat' &&
     ! grep -qF '下降-' '$T/seed.flat'"
+
+check "1-10月: points in the workbook at the rates' written precision, as the PDF has them (2.9, not 2.90)" $PY - "$T/gaoxin/gaoxin-2023-10.xlsx" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+formats = [c.number_format for ws in wb.worksheets for row in ws.iter_rows() for c in row
+           if "个百分点" in str(c.number_format)]
+assert formats and all(f == '0.0"个百分点"' for f in formats), formats
+PYEOF
 
 summary e2e_parks

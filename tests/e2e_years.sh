@@ -52,7 +52,7 @@ for r, c in zip(ws.iter_rows(min_row=4), wc.iter_rows(min_row=4)):
     bound = {'at-least': '不低于；', 'at-most': '不高于；'}.get(plan.get('bound'), '')
     named = '“' + plan.get('name') + '”' if plan.get('name') else ''
     assert r[10].value == f'{bound}取自park-2023.xml第{plan_line[name]}行的2024年计划{named}', (name, r[10].value)
-    want = '已完成' if c[4].value >= c[3].value else '未完成'
+    want = '已完成' if c[4].value >= c[3].value else '尚未完成'  # 1-11月: not yet
     assert c[9].value == want, (name, c[9].value, want)
     if r[8].value is None:
         assert r[2].value == '%', name  # a rate: its status, but no completion rate
@@ -60,7 +60,7 @@ for r, c in zip(ws.iter_rows(min_row=4), wc.iter_rows(min_row=4)):
     assert r[8].value == f'=E{r[0].row}/D{r[0].row}', r[8].value
     rate = c[4].value / c[3].value
     assert abs(c[8].value - rate) < 1e-12
-    want = '已完成' if c[4].value >= c[3].value else '未完成'
+    want = '已完成' if c[4].value >= c[3].value else '尚未完成'  # 1-11月: not yet
     assert c[9].value == want, (name, c[9].value, want)
 assert seen == len(plans), (seen, len(plans))
 assert wb.sheetnames[-1] == '历年完成率图' and '历年指标' in wb.sheetnames, wb.sheetnames
@@ -78,8 +78,8 @@ pdftotext -layout "$T/r/park-2024.pdf" "$T/r/park-2024.txt" 2> /dev/null
 check "pdf: the completion table uses last year's plan, its status and its source" sh -c "
     qpdf --check '$T/r/park-2024.pdf' > /dev/null &&
     grep -q '2024年主要指标完成情况' '$T/r/park-2024.txt' &&
-    grep -q '工业总产值 *亿元 *200 *141.6 *70.8% *未完成 *取自park-2023.' '$T/r/park-2024.txt' &&
-    tr -d ' \\n' < '$T/r/park-2024.txt' | grep -q '未完成取自park-2023.xml第17行的2024年计划' &&
+    grep -q '工业总产值 *亿元 *200 *141.6 *70.8% *尚未完成 *取自park-2023.' '$T/r/park-2024.txt' &&
+    tr -d ' \\n' < '$T/r/park-2024.txt' | grep -q '尚未完成取自park-2023.xml第17行的2024年计划' &&
     grep -q '招引项目 *个 *≥15 *18 *120.0% *已完成' '$T/r/park-2024.txt' &&
     grep -q '2023—2024年主要指标完成率' '$T/r/park-2024.txt' &&
     tr -d ' \\n' < '$T/r/park-2024.txt' | grep -q '附图12024年1-11月主要指标完成目标（无目标的为全年预计）情况'"

@@ -422,7 +422,8 @@ static void test_units_and_status(void **state)
     assert_null(strstr(sheet, "<v>1500000</v>"));
     /* 124.2 / 150: a formula on the row's cells, and its status. */
     assert_non_null(strstr(sheet, "<f>E5/D5</f>"));
-    assert_non_null(strstr(sheet, "<f>IF(E5&gt;=D5,\"已完成\",\"未完成\")</f>"));
+    /* The seed's 1-11月: a target not met yet is 尚未完成, not red. */
+    assert_non_null(strstr(sheet, "<f>IF(E5&gt;=D5,\"已完成\",\"尚未完成\")</f>"));
     /* 规上企业 against its forecast: 全年进度, no IF, no red. */
     assert_non_null(strstr(strings, "<t>全年进度</t>"));
     assert_null(strstr(sheet, "IF(I4"));

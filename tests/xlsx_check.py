@@ -166,6 +166,8 @@ rows = list(ws.iter_rows(min_row=4, max_col=11, values_only=True))
 crow = list(wc.iter_rows(min_row=4, max_col=11, values_only=True))
 n = 0
 target_rows = []
+# A target not met is 未完成 for a whole year, 尚未完成 (not yet) for a part of it.
+unmet = "未完成" if root.get("period") in ("全年", "1-12月") else "尚未完成"
 keys = ("target", "actual", "actual-growth", "forecast", "forecast-growth")
 for ind in indicators:
     slot = {s.tag: s for s in ind}
@@ -192,12 +194,12 @@ for ind in indicators:
         assert r[8] == f"=E{n + 3}/{'D' if want[0] is not None else 'G'}{n + 3}", r
         assert abs(c[8] - rate) < 1e-12, (c, rate)
         if want[0] is not None:  # done or missed only against a target
-            assert c[9] == ("已完成" if rate >= 1 else "未完成"), c
+            assert c[9] == ("已完成" if rate >= 1 else unmet), c
             target_rows.append(n + 3)
         else:  # against the full-year forecast: progress
             assert r[9] == "全年进度", r
     elif want[0] is not None and want[1] is not None:  # a rate against its target: no rate, a status
-        assert r[8] is None and c[9] == ("已完成" if want[1] >= want[0] else "未完成"), (r, c)
+        assert r[8] is None and c[9] == ("已完成" if want[1] >= want[0] else unmet), (r, c)
     else:
         assert r[8] is None and c[9] is None, r
     # Where the target came from (an input without previous="…" states its own).
