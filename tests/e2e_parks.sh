@@ -186,6 +186,25 @@ check "the seed with its growth signs flipped says 下降 everywhere, never 增�
     grep -qF '同比下降16.33%' '$T/seed.flat' && ! grep -qF '增长-' '$T/seed.flat' &&
     ! grep -qF '下降-' '$T/seed.flat'"
 
+# --- two more parks, written from docs/input-format.md alone ---------------------
+P=$PARKS/qingxi-2024.xml
+run qingxi "$P"
+check "全年 (written from the docs alone): --check and a run both succeed without a warning, and agree" sh -c "
+    test \$(cat '$T/qingxi.run') -eq 0 && test ! -s '$T/qingxi.run.err'" && check "全年: --check exits as the run does" agree qingxi
+check "全年: declines worded 下降 from the data" has qingxi '同比下降7.4%' '同比下降5.33%' '同比下降18.2%'
+check "全年: a target in another unit shown in the actual's; 需增减 worded" \
+    row qingxi '基础设施投资 +万元 +120000 +98600 +82.2% +未完成 +本文件第[0-9]+行' '新建标准厂房 +万平方米 +23.6 +15 +下降36.4%'
+check "全年: every workbook cell, formulas recalculated" sh -c "
+    $PY '$TOP/tests/xlsx_check.py' '$P' '$T/qingxi/qingxi-2024.xlsx' && $PY '$TOP/tests/xlsx_recalc.py' '$T/qingxi/qingxi-2024.xlsx' 10"
+P=$PARKS/fenglin-2025-06.xml
+run fenglin "$P"
+check "1-6月 (written from the docs alone): a run without a warning" sh -c "
+    test \$(cat '$T/fenglin.run') -eq 0 && test ! -s '$T/fenglin.run.err' && ! grep -q ' 未完成' '$T/fenglin.layout'"
+check "1-6月: targets not yet met are 尚未完成, never 未完成" \
+    row fenglin '规上工业总产值 +亿元 +38 +17.46 +45.9% +尚未完成 +本文件第[0-9]+行'
+check "1-6月: every workbook cell, formulas recalculated" sh -c "
+    $PY '$TOP/tests/xlsx_check.py' '$P' '$T/fenglin/fenglin-2025-06.xlsx' && $PY '$TOP/tests/xlsx_recalc.py' '$T/fenglin/fenglin-2025-06.xlsx' 10"
+
 check "1-10月: points in the workbook at the rates' written precision, as the PDF has them (2.9, not 2.90)" $PY - "$T/gaoxin/gaoxin-2023-10.xlsx" <<'PYEOF'
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
