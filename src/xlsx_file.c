@@ -180,3 +180,50 @@ int xlsx_verify(const char *path, const char *name, rg_diags *diags)
     free(folder);
     return -1;
 }
+
+/* Column width in Excel's units: a hanzi takes two, other characters one. */
+double xlsx_text_width(const char *s, size_t *chars)
+{
+    double w = 0;
+    size_t n = strlen(s), count = 0;
+    for (size_t i = 0; i < n; count++)
+        w += rg_utf8_next(s, n, &i) >= 0x2E80 ? 2.1 : 1.1;
+    if (chars)
+        *chars = count;
+    return w;
+}
+
+/* Digits of v without its trailing zeros: those a double and Excel must keep. */
+int xlsx_significant_digits(rg_dec v)
+{
+    uint64_t mag = v.coef < 0 ? (uint64_t)0 - (uint64_t)v.coef : (uint64_t)v.coef;
+    while (mag && mag % 10 == 0)
+        mag /= 10;
+    int n = 0;
+    for (; mag; mag /= 10)
+        n++;
+    return n;
+}
+
+void xlsx_cell_name(int row, int col, char *out, size_t n)
+{
+    snprintf(out, n, "%c%d", 'A' + col, row + 1);
+}
+
+const char *xlsx_bound_text(model_bound bound)
+{
+    switch (bound) {
+    case MODEL_BOUND_AT_LEAST:
+        return "不低于";
+    case MODEL_BOUND_AT_MOST:
+        return "不高于";
+    default:
+        return "";
+    }
+}
+
+const char *xlsx_role_text(model_role role)
+{
+    return role == MODEL_ROLE_LEADING ? "主导产业" : role == MODEL_ROLE_FEATURED ? "特色产业" : "";
+}
+

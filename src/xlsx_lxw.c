@@ -101,18 +101,6 @@ static lxw_format *number_format(book *b, int scale)
     return b->number[scale];
 }
 
-/* Column width in Excel's units: a hanzi takes two, other characters one. */
-static double text_width(const char *s, size_t *chars)
-{
-    double w = 0;
-    size_t n = strlen(s), count = 0;
-    for (size_t i = 0; i < n; count++)
-        w += rg_utf8_next(s, n, &i) >= 0x2E80 ? 2.1 : 1.1;
-    if (chars)
-        *chars = count;
-    return w;
-}
-
 static void grow(sheet *sh, int col, double w)
 {
     if (col < MAX_COLS && w + 2 > sh->width[col])
@@ -122,7 +110,7 @@ static void grow(sheet *sh, int col, double w)
 static void put_text(sheet *sh, int row, int col, const char *s, lxw_format *f)
 {
     size_t chars;
-    grow(sh, col, text_width(s, &chars));
+    grow(sh, col, xlsx_text_width(s, &chars));
     if (chars > XLSX_MAX_STRING) {
         sh->b->too_long = s;
         note(sh->b, LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED);
@@ -135,7 +123,7 @@ static void put_number(sheet *sh, int row, int col, rg_dec v)
 {
     rg_buf text = {0};
     rg_dec_format(v, &text);
-    grow(sh, col, text_width(text.data, NULL));
+    grow(sh, col, xlsx_text_width(text.data, NULL));
     rg_buf_fini(&text);
     note(sh->b, worksheet_write_number(sh->ws, (lxw_row_t)row, (lxw_col_t)col,
                                        rg_dec_to_double(v), number_format(sh->b, v.scale)));
@@ -147,23 +135,11 @@ static void put_blank(sheet *sh, int row, int col)
     note(sh->b, worksheet_write_blank(sh->ws, (lxw_row_t)row, (lxw_col_t)col, sh->b->text));
 }
 
-/* Digits of v without its trailing zeros: those a double and Excel must keep. */
-static int significant_digits(rg_dec v)
-{
-    uint64_t mag = v.coef < 0 ? (uint64_t)0 - (uint64_t)v.coef : (uint64_t)v.coef;
-    while (mag && mag % 10 == 0)
-        mag /= 10;
-    int n = 0;
-    for (; mag; mag /= 10)
-        n++;
-    return n;
-}
-
 /* A figure with more significant digits than a cell shows would change its
  * digits: refused, naming it, rather than written rounded. */
 static void put_figure(sheet *sh, int row, int col, const model_figure *fig)
 {
-    if (fig && significant_digits(fig->value) > XLSX_MAX_DIGITS) {
+    if (fig && xlsx_significant_digits(fig->value) > XLSX_MAX_DIGITS) {
         if (!sh->b->too_precise)
             sh->b->too_precise = fig;
         note(sh->b, LXW_ERROR_PARAMETER_VALIDATION);
@@ -195,7 +171,7 @@ static void put_formula(sheet *sh, int row, int col, const char *formula, double
 
 static void put_formula_text(sheet *sh, int row, int col, const char *formula, const char *value)
 {
-    grow(sh, col, text_width(value, NULL));
+    grow(sh, col, xlsx_text_width(value, NULL));
     note(sh->b, worksheet_write_formula_str(sh->ws, (lxw_row_t)row, (lxw_col_t)col, formula,
                                             sh->b->text, value));
 }
@@ -204,11 +180,6 @@ static void put_serial(sheet *sh, int row, int n)
 {
     rg_dec d = {n, 0};
     put_number(sh, row, 0, d);
-}
-
-static void cell_name(int row, int col, char *out, size_t n)
-{
-    snprintf(out, n, "%c%d", 'A' + col, row + 1);
 }
 
 /* The heading block of a Chinese statistical form (title; 填报单位, 报告期,
@@ -230,7 +201,7 @@ static int open_sheet(book *b, sheet *sh, const char *name, const char *title, c
     rg_buf_printf(&info, "填报单位：%s    报告期：%d年%s    计量单位：%s", b->m->park, b->m->year,
                   b->m->period, units);
     note(b, worksheet_merge_range(sh->ws, 1, 0, 1, (lxw_col_t)(ncols - 1), info.data, b->info));
-    sh->info_width = text_width(info.data, NULL);
+    sh->info_width = xlsx_text_width(info.data, NULL);
     rg_buf_fini(&info);
     for (int c = 0; c < ncols; c++)
         put_text(sh, 2, c, headers[c], b->header);
@@ -271,7 +242,7 @@ static void highlight(sheet *sh, int first_row, int last_row, int col, bool belo
     if (last_row < first_row)
         return;
     char cell[16], rule[96];
-    cell_name(first_row, col, cell, sizeof cell);
+    xlsx_cell_name(first_row, col, cell, sizeof cell);
     snprintf(rule, sizeof rule, "=AND(ISNUMBER(%s),%s%s%d)", cell, cell, below ? "<" : "<>",
              limit);
     lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
@@ -288,7 +259,7 @@ static void highlight_missed(sheet *sh, int first_row, int last_row, int col)
     if (last_row < first_row)
         return;
     char status[16], rule[48];
-    cell_name(first_row, col + 1, status, sizeof status);
+    xlsx_cell_name(first_row, col + 1, status, sizeof status);
     snprintf(rule, sizeof rule, "=%s=\"未完成\"", status);
     lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = rule,
                                  .format = sh->b->missed};
@@ -361,8 +332,8 @@ static void put_status(sheet *sh, int row, int col, const model_indicator *ind, 
     /* The actual against the target, both shown in the row's unit: a rate
      * (不低于30%) too, which has no completion rate. */
     char actual[16], target[16], formula[96];
-    cell_name(row, actual_col, actual, sizeof actual);
-    cell_name(row, target_col, target, sizeof target);
+    xlsx_cell_name(row, actual_col, actual, sizeof actual);
+    xlsx_cell_name(row, target_col, target, sizeof target);
     /* Not met in a part of the year is 尚未完成 (not yet), not 未完成. */
     const char *unmet = model_status(sh->b->m, false);
     snprintf(formula, sizeof formula, "=IF(%s%s%s,\"已完成\",\"%s\")", actual,
@@ -420,11 +391,11 @@ static int actuals_sheet(book *b, rg_diags *diags)
             against_target = against_target || ind->slot[MODEL_TARGET];
             against_forecast = against_forecast || !ind->slot[MODEL_TARGET];
             char a[16], base[16], formula[64], rate[16];
-            cell_name(row, 4, a, sizeof a);
-            cell_name(row, ind->slot[MODEL_TARGET] ? 3 : 6, base, sizeof base);
+            xlsx_cell_name(row, 4, a, sizeof a);
+            xlsx_cell_name(row, ind->slot[MODEL_TARGET] ? 3 : 6, base, sizeof base);
             snprintf(formula, sizeof formula, "=%s/%s", a, base);
             put_formula(&sh, row, 8, formula, completion, b->percent);
-            cell_name(row, 8, rate, sizeof rate);
+            xlsx_cell_name(row, 8, rate, sizeof rate);
             if (ind->slot[MODEL_TARGET]) {
                 put_status(&sh, row, 9, ind, 4, 3);
             } else {
@@ -433,7 +404,7 @@ static int actuals_sheet(book *b, rg_diags *diags)
                 put_text(&sh, row, 9, "全年进度", b->text);
             }
             char name_ref[16];
-            cell_name(row, 1, name_ref, sizeof name_ref);
+            xlsx_cell_name(row, 1, name_ref, sizeof name_ref);
             snprintf(formula, sizeof formula, "=%s", name_ref);
             note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 12, formula, NULL,
                                                 ind->name));
@@ -486,18 +457,6 @@ static int actuals_sheet(book *b, rg_diags *diags)
     return rc;
 }
 
-static const char *bound_text(model_bound bound)
-{
-    switch (bound) {
-    case MODEL_BOUND_AT_LEAST:
-        return "不低于";
-    case MODEL_BOUND_AT_MOST:
-        return "不高于";
-    default:
-        return "";
-    }
-}
-
 /* Next year's plan: each target beside its base and the growth it needs. */
 static int plan_sheet(book *b, rg_diags *diags)
 {
@@ -529,11 +488,11 @@ static int plan_sheet(book *b, rg_diags *diags)
                                                      : "全年实际",
                  b->text);
         put_figure(&sh, row, 5, plan);
-        put_text(&sh, row, 6, bound_text(ind->plan_bound), b->text);
+        put_text(&sh, row, 6, xlsx_bound_text(ind->plan_bound), b->text);
         double need;
         char p[16], bs[16], formula[48];
-        cell_name(row, 5, p, sizeof p);
-        cell_name(row, 3, bs, sizeof bs);
+        xlsx_cell_name(row, 5, p, sizeof p);
+        xlsx_cell_name(row, 3, bs, sizeof bs);
         if (model_growth_needed(ind, &need)) {
             snprintf(formula, sizeof formula, "=%s/%s-1", p, bs);
             put_formula(&sh, row, 7, formula, need, b->percent);
@@ -559,11 +518,6 @@ static int plan_sheet(book *b, rg_diags *diags)
     rg_buf_fini(&h_base);
     rg_buf_fini(&h_plan);
     return rc;
-}
-
-static const char *role_text(model_role role)
-{
-    return role == MODEL_ROLE_LEADING ? "主导产业" : role == MODEL_ROLE_FEATURED ? "特色产业" : "";
 }
 
 /* Sectors: firms, output, growth and their share of the park's output; a
@@ -595,7 +549,7 @@ static int sectors_sheet(book *b, rg_diags *diags)
         const model_sector *s = &m->sectors[i];
         put_serial(&sh, row, (int)i + 1);
         put_text(&sh, row, 1, s->name, b->text);
-        put_text(&sh, row, 2, role_text(s->role), b->text);
+        put_text(&sh, row, 2, xlsx_role_text(s->role), b->text);
         put_figure(&sh, row, 3, s->firms);
         put_figure_in(&sh, row, 4, s->output, output_unit);
         put_figure(&sh, row, 5, s->growth);
@@ -605,11 +559,11 @@ static int sectors_sheet(book *b, rg_diags *diags)
         put_text(&sh, total_row, 1, "园区规上工业总产值", b->header);
         put_figure(&sh, total_row, 4, total);
         char ref[16], tot[16], formula[48];
-        cell_name(total_row, 4, tot, sizeof tot);
+        xlsx_cell_name(total_row, 4, tot, sizeof tot);
         for (size_t i = 0; i < m->nsectors; i++) {
             double share;
             if (model_sector_share(m, &m->sectors[i], &share)) {
-                cell_name(first + (int)i, 4, ref, sizeof ref);
+                xlsx_cell_name(first + (int)i, 4, ref, sizeof ref);
                 snprintf(formula, sizeof formula, "=%s/%s", ref, tot);
                 put_formula(&sh, first + (int)i, 6, formula, share, b->percent);
             } else {
@@ -624,11 +578,11 @@ static int sectors_sheet(book *b, rg_diags *diags)
             const model_sector *s = &m->sectors[i];
             if (!s->output)
                 continue;
-            cell_name(first + (int)i, 1, ref, sizeof ref);
+            xlsx_cell_name(first + (int)i, 1, ref, sizeof ref);
             snprintf(formula, sizeof formula, "=%s", ref);
             note(b, worksheet_write_formula_str(sh.ws, (lxw_row_t)chart_row, 9, formula, NULL,
                                                 s->name));
-            cell_name(first + (int)i, 4, ref, sizeof ref);
+            xlsx_cell_name(first + (int)i, 4, ref, sizeof ref);
             snprintf(formula, sizeof formula, "=%s", ref);
             rg_dec v = s->output->value;
             bool in_unit = model_figure_in(s->output, output_unit, &v);
@@ -827,7 +781,7 @@ static int years_sheet(book *b, rg_diags *diags)
             put_number(&sh, row, 1, (rg_dec){y->year, 0});
             put_text(&sh, row, 2, act ? act->unit : at->unit, b->text);
             put_figure_in(&sh, row, 3, at->slot[MODEL_TARGET], act ? act->unit : at->unit);
-            put_text(&sh, row, 4, at->slot[MODEL_TARGET] ? bound_text(at->target_bound) : "",
+            put_text(&sh, row, 4, at->slot[MODEL_TARGET] ? xlsx_bound_text(at->target_bound) : "",
                      b->text);
             put_figure(&sh, row, 5, act);
             put_text(&sh, row, 6, act ? y->period : "", b->text);
@@ -836,8 +790,8 @@ static int years_sheet(book *b, rg_diags *diags)
             bool rated = model_completion(at, &completion), met;
             if (rated) {
                 char a[16], base[16], formula[48];
-                cell_name(row, 5, a, sizeof a);
-                cell_name(row, at->slot[MODEL_TARGET] ? 3 : 7, base, sizeof base);
+                xlsx_cell_name(row, 5, a, sizeof a);
+                xlsx_cell_name(row, at->slot[MODEL_TARGET] ? 3 : 7, base, sizeof base);
                 snprintf(formula, sizeof formula, "=%s/%s", a, base);
                 put_formula(&sh, row, 8, formula, completion, b->percent);
                 any_completion = true;
@@ -982,7 +936,7 @@ int xlsx_write(const model *m, const char *path, const char *name, time_t create
         const model_figure *f = b.too_precise;
         rg_diag_add(diags, RG_ERROR, m->file, f->line, f->col,
                     "%s has %d significant digits, more than the %d a workbook cell shows; round "
-                    "it to %d", f->text, significant_digits(f->value), XLSX_MAX_DIGITS,
+                    "it to %d", f->text, xlsx_significant_digits(f->value), XLSX_MAX_DIGITS,
                     XLSX_MAX_DIGITS);
         rc = -1;
     } else if (b.too_long) {
