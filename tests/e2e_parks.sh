@@ -116,8 +116,8 @@ run xincheng "$P"
 check "three indicators: --check and a run both succeed" sh -c "
     test \$(cat '$T/xincheng.run') -eq 0"
 check "three indicators: --check exits as the run does" agree xincheng
-check "three indicators: the headline has the sentences whose figures exist" has xincheng \
-    全年，园区实现工业总产值56.3亿元，同比增长8.1%。实缴税收4820万元。一年来
+check "three indicators: the headline has the sentences whose figures exist, declines worded from the data" has xincheng \
+    全年，园区实现工业总产值56.3亿元，同比增长8.1%。实缴税收4820万元，同比下降3.5%。一年来
 check "three indicators: flat decided on the rounded value, a fall in another unit" has xincheng \
     完成目标的107.0%，与上年持平。 税收0.482亿元，同比下降3.5%。 比今年增长15.5%
 check "three indicators: growth needed from the full-year actual" row xincheng \
