@@ -215,6 +215,21 @@ static model_bound bound_of(const xmlNode *n)
     return b;
 }
 
+/* Two names of one period: the same words, the whole year (全年, 1-12月),
+ * or the first half (上半年, 1-6月). */
+static bool same_period(const char *a, const char *b)
+{
+    static const char *const first_half[] = {"上半年", "1-6月", "1—6月", "1–6月", "1－6月", "1~6月",
+                                             "1～6月", "1至6月"};
+    bool ha = false, hb = false;
+    for (size_t i = 0; i < sizeof first_half / sizeof *first_half; i++) {
+        ha = ha || strcmp(a, first_half[i]) == 0;
+        hb = hb || strcmp(b, first_half[i]) == 0;
+    }
+    return strcmp(a, b) == 0 || (ha && hb) ||
+           (model_period_is_full_year(a) && model_period_is_full_year(b));
+}
+
 static void load_indicators(load_ctx *lc, const xmlNode *parent)
 {
     model *m = lc->m;
@@ -239,6 +254,17 @@ static void load_indicators(load_ctx *lc, const xmlNode *parent)
         ind->full_year_actual = m->full_year;
         if (child(n, "estimate"))
             ind->estimate_period = label_attr(lc, child(n, "estimate"), "period");
+        /* An estimate of the period the actual already covers says the
+         * same thing twice, and the two may disagree. */
+        if (ind->estimate_period && m->period && same_period(ind->estimate_period, m->period) &&
+            ind->slot[MODEL_ACTUAL]) {
+            int line, col;
+            mx_attr_pos(lc, child(n, "estimate"), "period", &line, &col);
+            rg_diag_add(lc->diags, RG_WARNING, lc->path, line, col,
+                        "<estimate period=\"%s\"> of %s covers the report's own period, whose "
+                        "<actual> is given: an estimate is for a longer period (上半年预计 in a "
+                        "1-5月 report); leave it out", ind->estimate_period, ind->id);
+        }
         const xmlNode *plan = child(n, "plan");
         if (plan) {
             ind->plan_name = label_attr(lc, plan, "name");

@@ -202,6 +202,10 @@ check "1-6月 (written from the docs alone): a run without a warning" sh -c "
     test \$(cat '$T/fenglin.run') -eq 0 && test ! -s '$T/fenglin.run.err' && ! grep -q ' 未完成' '$T/fenglin.layout'"
 check "1-6月: targets not yet met are 尚未完成, never 未完成" \
     row fenglin '规上工业总产值 +亿元 +38 +17.46 +45.9% +尚未完成 +本文件第[0-9]+行'
+sed 's|<actual-growth>6.8</actual-growth>|<actual-growth>6.8</actual-growth><estimate period="上半年">17.5</estimate>|' "$P" > "$T/fenglin-twice.xml"
+"$BIN" --check "$T/fenglin-twice.xml" > /dev/null 2> "$T/fenglin-twice.err"
+check "1-6月: an estimate of the report's own period (上半年 in 1-6月) is warned about at its period=" sh -c "
+    grep -q 'fenglin-twice.xml:[0-9]*:[0-9]*: warning: <estimate period=\"上半年\"> of output covers the report.s own period' '$T/fenglin-twice.err'"
 check "1-6月: every workbook cell, formulas recalculated" sh -c "
     $PY '$TOP/tests/xlsx_check.py' '$P' '$T/fenglin/fenglin-2025-06.xlsx' && $PY '$TOP/tests/xlsx_recalc.py' '$T/fenglin/fenglin-2025-06.xlsx' 10"
 
