@@ -15,7 +15,6 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* --- the inputs ------------------------------------------------------------ */
@@ -151,20 +150,13 @@ typedef struct progress {
     bool show;
 } progress;
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void count(batch_tally *t, const progress *p, const char *input, int rc, size_t warnings)
 {
     t->done++;
     t->failed += rc != 0;
     t->warnings += warnings;
     if (p->show && p->total > 1) {
-        double spent = now_seconds() - p->start;
+        double spent = rg_seconds() - p->start;
         double left = spent / (double)t->done * (double)(p->total - t->done);
         const char *base = strrchr(input, '/');
         /* Back to the line's start, so that what a worker prints next
@@ -199,7 +191,7 @@ static void work(report_setup *s, const batch_inputs *in, atomic_size_t *next, i
 
 void batch_run(report_setup *s, const batch_inputs *in, int jobs, bool verbose, batch_tally *t)
 {
-    progress p = {.total = in->n, .start = now_seconds(), .show = verbose && isatty(STDERR_FILENO)};
+    progress p = {.total = in->n, .start = rg_seconds(), .show = verbose && isatty(STDERR_FILENO)};
     if ((size_t)jobs > in->n)
         jobs = (int)in->n;
     atomic_size_t *next = MAP_FAILED;
@@ -291,7 +283,7 @@ void batch_run(report_setup *s, const batch_inputs *in, int jobs, bool verbose, 
         if (WIFSIGNALED(status) && !got && !s->opt->check_only && !s->opt->emit_doc)
             report_remove_stale_temps(s->opt->output_dir, (long)pids[k], &d); /* what it was writing */
     }
-    report_print_diags(&d, 0);
+    rg_diags_print(stderr, &d, 0);
     rg_diags_fini(&d);
     close(sfd);
     sigprocmask(SIG_SETMASK, &old, NULL);

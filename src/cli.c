@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -27,13 +26,6 @@
 #endif
 
 enum { EXIT_OK = 0, EXIT_INPUT_FAILED = 1, EXIT_USAGE = 2 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* An installed binary, PREFIX/bin/parkreport, reads PREFIX/share/parkreport/;
  * one in a checkout reads the checkout's folders. */
@@ -78,7 +70,7 @@ static int print_scaffold(const char *path)
         return EXIT_INPUT_FAILED;
     rg_diags d = {0};
     model *m = model_load(ld, path, &d);
-    report_print_diags(&d, 0);
+    rg_diags_print(stderr, &d, 0);
     int status = EXIT_INPUT_FAILED;
     if (m) {
         rg_buf out = {0};
@@ -396,21 +388,21 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
     report_setup setup;
     rg_diags d = {0};
     int status = report_setup_init(&setup, &opt, &d) == 0 ? EXIT_OK : EXIT_INPUT_FAILED;
-    report_print_diags(&d, 0);
+    rg_diags_print(stderr, &d, 0);
     rg_diags_fini(&d);
     if (status == EXIT_OK) {
         batch_inputs in = {0};
         for (int i = optind; i < argc; i++)
             batch_add(&in, argv[i], &d);
         size_t clashes = opt.check_only || opt.emit_doc ? 0 : batch_refuse_clashes(&in, opt.output_dir, &d);
-        report_print_diags(&d, 0);
+        rg_diags_print(stderr, &d, 0);
         rg_diags_fini(&d);
         int processors = (int)sysconf(_SC_NPROCESSORS_ONLN);
         int jobs = jobs_asked > 0 ? jobs_asked : processors;
         if (jobs < 1 || opt.emit_doc) /* the document forms in input order */
             jobs = 1;
         batch_tally t = {.failed = clashes};
-        double start = now_seconds();
+        double start = rg_seconds();
         batch_run(&setup, &in, jobs, opt.verbosity > 0, &t);
         if (t.failed)
             status = EXIT_INPUT_FAILED;
@@ -419,7 +411,7 @@ static int parkreport(int argc, char **argv, const char *share_templates, const 
         if (opt.verbosity > 0 && in.n > 1 && !opt.emit_doc)
             fprintf(stderr, "parkreport: %zu %s, %zu failed, %zu warning%s, %.2f s\n",
                     t.done + clashes - t.failed, opt.check_only ? "checked" : "written", t.failed, t.warnings, t.warnings == 1 ? "" : "s",
-                    now_seconds() - start);
+                    rg_seconds() - start);
         batch_free(&in);
     }
     report_setup_fini(&setup);

@@ -118,13 +118,13 @@ int layout_style_parse(const char *name, const char *text, size_t len, layout_st
             k++;
         if (k == sizeof keys / sizeof *keys) {
             /* The word itself is not quoted: the file may be anything. */
-            size_t near = 0;
-            for (size_t j = 1; j < sizeof keys / sizeof *keys; j++)
-                if (rg_edits(word[0], keys[j].key) < rg_edits(word[0], keys[near].key))
-                    near = j;
-            if (rg_edits(word[0], keys[near].key) <= 2)
+            const char *names[sizeof keys / sizeof *keys];
+            for (size_t j = 0; j < sizeof keys / sizeof *keys; j++)
+                names[j] = keys[j].key;
+            const char *near = rg_nearest(word[0], names, sizeof keys / sizeof *keys, 2);
+            if (near)
                 rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
-                            "not a style key; did you mean %s?", keys[near].key);
+                            "not a style key; did you mean %s?", near);
             else
                 rg_diag_add(diags, RG_ERROR, name, line, (int)col[0],
                             "not a style key (the keys are listed in gbt9704.style)");

@@ -758,44 +758,9 @@ void model_check(const model *m, rg_diags *d)
 
 /* --- did you mean ------------------------------------------------------- */
 
-/* Edit distance of a and b (bytes), or more than `limit` once it passes it. */
-static size_t edit_distance(const char *a, const char *b, size_t limit)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if ((na > nb ? na - nb : nb - na) > limit)
-        return limit + 1;
-    size_t *row = xcalloc(nb + 1, sizeof *row);
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t r = row[nb];
-    free(row);
-    return r;
-}
-
 const char *model_nearest(const char *name, const char *const *candidates, size_t n)
 {
-    size_t limit = strlen(name) / 4 + 1, best = limit + 1;
-    const char *found = NULL;
-    for (size_t i = 0; i < n; i++) {
-        size_t dist = edit_distance(name, candidates[i], limit);
-        if (dist < best)
-            best = dist, found = candidates[i];
-    }
-    return found;
+    return rg_nearest(name, candidates, n, strlen(name) / 4 + 1);
 }
 
 const char *model_figure_nearest(const model *m, const char *id)

@@ -187,7 +187,7 @@ bool model_input_explain(const char *msg, rg_buf *out)
             if (!end)
                 break;
             char *member = xstrndup(p + 1, (size_t)(end - p - 1));
-            int e = rg_edits(wrong, member);
+            int e = (int)rg_edit_distance(wrong, strlen(wrong), member, 2);
             if (e < best_edits)
                 best = p + 1, best_len = (size_t)(end - p - 1), best_edits = e;
             rg_buf_printf(&members, "%s%s", members.len ? ", " : "", member);

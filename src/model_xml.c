@@ -298,14 +298,9 @@ static bool explain_attribute(load_ctx *lc, const xmlError *e, int line, int col
         free(type);
     }
     rg_buf said = {0};
-    const char *near = NULL;
-    int near_edits = 3;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++)
         rg_buf_printf(&said, "%s%s", i ? ", " : "", names[i]);
-        int d = rg_edits(wrong, names[i]);
-        if (d < near_edits)
-            near = names[i], near_edits = d;
-    }
+    const char *near = rg_nearest(wrong, (const char *const *)names, count, 2);
     if (count)
         rg_diag_add(lc->diags, RG_ERROR, lc->path, line, col,
                     "<%s> takes no attribute \"%s\"%s%s%s (it takes %s)", (const char *)n->name,

@@ -95,13 +95,10 @@ static void read_line(pdf_fonts *f, const char *dir, const char *conf, int linen
     long v = face_text ? strtol(face_text, &stop, 10) : 0;
     if (r == PDF_NROLES) {
         /* The word is not quoted: the file may be anything (a password file). */
-        int near = 0;
-        for (int k = 1; k < PDF_NROLES; k++)
-            if (rg_edits(role, role_names[k]) < rg_edits(role, role_names[near]))
-                near = k;
-        if (rg_edits(role, role_names[near]) <= 2)
+        const char *near = rg_nearest(role, role_names, PDF_NROLES, 2);
+        if (near)
             rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
-                        "not a role; did you mean %s?", role_names[near]);
+                        "not a role; did you mean %s?", near);
         else
             rg_diag_add(diags, RG_ERROR, conf, lineno, (int)role_at + 1,
                         "not a role (the roles are body, title, heading1, heading2, "

@@ -33,22 +33,10 @@
 #define TEMP_PREFIX ".parkreport-"
 #define STALE_AFTER_SECONDS 10
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Where a report's time went, printed with -v (and read by make bench). */
 typedef struct stage_times {
     double load, templating, layout, pdf, workbook;
 } stage_times;
-
-void report_print_diags(const rg_diags *d, size_t from)
-{
-    rg_diags_print(stderr, d, from);
-}
 
 /* Prints one line of progress to stdout, what came from data or file names
  * shown escaped as in diagnostics. */
@@ -536,10 +524,10 @@ static int write_outputs(report_setup *s, const model *m, const doc *document, c
     time_t when = document_time(s, m);
     int rc = 0;
     if (pdf->temp) {
-        double t0 = now_seconds();
+        double t0 = rg_seconds();
         layout_metrics mx = pdf_cache_metrics(s->cache);
         layout_result *laid = layout_run(document, &s->style, &mx);
-        times->layout = now_seconds() - t0;
+        times->layout = rg_seconds() - t0;
         warn_missing(s, laid, input, d);
         bool titled = document->nblocks && document->blocks[0].kind == DOC_TITLE;
         pdf_meta meta = {.name = pdf->final,
@@ -547,21 +535,21 @@ static int write_outputs(report_setup *s, const model *m, const doc *document, c
                          .author = m->author ? m->author : m->park,
                          .subject = "工作总结和工作计划",
                          .created = when};
-        t0 = now_seconds();
+        t0 = rg_seconds();
         rc = pdf_write(s->cache, laid, &s->style, &meta, &pdf->bytes, d);
         layout_free(laid);
         if (rc == 0 && write_all(pdf->fd, pdf->bytes.data, pdf->bytes.len) != 0) {
             rg_diag_add(d, RG_ERROR, pdf->final, 0, 0, "cannot write the PDF: %s", strerror(errno));
             rc = -1;
         }
-        times->pdf = now_seconds() - t0;
+        times->pdf = rg_seconds() - t0;
         if (rc == 0)
             rc = verify_pdf(&pdf->bytes, pdf->final, d);
     }
     if (rc == 0 && xlsx->temp) {
-        double t0 = now_seconds();
+        double t0 = rg_seconds();
         rc = write_workbook(m, xlsx, when, d);
-        times->workbook = now_seconds() - t0;
+        times->workbook = rg_seconds() - t0;
     }
     if (rc == 0)
         rc = rename_pair(o->output_dir, pdf, xlsx, d);
@@ -708,13 +696,13 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
     const report_options *o = s->opt;
     rg_diags d = {0};
     stage_times times = {0};
-    double t0 = now_seconds();
+    double t0 = rg_seconds();
     model *m = model_load(s->loader, input, &d);
     if (m) {
         model_check(m, &d);
         model_chain_load(s->loader, m, &d); /* the reports of the years before, if named */
     }
-    times.load = now_seconds() - t0;
+    times.load = rg_seconds() - t0;
     /* --strict fails this input on its own warnings; those of last year's
      * report (a chain) are shown as they are: that report is filed. */
     for (size_t i = 0; m && o->strict && i < d.count; i++)
@@ -726,9 +714,9 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
     size_t printed = 0;
     output pdf = {.fd = -1}, xlsx = {.fd = -1};
     if (rc == 0) {
-        t0 = now_seconds();
+        t0 = rg_seconds();
         doc *document = make_doc(s, m, &d);
-        times.templating = now_seconds() - t0;
+        times.templating = rg_seconds() - t0;
         if (!document) {
             rc = -1;
         } else if (o->emit_doc) {
@@ -757,7 +745,7 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
                 output_drop(&xlsx);
             }
             fflush(stdout);
-            report_print_diags(&d, 0); /* before a pending signal ends the process */
+            rg_diags_print(stderr, &d, 0); /* before a pending signal ends the process */
             printed = d.count;
             sigprocmask(SIG_SETMASK, &old, NULL);
             if (rc == 0 && o->nmail_to)
@@ -770,7 +758,7 @@ int report_run(report_setup *s, const char *input, size_t *warnings)
     if (rc == 0 && o->check_only && o->verbosity > 0)
         say("%s: checked", input);
     fflush(stdout);
-    report_print_diags(&d, printed);
+    rg_diags_print(stderr, &d, printed);
     *warnings = d.warnings;
     rg_diags_fini(&d);
     model_free(m);

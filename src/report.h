@@ -86,8 +86,4 @@ int report_run(report_setup *s, const char *input, size_t *warnings);
  * input's file name less a final .xml (in any case). Owned by the caller. */
 char *report_output_name(const char *dir, const char *input, const char *ext);
 
-/* Prints diagnostics from..count to stderr, control and direction-changing
- * characters shown escaped. */
-void report_print_diags(const rg_diags *d, size_t from);
-
 #endif

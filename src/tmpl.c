@@ -300,37 +300,12 @@ static bool valid_path(const char *s, size_t n)
     return true;
 }
 
-static size_t edit_distance(const char *a, size_t na, const char *b)
-{
-    size_t nb = strlen(b);
-    size_t *row = xcalloc(nb + 1, sizeof *row);
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[nb];
-    free(row);
-    return d;
-}
-
 static const char *nearest_filter(const char *name, size_t len)
 {
     const char *best = NULL;
     size_t best_d = 3; /* suggest only what is close */
     for (const filter_def *f = tmpl_filters; f->name; f++) {
-        size_t d = edit_distance(name, len, f->name);
+        size_t d = rg_edit_distance(name, len, f->name, best_d - 1);
         if (d < best_d)
             best = f->name, best_d = d;
     }

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 /* The one place that decides what running out of memory means. */
 static void out_of_memory(size_t n)
@@ -682,20 +683,20 @@ void rg_escape_for_terminal(const char *s, rg_buf *out)
     rg_buf_append(out, "", 0);
 }
 
-int rg_edits(const char *a, const char *b)
+size_t rg_edit_distance(const char *a, size_t na, const char *b, size_t limit)
 {
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 32 || m > 32 || (n > m ? n - m : m - n) > 2)
-        return 3;
-    int row[33];
-    for (size_t j = 0; j <= m; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= n; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= m; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
+    size_t nb = strlen(b);
+    if ((na > nb ? na - nb : nb - na) > limit) /* a long word of any file costs nothing */
+        return limit + 1;
+    size_t *row = xcalloc(nb + 1, sizeof *row);
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
             if (up + 1 < best)
                 best = up + 1;
             if (row[j - 1] + 1 < best)
@@ -704,5 +705,26 @@ int rg_edits(const char *a, const char *b)
             diag = up;
         }
     }
-    return row[m] < 3 ? row[m] : 3;
+    size_t d = row[nb];
+    free(row);
+    return d <= limit ? d : limit + 1;
+}
+
+const char *rg_nearest(const char *name, const char *const *candidates, size_t n, size_t limit)
+{
+    const char *found = NULL;
+    size_t best = limit + 1, len = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = rg_edit_distance(name, len, candidates[i], limit);
+        if (d < best)
+            best = d, found = candidates[i];
+    }
+    return found;
+}
+
+double rg_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -183,13 +183,19 @@ void rg_cn_numeral(long long n, rg_buf *out);
 /* Rounds x half away from zero to `decimals` places and appends it. */
 void rg_format_fixed(double x, int decimals, rg_buf *out);
 
+/* Seconds on the monotonic clock, for times of stages. */
+double rg_seconds(void);
+
 /* Appends s with what a terminal would act on shown escaped, as
  * rg_diag_format writes file names and messages (a tab stays). */
 void rg_escape_for_terminal(const char *s, rg_buf *out);
 
-/* Edits (insertions, deletions, substitutions of bytes) that turn a into b,
- * counted up to 3 (3 means 3 or more): enough to suggest the name a
- * mistyped one meant ("did you mean ...?") without quoting the mistake. */
-int rg_edits(const char *a, const char *b);
+/* Edits (insertions, deletions, substitutions of bytes) that turn the na
+ * bytes at a into b, or limit + 1 when more than limit: enough to suggest
+ * the name a mistyped one meant ("did you mean ...?"). */
+size_t rg_edit_distance(const char *a, size_t na, const char *b, size_t limit);
+/* The candidate nearest name, at most limit edits away (the first of equals),
+ * or NULL. */
+const char *rg_nearest(const char *name, const char *const *candidates, size_t n, size_t limit);
 
 #endif

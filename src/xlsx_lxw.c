@@ -52,18 +52,20 @@ static void note(book *b, lxw_error e)
 
 /* "0", "0.0", ... "0.000000000000": as many decimals as the number was
  * written with, so it shows as written and never with an exponent. */
-/* 个百分点 with `scale` decimals: the precision the two rates were written
- * with, as the PDF shows the difference (0.3, not 0.30). */
-static lxw_format *points_format(book *b, int scale)
+/* A number format of `scale` decimals and a suffix, made once into
+ * slots[scale]: numbers as written (124.20), and 个百分点 at the precision
+ * the two rates were written with, as the PDF shows the difference (0.3,
+ * not 0.30). */
+static lxw_format *decimal_format(book *b, lxw_format **slots, int scale, const char *suffix)
 {
     if (scale < 0 || scale > RG_DEC_MAX_DIGITS)
-        scale = RG_DEC_MAX_DIGITS;
-    if (!b->points_at[scale]) {
+        scale = RG_DEC_MAX_DIGITS; /* rg_dec keeps no more */
+    if (!slots[scale]) {
         rg_buf fmt = {0};
         rg_buf_puts(&fmt, scale > 0 ? "0." : "0");
         for (int i = 0; i < scale; i++)
             rg_buf_putc(&fmt, '0');
-        rg_buf_puts(&fmt, "\"个百分点\"");
+        rg_buf_puts(&fmt, suffix);
         lxw_format *f = workbook_add_format(b->wb);
         if (!f) {
             rg_buf_fini(&fmt);
@@ -73,32 +75,19 @@ static lxw_format *points_format(book *b, int scale)
         format_set_num_format(f, fmt.data);
         rg_buf_fini(&fmt);
         format_set_border(f, LXW_BORDER_THIN);
-        b->points_at[scale] = f;
+        slots[scale] = f;
     }
-    return b->points_at[scale];
+    return slots[scale];
 }
 
 static lxw_format *number_format(book *b, int scale)
 {
-    if (scale < 0 || scale > RG_DEC_MAX_DIGITS)
-        scale = RG_DEC_MAX_DIGITS; /* rg_dec keeps no more */
-    if (!b->number[scale]) {
-        char fmt[RG_DEC_MAX_DIGITS + 3] = "0";
-        if (scale > 0) {
-            fmt[1] = '.';
-            memset(fmt + 2, '0', (size_t)scale);
-            fmt[2 + scale] = '\0';
-        }
-        lxw_format *f = workbook_add_format(b->wb);
-        if (!f) {
-            note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
-            return NULL;
-        }
-        format_set_num_format(f, fmt);
-        format_set_border(f, LXW_BORDER_THIN);
-        b->number[scale] = f;
-    }
-    return b->number[scale];
+    return decimal_format(b, b->number, scale, "");
+}
+
+static lxw_format *points_format(book *b, int scale)
+{
+    return decimal_format(b, b->points_at, scale, "\"个百分点\"");
 }
 
 static void grow(sheet *sh, int col, double w)

@@ -12,18 +12,7 @@ SEED_TXT=$TOP/../shared/seeds/000_7c1c79c86b4c8f9b.txt
 PY=/usr/bin/python3
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-passed=0
-failed=0
-skipped=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -f "$T/why" ] && sed 's/^/#   /' "$T/why"; }
-skip() { skipped=$((skipped + 1)); echo "skip - $1: $2"; }
-check() { # check NAME COMMAND...: passes when COMMAND succeeds
-    name=$1; shift
-    rm -f "$T/why"
-    if "$@" > "$T/why" 2>&1; then ok "$name"; else not_ok "$name"; fi
-}
+. "$TOP/tests/lib.sh"
 
 # --- the seed's report -------------------------------------------------
 export SOURCE_DATE_EPOCH=1703980800 # 2023-12-31
@@ -661,5 +650,4 @@ check "templates: an unclosed section is an error before any input is read, with
     test $? -eq 1 && grep -q '^$T/tmpl/report.mustache:3:1: error: {{#sections}} is never closed' '$T/t2.err' &&
     grep -qx ' 3 | {{#sections}}' '$T/t2.err' && grep -qx '   | ^' '$T/t2.err'"
 
-echo "e2e: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary e2e
