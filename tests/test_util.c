@@ -316,6 +316,21 @@ static void test_excerpt_escapes_controls(void **state)
     rg_diags_fini(&d);
 }
 
+/* Edits up to a limit, and the nearest name within it. */
+static void test_edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(rg_edit_distance("margin-lef", 10, "margin-left", 2), 1);
+    assert_int_equal(rg_edit_distance("leadng", 6, "leading", 2), 1);
+    assert_int_equal(rg_edit_distance("abc", 3, "abc", 2), 0);
+    assert_int_equal(rg_edit_distance("abcdef", 6, "uvwxyz", 2), 3); /* past the limit */
+    assert_int_equal(rg_edit_distance("a", 1, "abcdefgh", 2), 3);    /* lengths alone say so */
+    const char *const roles[] = {"body", "title", "heading1", "heading2"};
+    assert_string_equal(rg_nearest("heading", roles, 4, 2), "heading1"); /* the first of equals */
+    assert_string_equal(rg_nearest("tilte", roles, 4, 2), "title");
+    assert_null(rg_nearest("root:x:0:0", roles, 4, 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_dec_digits_and_difference),
         cmocka_unit_test(test_controls),
         cmocka_unit_test(test_diag_format_escapes_controls),
+        cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_excerpt_escapes_controls),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
