@@ -195,7 +195,6 @@ int report_setup_init(report_setup *s, const report_options *opt, rg_diags *d)
         rg_buf_printf(&mp, "%s/mail.mustache", opt->template_dir);
         s->mail_template_path = rg_buf_take(&mp);
         s->mail_tmpl = tmpl_load(opt->template_dir, "mail.mustache", NULL, d);
-        s->mail_from_addr = mail_address(opt->mail_from);
         char *why = NULL;
         if (mail_mailboxes_parse(opt->mail_from, false, &s->mail_from, &s->nmail_from, &why) != 0) {
             rg_diag_add(d, RG_ERROR, "--mail-from", 0, 0, "%s", why);
@@ -220,7 +219,6 @@ void report_setup_fini(report_setup *s)
     tmpl_free(s->mail_tmpl);
     mail_transport_close(s->transport);
     free(s->mail_template_path);
-    free(s->mail_from_addr);
     mail_mailboxes_free(s->mail_from, s->nmail_from);
     pdf_cache_free(s->cache);
     pdf_fonts_free(s->fonts);
@@ -670,7 +668,7 @@ static int mail_report(report_setup *s, const model *m, const char *input, const
         rc = write_eml(o->mail_dry_run, input, &bytes, d);
         sigprocmask(SIG_SETMASK, &old, NULL);
     } else {
-        rc = mail_send(s->transport, &o->server, s->mail_from_addr, o->mail_to, o->nmail_to,
+        rc = mail_send(s->transport, &o->server, s->mail_from[0].addr, o->mail_to, o->nmail_to,
                        &bytes, input, d);
     }
     if (rc == 0 && o->verbosity > 0) {

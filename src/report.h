@@ -57,7 +57,6 @@ typedef struct report_setup {
     time_t epoch;       /* SOURCE_DATE_EPOCH, or -1 */
     tmpl *mail_tmpl;      /* when mailing */
     char *mail_template_path;
-    char *mail_from_addr;
     mail_mailbox *mail_from; /* parsed once */
     size_t nmail_from;
     mail_transport *transport; /* libcurl, when sending */
